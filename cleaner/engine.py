@@ -1,0 +1,279 @@
+"""Run a chain of rules over one document: find spans, resolve overlaps, cut, tidy whitespace.
+
+Semantics, in order:
+
+1. **Matching.** Every enabled rule proposes candidate spans. A chain-wide RE2 set of the
+   rules' trigger patterns is run once over the document first; only rules whose trigger
+   occurs run their exact matcher, so text without boilerplate costs one scan.
+2. **Overlaps.** Candidates are taken by start offset (then longest, then chain order). A
+   candidate that begins inside text already claimed keeps only its unclaimed tail, so the
+   removed text is the union of all matches and every character is credited to exactly one
+   rule: the one whose match started first.
+3. **Tidying.** Cutting leaves whitespace behind. Around each group of cuts separated only
+   by whitespace, one whitespace run is kept (the one with the most line breaks, the first on
+   a tie); the rest is removed as ``tidy/whitespace`` spans. At the start of a document all
+   of it goes; at the end the document's own trailing whitespace stays.
+4. **Fixpoint.** Cutting can bring text together that a rule matches (or make a new first
+   line for a ``head`` rule), so the clean text is cleaned again until nothing more is
+   removed. This makes cleaning idempotent: cleaning clean text removes nothing.
+
+Kept text is never altered: the clean text is the input with spans cut out.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import re2
+
+from cleaner.matchers import Matcher, compile_rule
+from cleaner.ruleset import Rule
+
+TIDY_RULE = "tidy/whitespace"
+MAX_PASSES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A removed piece of the input: ``original[start:end] == text``.
+
+    Offsets are Unicode code points into the decoded input; ``line`` is 1-based.
+    """
+
+    rule: str
+    start: int
+    end: int
+    text: str
+    line: int = 0
+    captures: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The clean text and the spans removed from the input, in offset order."""
+
+    clean: str
+    spans: list[Span]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.spans)
+
+
+class Chain:
+    """Rules compiled once, in order, ready to clean any number of documents.
+
+    >>> from cleaner.ruleset import Rule
+    >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
+    >>> chain.clean("Story. Read more").clean
+    'Story.'
+    """
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = list(rules)
+        self.matchers: list[Matcher] = [compile_rule(rule) for rule in self.rules]
+        self._prefilter = None
+        if self.matchers:
+            options = re2.Options()
+            options.log_errors = False
+            prefilter = re2.Set.SearchSet(options)
+            for matcher in self.matchers:
+                prefilter.Add(matcher.trigger)
+            prefilter.Compile()
+            self._prefilter = prefilter
+
+    def __reduce__(self) -> tuple:
+        # Compiled RE2 objects do not pickle; workers rebuild the chain from its rules.
+        return (Chain, (self.rules,))
+
+    def candidates(self, text: str) -> list[tuple[int, int, int, dict[str, str]]]:
+        """All rules' candidate spans as ``(start, end, rule_index, captures)``."""
+        if self._prefilter is None or not text:
+            return []
+        hits = self._prefilter.Match(text)
+        if not hits:
+            return []
+        bounds = _ScopeBounds(text)
+        found = []
+        for index in sorted(hits):
+            matcher = self.matchers[index]
+            lo, hi = bounds.region(matcher.rule)
+            for cand in matcher.find(text, lo, hi):
+                found.append((cand.start, cand.end, index, cand.captures))
+        return found
+
+    def clean(self, text: str) -> Result:
+        """Clean one document. See the module docstring for the exact semantics."""
+        return clean_text(text, self)
+
+
+class _ScopeBounds:
+    """Where ``head`` and ``tail`` scopes begin and end, counted in non-blank lines."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def region(self, rule: Rule) -> tuple[int, int]:
+        if rule.scope == "head":
+            return 0, self._head_end(rule.scope_lines)
+        if rule.scope == "tail":
+            return self._tail_start(rule.scope_lines), len(self.text)
+        return 0, len(self.text)
+
+    def _head_end(self, lines: int) -> int:
+        text, pos, seen = self.text, 0, 0
+        while pos < len(text):
+            end = text.find("\n", pos)
+            end = len(text) if end < 0 else end
+            if text[pos:end].strip():
+                seen += 1
+                if seen == lines:
+                    return end
+            pos = end + 1
+        return len(text)
+
+    def _tail_start(self, lines: int) -> int:
+        text, end, seen = self.text, len(self.text), 0
+        while end > 0:
+            start = text.rfind("\n", 0, end) + 1
+            if text[start:end].strip():
+                seen += 1
+                if seen == lines:
+                    return start
+            end = start - 1
+        return 0
+
+
+def _resolve(
+    candidates: list[tuple[int, int, int, dict[str, str]]],
+) -> list[tuple[int, int, int, dict[str, str]]]:
+    """Non-overlapping spans: first start wins, later overlapping matches keep their tails."""
+    candidates.sort(key=lambda c: (c[0], -c[1], c[2]))
+    taken: list[tuple[int, int, int, dict[str, str]]] = []
+    claimed = 0
+    for start, end, index, captures in candidates:
+        start = max(start, claimed)
+        if start >= end:
+            continue
+        taken.append((start, end, index, captures))
+        claimed = end
+    return taken
+
+
+def _tidy(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Whitespace to remove around cuts (see rule 3 in the module docstring)."""
+    removals: list[tuple[int, int]] = []
+    i = 0
+    while i < len(cuts):
+        # A group: cuts separated only by whitespace; pieces are the whitespace runs around them.
+        first = i
+        while i + 1 < len(cuts) and not text[cuts[i][1] : cuts[i + 1][0]].strip():
+            i += 1
+        last = i
+        i += 1
+        left = cuts[first][0]
+        while left > 0 and text[left - 1].isspace():
+            left -= 1
+        right = cuts[last][1]
+        while right < len(text) and text[right].isspace():
+            right += 1
+        pieces = [(left, cuts[first][0])]
+        pieces += [(cuts[k][1], cuts[k + 1][0]) for k in range(first, last)]
+        pieces.append((cuts[last][1], right))
+        if left == 0:
+            keep = None
+        elif right == len(text):
+            keep = len(pieces) - 1
+        else:
+            newlines = [text.count("\n", a, b) for a, b in pieces]
+            keep = newlines.index(max(newlines))
+        removals.extend(p for k, p in enumerate(pieces) if k != keep and p[1] > p[0])
+    return removals
+
+
+def _one_pass(text: str, chain: Chain) -> tuple[list[tuple[int, int, str, dict[str, str]]], str]:
+    """One round of matching and tidying: spans in ``text`` coordinates, and the cut text."""
+    taken = _resolve(chain.candidates(text))
+    if not taken:
+        return [], text
+    rule_ids = [rule.qualified_id for rule in chain.rules]
+    spans = [(s, e, rule_ids[index], captures) for s, e, index, captures in taken]
+    spans += [(s, e, TIDY_RULE, {}) for s, e in _tidy(text, [(s, e) for s, e, _, _ in taken])]
+    spans.sort(key=lambda span: span[0])
+    pieces, pos = [], 0
+    for start, end, _, _ in spans:
+        pieces.append(text[pos:start])
+        pos = end
+    pieces.append(text[pos:])
+    return spans, "".join(pieces)
+
+
+def _to_original(
+    spans: list[tuple[int, int, str, dict[str, str]]], kept: list[tuple[int, int]]
+) -> list[tuple[int, int, str, dict[str, str]]]:
+    """Map spans found in a clean text back to the original, splitting at earlier cuts.
+
+    ``kept`` lists the original ``(start, end)`` segments whose concatenation is the clean text.
+    """
+    clean_starts, offset = [], 0
+    for start, end in kept:
+        clean_starts.append(offset)
+        offset += end - start
+    mapped = []
+    for start, end, rule, captures in spans:
+        k = bisect.bisect_right(clean_starts, start) - 1
+        while start < end:
+            seg_start, seg_end = kept[k]
+            base = clean_starts[k]
+            piece_end = min(end, base + (seg_end - seg_start))
+            if piece_end > start:
+                mapped.append((seg_start + start - base, seg_start + piece_end - base, rule, captures))
+            start = piece_end
+            k += 1
+    return mapped
+
+
+def _kept_segments(length: int, spans: list[tuple[int, int, str, dict[str, str]]]) -> list[tuple[int, int]]:
+    kept, pos = [], 0
+    for start, end, _, _ in spans:
+        if start > pos:
+            kept.append((pos, start))
+        pos = end
+    if pos < length:
+        kept.append((pos, length))
+    return kept
+
+
+def clean_text(text: str, chain: Chain) -> Result:
+    """Remove what the chain's rules match from one document, recording every removed span.
+
+    >>> from cleaner.ruleset import Rule
+    >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
+    >>> result = clean_text("Read more\\n\\nThe story.\\n", chain)
+    >>> result.clean
+    'The story.\\n'
+    >>> [(s.rule, s.start, s.end) for s in result.spans]
+    [('demo/more', 0, 9), ('tidy/whitespace', 9, 11)]
+    """
+    spans, current = _one_pass(text, chain)
+    if not spans:
+        return Result(text, [])
+    for _ in range(MAX_PASSES - 1):
+        more, cleaner_text = _one_pass(current, chain)
+        if not more:
+            break
+        spans = sorted(spans + _to_original(more, _kept_segments(len(text), spans)), key=lambda s: s[0])
+        current = cleaner_text
+    return Result(current, _with_lines(text, spans))
+
+
+def _with_lines(text: str, spans: list[tuple[int, int, str, dict[str, str]]]) -> list[Span]:
+    spans.sort(key=lambda span: span[0])
+    result, line, pos = [], 1, 0
+    for start, end, rule, captures in spans:
+        line += text.count("\n", pos, start)
+        pos = start
+        result.append(Span(rule, start, end, text[start:end], line, dict(captures)))
+    return result
