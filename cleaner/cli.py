@@ -115,7 +115,7 @@ def clean(
     except OSError as exc:
         fail(f"{source}: cannot read: {exc.strerror}")
     try:
-        text, _encoding = decode_bytes(data)
+        text = decode_bytes(data).text
     except DecodeError as exc:
         fail(f"{source}: {exc}")
     result = chain.clean(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from dataclasses import dataclass
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -17,21 +18,29 @@ class DecodeError(ValueError):
     """The input cannot be turned into text; the message says why."""
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode input bytes, returning ``(text, encoding)``. Newlines are left as they are.
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Text ready for the engine, and how it was obtained."""
+
+    text: str
+    encoding: str
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode input bytes. Newlines are left as they are.
 
     >>> decode_bytes("caf\\u00e9\\r\\n".encode())
-    ('café\\r\\n', 'utf-8')
+    Decoded(text='café\\r\\n', encoding='utf-8')
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding
+                return Decoded(data.decode(encoding), encoding)
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"invalid {encoding} at byte {exc.start}") from None
     if b"\x00" in data:
         raise DecodeError("binary file (contains NUL bytes)")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
         raise DecodeError(f"not valid UTF-8 (byte {exc.start})") from None
