@@ -1,0 +1,31 @@
+"""Shared test fixtures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The project's shared data folder (seed article, evaluation set), beside the repository.
+
+    Tests that need it skip with a reason where it is absent, as in a user's clone.
+    """
+    root = Path(os.environ.get("CLEANER_SHARED", REPO.parent / "shared"))
+    if not root.is_dir():
+        pytest.skip(f"shared data folder not found at {root} (set CLEANER_SHARED)")
+    return root
+
+
+@pytest.fixture(scope="session")
+def seed_path(shared_dir: Path) -> Path:
+    """The seed article: a date header + donation appeal line, three gallery captions."""
+    path = shared_dir / "seeds" / "000_1a0085ccc8c9eb6a.txt"
+    if not path.is_file():
+        pytest.skip(f"seed article not found at {path}")
+    return path
