@@ -1,0 +1,96 @@
+"""Refuse rules that would remove any text, not just the boilerplate they are written for.
+
+Patterns that match the empty string (``.*``, ``\\w*``, ``(Read more)?``) are refused when
+they compile (:func:`cleaner.matchers.compile_pattern`). Two more checks run on every rule
+that loads, and only ever look at text that is *not* boilerplate, so they cannot refuse a rule
+that removes boilerplate and nothing else:
+
+1. **Universal pattern.** The pattern (a block's ``start``) matches the whole of every probe
+   in :data:`PROBES`: single characters of each kind (letter, digit, space, punctuation,
+   other scripts) and a sentence. No pattern written for boilerplate matches both
+   "7" and "中" in full. Caught here: ``.+``, ``(?s).+``, ``[\\s\\S]+``, ``[^\\n]+``,
+   ``(.|\\n)+``. This applies to ``head``/``tail`` rules too: cutting a line makes another
+   one the first, and the engine cleans again, so such a rule would eat the document.
+2. **Broad rule.** Run alone through the engine, with its own kind and scope, the rule would
+   remove at least :data:`BROAD_FRACTION` of the non-space characters of
+   :data:`ORDINARY_TEXT`, a short article written to contain no boilerplate, with lines of
+   many shapes and scripts. A rule that deletes half of an ordinary article is broken
+   whatever it was meant for. Caught here: ``\\w+``, ``\\S+``, ``[a-z]+`` with
+   ``ignore_case``, a ``line`` rule on ``\\.`` or ``^[A-Z]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from cleaner.ruleset import Rule
+
+BROAD_FRACTION = 0.5
+
+PROBES = (
+    "x",
+    "Z",
+    "7",
+    " ",
+    ".",
+    '"',
+    "é",
+    "中",
+    "The council met on Tuesday, and the vote was close.",
+)
+
+ORDINARY_TEXT = "\n\n".join(
+    [
+        "The council voted on Tuesday to keep the library open for another five years.",
+        "Residents had gathered outside the town hall since early morning, some with painted signs.",
+        '"We never thought it would come to this," said Ana Ferreira, 64, a reader there since 1979.',
+        "The decision follows a consultation that drew more than 3,200 responses, a record here.",
+        "Funding will come from the sale of a disused car park on Mill Lane, officials said.",
+        "Opposition members argued the plan left nothing for the roof, which leaks in heavy rain.",
+        "2024",
+        "Next steps",
+        "  The building, opened in 1932, is listed for its reading room.",
+        "Q: Will opening hours change? A: Not before April, the council said.",
+        "Le conseil a aussi promis de rénover la salle des enfants d'ici l'été.",
+        "Die Bibliothek bleibt montags geschlossen.",
+        "图书馆周一闭馆，周末照常开放。",  # noqa: RUF001 - a Chinese comma, on purpose
+        "Библиотека откроется после ремонта весной.",
+        "Prices rose 4.5% in March; rents rose faster still, by 7.1%.",
+        "The full report is at https://example.org/reports/library-2024.pdf for anyone curious.",
+    ]
+)
+
+
+def breadth_problem(rule: Rule) -> tuple[str, str] | None:
+    """``(field, message)`` when the rule would remove (nearly) any text, else None.
+
+    >>> breadth_problem(Rule(pack="p", id="x", kind="regex", pattern=r"(?s).+"))[1]
+    'pattern matches any text, so the rule would remove everything; anchor it to the boilerplate it targets'
+    >>> breadth_problem(Rule(pack="p", id="x", kind="regex", pattern=r"\\w+"))[1][:40]
+    'rule would remove 88% of ordinary articl'
+    >>> breadth_problem(Rule(pack="p", id="x", kind="line", pattern=r"^Read more$")) is None
+    True
+    """
+    from cleaner.engine import TIDY_RULE, Chain
+    from cleaner.matchers import compile_pattern, phrase_pattern
+
+    field = "start" if rule.kind == "block" else "pattern"
+    source = phrase_pattern(rule) if rule.kind == "phrase" else getattr(rule, field)
+    compiled = compile_pattern(source, ignore_case=rule.ignore_case, field=field)
+    if all(compiled.fullmatch(probe) for probe in PROBES):
+        return field, (
+            f"{field} matches any text, so the rule would remove everything; "
+            "anchor it to the boilerplate it targets"
+        )
+    result = Chain([replace(rule, enabled=True)]).clean(ORDINARY_TEXT)
+    removed = [span for span in result.spans if span.rule != TIDY_RULE]
+    removed_chars = sum(len("".join(span.text.split())) for span in removed)
+    fraction = removed_chars / len("".join(ORDINARY_TEXT.split()))
+    if fraction < BROAD_FRACTION:
+        return None
+    example = removed[0].text.strip()
+    example = example if len(example) <= 40 else example[:39] + "…"
+    return field, (
+        f"rule would remove {fraction:.0%} of ordinary article text (e.g. {example!r}); "
+        f"make the {field} specific to the boilerplate it targets"
+    )
