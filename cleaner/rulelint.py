@@ -1,9 +1,11 @@
 """Refuse rules that would remove any text, not just the boilerplate they are written for.
 
 Patterns that match the empty string (``.*``, ``\\w*``, ``(Read more)?``) are refused when
-they compile (:func:`cleaner.matchers.compile_pattern`). Two more checks run on every rule
-that loads, and only ever look at text that is *not* boilerplate, so they cannot refuse a rule
-that removes boilerplate and nothing else:
+they compile (:func:`cleaner.matchers.compile_pattern`), and so are patterns that find an
+empty match anywhere in :data:`ORDINARY_TEXT` (``\\b``, ``Read more|^``): an empty match
+removes nothing, and in a ``line`` rule it selects every line. Two more checks run on every
+rule that loads, and only ever look at text that is *not* boilerplate, so they cannot refuse
+a rule that removes boilerplate and nothing else:
 
 1. **Universal pattern.** The pattern (a block's ``start``) matches the whole of every probe
    in :data:`PROBES`: single characters of each kind (letter, digit, space, punctuation,
@@ -74,10 +76,23 @@ def breadth_problem(rule: Rule) -> tuple[str, str] | None:
     from cleaner.engine import TIDY_RULE, Chain
     from cleaner.matchers import compile_pattern, phrase_pattern
 
-    field = "start" if rule.kind == "block" else "pattern"
-    source = phrase_pattern(rule) if rule.kind == "phrase" else getattr(rule, field)
-    compiled = compile_pattern(source, ignore_case=rule.ignore_case, field=field)
-    if all(compiled.fullmatch(probe) for probe in PROBES):
+    fields = ("start", "end") if rule.kind == "block" else ("pattern",)
+    compiled = {
+        key: compile_pattern(
+            phrase_pattern(rule) if rule.kind == "phrase" else getattr(rule, key),
+            ignore_case=rule.ignore_case,
+            field=key,
+        )
+        for key in fields
+    }
+    for key, pattern in compiled.items():
+        if any(match.start() == match.end() for match in pattern.finditer(ORDINARY_TEXT)):
+            return key, (
+                f"{key} can match an empty string (it does in ordinary text, e.g. at \\b or ^); "
+                "make every alternative match at least one character"
+            )
+    field = fields[0]
+    if all(compiled[field].fullmatch(probe) for probe in PROBES):
         return field, (
             f"{field} matches any text, so the rule would remove everything; "
             "anchor it to the boilerplate it targets"

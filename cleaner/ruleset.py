@@ -215,7 +215,8 @@ def _compose(path: str, text: str) -> yaml.Node | None:
                 raise _at_mark(path, event.start_mark, "YAML aliases (*name) are not allowed in rule files")
             tag = getattr(event, "tag", None)
             if tag is not None and tag != _STR_TAG:
-                raise _at_mark(path, event.start_mark, f"YAML tag '{tag}' is not allowed in rule files")
+                shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
+                raise _at_mark(path, event.start_mark, f"YAML tag '{shown}' is not allowed in rule files")
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_NESTING:
@@ -226,10 +227,24 @@ def _compose(path: str, text: str) -> yaml.Node | None:
                 depth -= 1
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise _at_mark(path, mark, f"invalid YAML: {exc.problem or exc}") from None
+        raise _at_mark(path, exc.problem_mark or exc.context_mark, _yaml_reason(exc)) from None
     except yaml.YAMLError as exc:
         raise RuleFileError(path, 1, 1, f"invalid YAML: {exc}") from None
+
+
+def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
+    """PyYAML's problem, with its context ("while scanning a quoted scalar") and where that began."""
+    problem = exc.problem or str(exc)
+    if problem == "mapping values are not allowed here":
+        problem += " (a value that contains ': ' must be quoted)"
+    if not exc.context:
+        return f"invalid YAML: {problem}"
+    if problem.startswith("but "):
+        return f"invalid YAML: {exc.context}, {problem}"
+    where = ""
+    if exc.context_mark is not None and exc.context_mark != exc.problem_mark:
+        where = f" at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
+    return f"invalid YAML: {problem} ({exc.context}{where})"
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
