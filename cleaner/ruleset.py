@@ -364,6 +364,8 @@ class _Checker:
 
     @staticmethod
     def string(at: _Located, key: str, non_empty: bool = True) -> str:
+        if isinstance(at.value, bool):  # yes/no/on/off are booleans to YAML
+            raise _Invalid(at, f"'{key}' must be a string, got a boolean (quote it)")
         if not isinstance(at.value, str):
             raise _Invalid(at, f"'{key}' must be a string, got {_type_name(at.value)}")
         if non_empty and not at.value.strip():
