@@ -206,30 +206,42 @@ def _at_mark(path: str, mark: yaml.Mark | None, message: str) -> RuleFileError:
     return RuleFileError(path, line, col, message)
 
 
+# libyaml's loader is some twenty times faster; its error messages differ from PyYAML's own,
+# so a file it refuses is read again with the pure-Python loader for the message.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _compose(path: str, text: str) -> yaml.Node | None:
     """One YAML document as a node tree, after refusing unsafe YAML (see the module docstring)."""
     try:
-        depth = 0
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                raise _at_mark(path, event.start_mark, "YAML aliases (*name) are not allowed in rule files")
-            tag = getattr(event, "tag", None)
-            if tag is not None and tag != _STR_TAG:
-                shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
-                raise _at_mark(path, event.start_mark, f"YAML tag '{shown}' is not allowed in rule files")
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_NESTING:
-                    raise _at_mark(
-                        path, event.start_mark, f"document nested deeper than {MAX_NESTING} levels"
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            return _compose_with(path, text, _FAST_LOADER)
+        except yaml.YAMLError:
+            if _FAST_LOADER is yaml.SafeLoader:
+                raise
+            return _compose_with(path, text, yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         raise _at_mark(path, exc.problem_mark or exc.context_mark, _yaml_reason(exc)) from None
     except yaml.YAMLError as exc:
         raise RuleFileError(path, 1, 1, f"invalid YAML: {exc}") from None
+
+
+def _compose_with(path: str, text: str, loader: type) -> yaml.Node | None:
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise _at_mark(path, event.start_mark, "YAML aliases (*name) are not allowed in rule files")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != _STR_TAG:
+            shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise _at_mark(path, event.start_mark, f"YAML tag '{shown}' is not allowed in rule files")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise _at_mark(path, event.start_mark, f"document nested deeper than {MAX_NESTING} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return yaml.compose(text, Loader=loader)
 
 
 def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:

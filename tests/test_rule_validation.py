@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from cleaner import ruleset
 from cleaner.cli import app
 from cleaner.matchers import compile_pattern
 from cleaner.rulelint import breadth_problem
@@ -62,6 +64,17 @@ def test_clean_refuses_the_file_with_the_same_message(path: Path, monkeypatch: p
     assert result.exit_code == 2
     assert result.stdout == ""
     assert error_lines(result.stderr) == [f"cleaner: error: {expected_line(path)}"]
+
+
+@pytest.mark.parametrize("loader", [yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)])
+def test_both_yaml_loaders_give_the_same_messages(loader: type, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ruleset, "_FAST_LOADER", loader)
+    for path in BAD_FILES:
+        _, problems = ruleset.check_file(path)
+        errors = [
+            f"{Path(p.path).name}:{p.line}:{p.col}: {p.message}" for p in problems if p.severity == "error"
+        ]
+        assert errors == [expected_line(path)]
 
 
 def test_bad_files_through_a_real_process() -> None:
