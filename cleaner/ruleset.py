@@ -484,7 +484,7 @@ def _parse_rule(check: _Checker, pack: str, at: _Located, seen_ids: dict[str, in
     description = check.get(fields, "description", check.string)
     values["description"] = description.strip() if description else None
     values["scope"] = check.get(fields, "scope", check.choice, SCOPES)
-    if "scope_lines" in fields:
+    if "scope_lines" in fields and (values["scope"] is not None or "scope" not in fields):
         if values["scope"] in (None, "anywhere"):
             check.error(fields["scope_lines"], "'scope_lines' needs scope: head or tail")
         else:
