@@ -62,6 +62,7 @@ RulesOption = Annotated[
     typer.Option(
         "--rules",
         "-r",
+        metavar="PATH",
         help="A rule file, or a folder of *.yaml rule files, added after the built-in packs and "
         "the config file's rules. Repeatable. A rule with the same pack/id as an earlier one "
         "replaces it.",
@@ -277,7 +278,7 @@ def rules_show(
 FilesArgument = Annotated[
     list[Path] | None,
     typer.Argument(
-        metavar="[FILES]...",
+        metavar="FILES",
         help="Rule files or folders. Default: the files of the effective chain.",
         show_default=False,
     ),

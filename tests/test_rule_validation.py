@@ -104,6 +104,15 @@ def test_bad_files_through_a_real_process() -> None:
     assert clean.stderr.strip() == f"cleaner: error: {expected_line(BAD_RULES / 'look-ahead.yaml')}"
 
 
+def test_clean_reports_the_errors_of_every_rule_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(BAD_RULES)
+    names = ["duplicate-id.yaml", "yaml-alias.yaml"]
+    args = ["clean", "--no-config", "--rules", names[0], "--rules", names[1]]
+    result = runner.invoke(app, args, input="Some text.\n")
+    assert result.exit_code == 2
+    assert error_lines(result.stderr) == [f"cleaner: error: {expected_line(BAD_RULES / n)}" for n in names]
+
+
 def test_every_problem_in_a_file_is_reported_in_line_order() -> None:
     text = """pack: demo
 rules:

@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cleaner.cli import app
-from cleaner.ruleset import Rule, parse_pack
-from cleaner.ruletest import check_cases, check_examples, run_tests
+from cleaner.ruleset import Rule, parse_pack, split_marked
+from cleaner.ruletest import check_cases, check_examples, mark, run_tests
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "docs" / "examples"
@@ -306,3 +308,18 @@ cases:
 def test_run_tests_on_the_guide_example() -> None:
     results = run_tests([EXAMPLES / "harbour-gazette.yaml"])
     assert (results.files, results.rules, results.checks, results.failures) == (1, 5, 11, [])
+
+
+@st.composite
+def marked_texts(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]]]:
+    """A text without brackets and non-empty, non-overlapping spans in it."""
+    text = draw(st.text(st.characters(blacklist_characters="[]"), min_size=1, max_size=60))
+    cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=6)))
+    spans = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if b > a]
+    return text, spans
+
+
+@given(marked_texts())
+def test_marking_and_splitting_are_inverse(case: tuple[str, list[tuple[int, int]]]) -> None:
+    text, spans = case
+    assert split_marked(mark(text, spans)) == (text, spans)
