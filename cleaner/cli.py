@@ -10,7 +10,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from cleaner import __version__
-from cleaner.engine import DEFAULT_MAX_REMOVED
+from cleaner.engine import DEFAULT_MAX_REMOVED, Result
 
 app = typer.Typer(
     name="cleaner",
@@ -163,15 +163,15 @@ def clean(
             write_records(out, source, result.spans, clean=result.clean)
 
 
-def warn_if_held_back(source: str, result) -> None:
+def warn_if_held_back(source: str, result: Result) -> None:
     """Say on stderr when the ``--max-removed`` guard left a document unchanged."""
-    from cleaner.explain import held_back_message
-
     if result.held_back is not None:
+        from cleaner.explain import held_back_message
+
         typer.echo(f"cleaner: warning: {source}: {held_back_message(result.held_back)}", err=True)
 
 
-def preview(source: str, text: str, result, *, diff: bool, check: bool) -> None:
+def preview(source: str, text: str, result: Result, *, diff: bool, check: bool) -> None:
     """``--diff``: the unified diff on stdout. ``--check``: exit 1, naming the input, if it would change."""
     from cleaner.explain import unified_diff
 
