@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
@@ -13,14 +14,23 @@ class RestoreError(ValueError):
     """The clean text and the report do not fit together (one was edited since)."""
 
 
-def span_record(source: str, span: Span) -> dict[str, Any]:
-    """The JSON record of one removed span.
+def text_sha256(text: str) -> str:
+    """Hex SHA-256 of ``text`` as UTF-8: the checksum of a clean file as ``cleaner`` writes it.
+
+    >>> text_sha256("Story.")[:12]
+    'c141e8ee2e58'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def span_record(source: str, span: Span, clean_sha256: str | None = None) -> dict[str, Any]:
+    """The JSON record of one removed span; ``clean_sha256`` lets restore detect later edits.
 
     >>> record = span_record("a.txt", Span("demo/more", 7, 16, "Read more", 1))
     >>> record["rule"], record["start"], record["end"], record["text"]
     ('demo/more', 7, 16, 'Read more')
     """
-    return {
+    record = {
         "source": source,
         "rule": span.rule,
         "start": span.start,
@@ -29,6 +39,9 @@ def span_record(source: str, span: Span) -> dict[str, Any]:
         "text": span.text,
         "captures": span.captures,
     }
+    if clean_sha256 is not None:
+        record["clean_sha256"] = clean_sha256
+    return record
 
 
 def record_span(record: dict[str, Any]) -> Span:
@@ -43,11 +56,15 @@ def record_span(record: dict[str, Any]) -> Span:
     )
 
 
-def write_records(out: IO[str], source: str, spans: Iterable[Span]) -> int:
-    """Write one JSON line per span; returns how many were written."""
+def write_records(out: IO[str], source: str, spans: Iterable[Span], clean: str | None = None) -> int:
+    """Write one JSON line per span; returns how many were written.
+
+    Given the ``clean`` text, every record carries its ``clean_sha256``.
+    """
+    digest = None if clean is None else text_sha256(clean)
     count = 0
     for span in spans:
-        out.write(json.dumps(span_record(source, span), ensure_ascii=False) + "\n")
+        out.write(json.dumps(span_record(source, span, digest), ensure_ascii=False) + "\n")
         count += 1
     return count
 
