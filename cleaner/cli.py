@@ -65,6 +65,37 @@ NoDefaultRulesOption = Annotated[
 ]
 
 
+def _encoding_name(value: str | None) -> str | None:
+    from cleaner.decode import normalize_encoding
+
+    try:
+        return None if value is None else normalize_encoding(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="NAME",
+        callback=_encoding_name,
+        help="Read input in this encoding (e.g. cp1252, latin-1, utf-16) instead of detecting it. "
+        "Output is always UTF-8.",
+        show_default=False,
+    ),
+]
+HtmlOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--html/--no-html",
+        help="Treat input as an HTML page (extract its main text first) or as plain text. "
+        "Default: HTML for .html/.htm/.xhtml files and pages starting with <!doctype html> or <html>.",
+        show_default=False,
+    ),
+]
+
+
 def load_chain_or_exit(rules: list[Path] | None, no_default_rules: bool):
     """The compiled chain, or a one-line ``path:line:col`` error and exit status 2."""
     from cleaner import load_chain
@@ -92,6 +123,8 @@ def clean(
     ] = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    encoding: EncodingOption = None,
+    html: HtmlOption = None,
 ) -> None:
     """Clean text and write the result; optionally report every removed span.
 
@@ -102,6 +135,8 @@ def clean(
       cleaner clean article.txt -o article.clean.txt --report removed.jsonl
 
       cleaner clean article.txt --no-default-rules --rules my-site.yaml
+
+      cleaner clean page.html --encoding cp1252 --report removed.jsonl
     """
     from cleaner.decode import DecodeError, decode_bytes
     from cleaner.output import atomic_writer
@@ -115,10 +150,10 @@ def clean(
     except OSError as exc:
         fail(f"{source}: cannot read: {exc.strerror}")
     try:
-        text = decode_bytes(data).text
+        decoded = decode_bytes(data, encoding=encoding, html=html, name=None if from_stdin else path)
     except DecodeError as exc:
         fail(f"{source}: {exc}")
-    result = chain.clean(text)
+    result = chain.clean(decoded.text)
     if output is None:
         sys.stdout.buffer.write(result.clean.encode("utf-8"))
         sys.stdout.buffer.flush()
@@ -127,7 +162,7 @@ def clean(
             out.write(result.clean)
     if report is not None:
         with atomic_writer(report) as out:
-            write_records(out, source, result.spans)
+            write_records(out, source, result.spans, decoded=decoded)
 
 
 def main() -> None:
