@@ -7,7 +7,7 @@ The encoding is found in this order, and the first that applies wins:
 2. A byte-order mark (UTF-8, UTF-16, UTF-32).
 3. UTF-16 / UTF-32 without a byte-order mark, recognised by where the NUL bytes fall.
 4. Strict UTF-8 over the whole input.
-5. For HTML, the charset the page declares in its first 1024 bytes.
+5. A charset declared in the first 1024 bytes (HTML ``<meta charset>``, an XML declaration).
 6. chardet on a bounded window of at most :data:`SAMPLE_BYTES` bytes that starts at the line
    holding the first byte that is not UTF-8, so detection costs the same for 1 MB and 100 MB.
    A guess below :data:`CONFIDENCE_FLOOR` is refused rather than trusted.
@@ -125,7 +125,7 @@ def decode_bytes(
     if encoding is not None:
         text, used = _decode_as(data, normalize_encoding(encoding))
     else:
-        text, used = _detect_and_decode(data, declared_charset=html is not False)
+        text, used = _detect_and_decode(data)
     _refuse_control_characters(text)
     if html is None:
         html = looks_like_html(text, name)
@@ -223,7 +223,7 @@ def guess_encoding(data: bytes, start: int = 0) -> tuple[str, float]:
         raise DecodeError(f"detected encoding {found['encoding']} has no Python codec") from None
 
 
-def _detect_and_decode(data: bytes, *, declared_charset: bool) -> tuple[str, str]:
+def _detect_and_decode(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _decode_as(data, encoding)
@@ -239,7 +239,7 @@ def _detect_and_decode(data: bytes, *, declared_charset: bool) -> tuple[str, str
         first_bad = exc.start
     if b"\x00" in data[:SAMPLE_BYTES]:
         raise DecodeError("binary file (contains NUL bytes)")
-    declared = _declared_encoding(data[:1024]) if declared_charset else None
+    declared = _declared_encoding(data[:1024])
     if declared:
         try:
             return data.decode(declared), declared

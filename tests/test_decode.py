@@ -228,11 +228,14 @@ def test_encoding_option_decodes_what_detection_refuses(run_cleaner):
 
 
 def test_declared_html_charset_is_used_before_guessing():
+    menu = "".join(f'<li><a href="/section/{n}">Section {n}</a></li>\n' for n in range(60))
     page = (
-        '<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; '
-        'charset=windows-1252"></head><body><p>He said “no” and left.</p></body></html>'
+        '<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" content="text/html; '
+        f'charset=windows-1252"></head>\n<body><ul>\n{menu}</ul>\n'
+        "<p>He said “no” and left.</p></body></html>\n"
     )
     data = page.encode("cp1252")
+    assert data.index(b"\x93") > 1024  # the guessing window would not see the declaration
     assert decode_bytes(data, html=False).encoding == "cp1252"
     with pytest.raises(DecodeError, match="unknown encoding"):
         decode_bytes(data.replace(b"windows-1252", b"klingon"), html=False)
@@ -287,3 +290,15 @@ def test_plain_utf8_runs_import_neither_chardet_nor_trafilatura(run_cleaner, tmp
     assert legacy.returncode == 0
     assert _top_level(_imported_modules(legacy.stderr)) >= {"chardet"}
     assert "trafilatura" not in _top_level(_imported_modules(legacy.stderr))
+
+
+def test_encoding_option_through_the_typer_runner():
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+
+    named = CliRunner().invoke(app, ["clean", "--encoding", "cp1252"], input=SHORT_CP1252)
+    assert (named.exit_code, named.stdout) == (0, "He said “no” and left.\n")
+    unknown = CliRunner().invoke(app, ["clean", "--encoding", "klingon"], input=b"text\n")
+    assert unknown.exit_code == 2
+    assert "unknown text encoding 'klingon'" in unknown.output
