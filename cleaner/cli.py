@@ -5,12 +5,15 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from cleaner import __version__
 from cleaner.engine import DEFAULT_MAX_REMOVED, Result
+
+if TYPE_CHECKING:
+    from cleaner.decode import Decoded
 
 app = typer.Typer(
     name="cleaner",
@@ -78,6 +81,37 @@ MaxRemovedOption = Annotated[
 ]
 
 
+def _encoding_name(value: str | None) -> str | None:
+    from cleaner.decode import normalize_encoding
+
+    try:
+        return None if value is None else normalize_encoding(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="NAME",
+        callback=_encoding_name,
+        help="Read input in this encoding (e.g. cp1252, latin-1, utf-16) instead of detecting it. "
+        "Output is always UTF-8.",
+        show_default=False,
+    ),
+]
+HtmlOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--html/--no-html",
+        help="Treat input as an HTML page (extract its main text first) or as plain text. "
+        "Default: HTML for .html/.htm/.xhtml files and pages starting with <!doctype html> or <html>.",
+        show_default=False,
+    ),
+]
+
+
 def load_chain_or_exit(rules: list[Path] | None, no_default_rules: bool):
     """The compiled chain, or a one-line ``path:line:col`` error and exit status 2."""
     from cleaner import load_chain
@@ -117,6 +151,8 @@ def clean(
         ),
     ] = False,
     max_removed: MaxRemovedOption = DEFAULT_MAX_REMOVED,
+    encoding: EncodingOption = None,
+    html: HtmlOption = None,
 ) -> None:
     """Clean text and write the result; optionally report every removed span.
 
@@ -129,38 +165,25 @@ def clean(
       cleaner clean article.txt --no-default-rules --rules my-site.yaml
 
       cleaner clean article.txt --diff
+
+      cleaner clean page.html --encoding cp1252 --report removed.jsonl
     """
-    from cleaner.decode import DecodeError, decode_bytes
     from cleaner.output import atomic_writer
     from cleaner.report import write_records
 
     chain = load_chain_or_exit(rules, no_default_rules)
-    from_stdin = path is None or str(path) == "-"
-    source = "<stdin>" if from_stdin else str(path)
-    try:
-        data = sys.stdin.buffer.read() if from_stdin else path.read_bytes()  # type: ignore[union-attr]
-    except OSError as exc:
-        fail(f"{source}: cannot read: {exc.strerror}")
-    try:
-        text = decode_bytes(data).text
-    except DecodeError as exc:
-        fail(f"{source}: {exc}")
     if (diff or check) and (output is not None or report is not None):
         fail("--diff and --check write no files: drop --output and --report", EXIT_USAGE_ERROR)
-    result = chain.clean(text, max_removed=max_removed)
+    source, decoded = read_input_or_exit(path, encoding=encoding, html=html)
+    result = chain.clean(decoded.text, max_removed=max_removed)
     warn_if_held_back(source, result)
     if diff or check:
-        preview(source, text, result, diff=diff, check=check)
+        preview(source, decoded.text, result, diff=diff, check=check)
         return
-    if output is None:
-        sys.stdout.buffer.write(result.clean.encode("utf-8"))
-        sys.stdout.buffer.flush()
-    else:
-        with atomic_writer(output) as out:
-            out.write(result.clean)
+    write_output(output, result.clean)
     if report is not None:
         with atomic_writer(report) as out:
-            write_records(out, source, result.spans, clean=result.clean)
+            write_records(out, source, result.spans, clean=result.clean, decoded=decoded)
 
 
 def warn_if_held_back(source: str, result: Result) -> None:
@@ -183,15 +206,17 @@ def preview(source: str, text: str, result: Result, *, diff: bool, check: bool) 
         raise typer.Exit(1)
 
 
-def read_input_or_exit(path: Path | None) -> tuple[str, str]:
-    """``(source, text)`` of a file, or of stdin for ``None`` or ``-``; a one-line error otherwise."""
+def read_input_or_exit(
+    path: Path | None, *, encoding: str | None = None, html: bool | None = None
+) -> tuple[str, Decoded]:
+    """``(source, decoded)`` of a file, or of stdin for ``None`` or ``-``; a one-line error otherwise."""
     from cleaner.decode import DecodeError, decode_bytes
 
     from_stdin = path is None or str(path) == "-"
     source = "<stdin>" if from_stdin else str(path)
     try:
         data = sys.stdin.buffer.read() if from_stdin else path.read_bytes()  # type: ignore[union-attr]
-        return source, decode_bytes(data).text
+        return source, decode_bytes(data, encoding=encoding, html=html, name=None if from_stdin else path)
     except OSError as exc:
         fail(f"{source}: cannot read: {exc.strerror}")
     except DecodeError as exc:
@@ -243,6 +268,8 @@ def explain(
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
     max_removed: MaxRemovedOption = DEFAULT_MAX_REMOVED,
+    encoding: EncodingOption = None,
+    html: HtmlOption = None,
 ) -> None:
     """Show what cleaning would remove: every removed span marked with its rule, then a tally.
 
@@ -260,7 +287,8 @@ def explain(
     from cleaner.explain import render_html, render_plain, render_terminal
 
     chain = load_chain_or_exit(rules, no_default_rules)
-    source, text = read_input_or_exit(path)
+    source, decoded = read_input_or_exit(path, encoding=encoding, html=html)
+    text = decoded.text
     result = chain.clean(text, max_removed=max_removed)
     if output_format is ExplainFormat.html:
         write_output(output, render_html(text, result, source))
@@ -324,9 +352,9 @@ def restore(
             err=True,
         )
         raise typer.Exit(EXIT_INPUT_ERROR if outcome.errors else 0)
-    source, clean_text = read_input_or_exit(clean_path)
+    source, decoded = read_input_or_exit(clean_path, html=False)
     try:
-        original = restore_document(clean_text, select_records(groups, clean_text))
+        original = restore_document(decoded.text, select_records(groups, decoded.text))
     except RestoreError as exc:
         fail(f"{source}: {exc}")
     write_output(output, original)

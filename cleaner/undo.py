@@ -45,7 +45,9 @@ def restore_document(clean: str, records: Sequence[dict[str, Any]]) -> str:
     Raises :class:`RestoreError` when they do not fit together, i.e. one was edited since.
 
     >>> from cleaner.report import span_record
-    >>> records = [span_record("a.txt", Span("demo/more", 6, 16, " Read more", 1), text_sha256("Story."))]
+    >>> records = [span_record(
+    ...     "a.txt", Span("demo/more", 6, 16, " Read more", 1), {"clean_sha256": text_sha256("Story.")}
+    ... )]
     >>> restore_document("Story.", records)
     'Story. Read more'
     >>> restore_document("Story!", records)
