@@ -236,3 +236,14 @@ def test_clean_with_config_in_a_real_process(repo: Path) -> None:
 def test_load_chain_from_settings_matches_the_plan(repo: Path) -> None:
     settings = ChainSettings(rules=(repo / "rules",), disable=("appeals",))
     assert load_chain_from_settings(settings).rules == plan_chain(settings).rules()
+
+
+def test_explain_uses_the_same_chain_options(repo: Path) -> None:
+    (repo / "cleaner.toml").write_text('rules = ["rules/site.yaml"]\n', encoding="utf-8")
+    configured = runner.invoke(app, ["explain", "--no-color"], input=ARTICLE)
+    assert configured.exit_code == 0, configured.output
+    assert "site/advertisement" in configured.stdout
+    disabled = runner.invoke(app, ["explain", "--no-color", "--disable", "site"], input=ARTICLE)
+    assert disabled.exit_code == 0
+    assert "site/advertisement" not in disabled.stdout
+    assert "captions/gallery-caption" in disabled.stdout
