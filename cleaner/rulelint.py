@@ -24,8 +24,12 @@ a rule that removes boilerplate and nothing else:
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from cleaner.ruleset import Rule
+
+if TYPE_CHECKING:
+    from cleaner.matchers import Matcher
 
 BROAD_FRACTION = 0.5
 
@@ -73,39 +77,53 @@ def breadth_problem(rule: Rule) -> tuple[str, str] | None:
     >>> breadth_problem(Rule(pack="p", id="x", kind="line", pattern=r"^Read more$")) is None
     True
     """
-    from cleaner.engine import TIDY_RULE, Chain
-    from cleaner.matchers import compile_pattern, phrase_pattern
+    from cleaner.matchers import compile_rule
 
-    fields = ("start", "end") if rule.kind == "block" else ("pattern",)
-    compiled = {
-        key: compile_pattern(
-            phrase_pattern(rule) if rule.kind == "phrase" else getattr(rule, key),
-            ignore_case=rule.ignore_case,
-            field=key,
-        )
-        for key in fields
-    }
+    matcher = compile_rule(rule)
+    compiled = (
+        {"start": matcher.start, "end": matcher.end} if rule.kind == "block" else {"pattern": matcher.regex}
+    )
     for key, pattern in compiled.items():
         if any(match.start() == match.end() for match in pattern.finditer(ORDINARY_TEXT)):
             return key, (
                 f"{key} can match an empty string (it does in ordinary text, e.g. at \\b or ^); "
                 "make every alternative match at least one character"
             )
-    field = fields[0]
+    field = next(iter(compiled))
     if all(compiled[field].fullmatch(probe) for probe in PROBES):
         return field, (
             f"{field} matches any text, so the rule would remove everything; "
             "anchor it to the boilerplate it targets"
         )
-    result = Chain([replace(rule, enabled=True)]).clean(ORDINARY_TEXT)
-    removed = [span for span in result.spans if span.rule != TIDY_RULE]
-    removed_chars = sum(len("".join(span.text.split())) for span in removed)
-    fraction = removed_chars / len("".join(ORDINARY_TEXT.split()))
+    removed = _removed(rule, matcher)
+    solid = "".join(ORDINARY_TEXT.split())
+    fraction = sum(not ORDINARY_TEXT[i].isspace() for i in removed) / len(solid)
     if fraction < BROAD_FRACTION:
         return None
-    example = removed[0].text.strip()
+    start = end = min(removed)
+    while end in removed:
+        end += 1
+    example = ORDINARY_TEXT[start:end].strip()
     example = example if len(example) <= 40 else example[:39] + "…"
     return field, (
         f"rule would remove {fraction:.0%} of ordinary article text (e.g. {example!r}); "
         f"make the {field} specific to the boilerplate it targets"
     )
+
+
+def _removed(rule: Rule, matcher: Matcher) -> set[int]:
+    """Offsets of :data:`ORDINARY_TEXT` the rule, alone, would remove (whitespace tidy aside).
+
+    A rule that may match anywhere is run through its matcher directly: one pass shows all it
+    would cut, and skips building the chain's prefilter, which costs far more than the match.
+    A ``head``/``tail`` rule goes through the engine, whose repeated passes let it reach past
+    its first lines.
+    """
+    if rule.scope == "anywhere":
+        spans = [(c.start, c.end) for c in matcher.find(ORDINARY_TEXT, 0, len(ORDINARY_TEXT))]
+    else:
+        from cleaner.engine import TIDY_RULE, Chain
+
+        result = Chain([replace(rule, enabled=True)]).clean(ORDINARY_TEXT)
+        spans = [(span.start, span.end) for span in result.spans if span.rule != TIDY_RULE]
+    return {i for start, end in spans for i in range(start, end)}
