@@ -33,6 +33,10 @@ from cleaner.ruleset import Rule
 
 TIDY_RULE = "tidy/whitespace"
 MAX_PASSES = 8
+# RE2's default 8 MiB budget fits only about 150k program instructions in the chain-wide set:
+# the built-in packs use most of it, and user packs on top would fail to compile. This is a
+# cap, not an allocation.
+PREFILTER_MAX_MEM = 256 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,7 @@ class Chain:
         if self.matchers:
             options = re2.Options()
             options.log_errors = False
+            options.max_mem = PREFILTER_MAX_MEM
             prefilter = re2.Set.SearchSet(options)
             for matcher in self.matchers:
                 prefilter.Add(matcher.trigger)
