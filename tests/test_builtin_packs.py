@@ -48,3 +48,16 @@ def test_every_builtin_rule_says_what_it_targets_and_shows_it(path: Path) -> Non
     for rule in pack.rules:
         assert rule.description, rule.qualified_id
         assert rule.examples_remove and rule.examples_keep, rule.qualified_id
+
+
+def test_a_closing_list_of_links_goes_and_the_final_newline_stays(chain: cleaner.Chain) -> None:
+    text = (
+        "The band plays the arena on July 22, its first show in the city for ten years.\n"
+        "You may also like...\n"
+        "Who will headline the festival in 2020?\n"
+        "Local choir wins national title\n"
+    )
+    result = chain.clean(text)
+    assert result.clean == "The band plays the arena on July 22, its first show in the city for ten years.\n"
+    assert [s.rule for s in result.spans] == ["tidy/whitespace", "teasers/teaser-list-at-end"]
+    assert cleaner.restore(result.clean, result.spans) == text
