@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from cleaner import __version__
+from cleaner.engine import DEFAULT_MAX_REMOVED, Result
+
+if TYPE_CHECKING:
+    from cleaner.decode import Decoded
 
 app = typer.Typer(
     name="cleaner",
@@ -28,6 +33,7 @@ app = typer.Typer(
 
 EXIT_INPUT_ERROR = 1
 EXIT_RULE_ERROR = 2
+EXIT_USAGE_ERROR = 2
 
 
 def fail(message: str, code: int = EXIT_INPUT_ERROR) -> NoReturn:
@@ -63,6 +69,47 @@ RulesOption = Annotated[
 NoDefaultRulesOption = Annotated[
     bool, typer.Option("--no-default-rules", help="Do not load the built-in rule packs.")
 ]
+MaxRemovedOption = Annotated[
+    float,
+    typer.Option(
+        "--max-removed",
+        min=0.0,
+        max=1.0,
+        help="Leave a document unchanged, and flag it in the report and on stderr, when the rules "
+        "would remove more than this fraction of its characters (1 switches the guard off).",
+    ),
+]
+
+
+def _encoding_name(value: str | None) -> str | None:
+    from cleaner.decode import normalize_encoding
+
+    try:
+        return None if value is None else normalize_encoding(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="NAME",
+        callback=_encoding_name,
+        help="Read input in this encoding (e.g. cp1252, latin-1, utf-16) instead of detecting it. "
+        "Output is always UTF-8.",
+        show_default=False,
+    ),
+]
+HtmlOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--html/--no-html",
+        help="Treat input as an HTML page (extract its main text first) or as plain text. "
+        "Default: HTML for .html/.htm/.xhtml files and pages starting with <!doctype html> or <html>.",
+        show_default=False,
+    ),
+]
 
 
 def load_chain_or_exit(rules: list[Path] | None, no_default_rules: bool):
@@ -92,6 +139,20 @@ def clean(
     ] = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    diff: Annotated[
+        bool,
+        typer.Option("--diff", help="Print a unified diff of input against clean text; write no files."),
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing; exit 1 and name the input when cleaning would change it, 0 when not.",
+        ),
+    ] = False,
+    max_removed: MaxRemovedOption = DEFAULT_MAX_REMOVED,
+    encoding: EncodingOption = None,
+    html: HtmlOption = None,
 ) -> None:
     """Clean text and write the result; optionally report every removed span.
 
@@ -102,32 +163,201 @@ def clean(
       cleaner clean article.txt -o article.clean.txt --report removed.jsonl
 
       cleaner clean article.txt --no-default-rules --rules my-site.yaml
+
+      cleaner clean article.txt --diff
+
+      cleaner clean page.html --encoding cp1252 --report removed.jsonl
     """
-    from cleaner.decode import DecodeError, decode_bytes
     from cleaner.output import atomic_writer
     from cleaner.report import write_records
 
     chain = load_chain_or_exit(rules, no_default_rules)
+    if (diff or check) and (output is not None or report is not None):
+        fail("--diff and --check write no files: drop --output and --report", EXIT_USAGE_ERROR)
+    source, decoded = read_input_or_exit(path, encoding=encoding, html=html)
+    result = chain.clean(decoded.text, max_removed=max_removed)
+    warn_if_held_back(source, result)
+    if diff or check:
+        preview(source, decoded.text, result, diff=diff, check=check)
+        return
+    write_output(output, result.clean)
+    if report is not None:
+        with atomic_writer(report) as out:
+            write_records(out, source, result.spans, clean=result.clean, decoded=decoded)
+
+
+def warn_if_held_back(source: str, result: Result) -> None:
+    """Say on stderr when the ``--max-removed`` guard left a document unchanged."""
+    if result.held_back is not None:
+        from cleaner.explain import held_back_message
+
+        typer.echo(f"cleaner: warning: {source}: {held_back_message(result.held_back)}", err=True)
+
+
+def preview(source: str, text: str, result: Result, *, diff: bool, check: bool) -> None:
+    """``--diff``: the unified diff on stdout. ``--check``: exit 1, naming the input, if it would change."""
+    from cleaner.explain import unified_diff
+
+    if diff:
+        sys.stdout.buffer.write(unified_diff(text, result.clean, source).encode("utf-8"))
+        sys.stdout.buffer.flush()
+    if check and result.changed:
+        typer.echo(f"would clean {source}", err=True)
+        raise typer.Exit(1)
+
+
+def read_input_or_exit(
+    path: Path | None, *, encoding: str | None = None, html: bool | None = None
+) -> tuple[str, Decoded]:
+    """``(source, decoded)`` of a file, or of stdin for ``None`` or ``-``; a one-line error otherwise."""
+    from cleaner.decode import DecodeError, decode_bytes
+
     from_stdin = path is None or str(path) == "-"
     source = "<stdin>" if from_stdin else str(path)
     try:
         data = sys.stdin.buffer.read() if from_stdin else path.read_bytes()  # type: ignore[union-attr]
+        return source, decode_bytes(data, encoding=encoding, html=html, name=None if from_stdin else path)
     except OSError as exc:
         fail(f"{source}: cannot read: {exc.strerror}")
-    try:
-        text = decode_bytes(data).text
     except DecodeError as exc:
         fail(f"{source}: {exc}")
-    result = chain.clean(text)
+
+
+def write_output(output: Path | None, text: str) -> None:
+    """``text`` to ``output`` (atomically) or, without one, to stdout as UTF-8."""
+    from cleaner.output import atomic_writer
+
     if output is None:
-        sys.stdout.buffer.write(result.clean.encode("utf-8"))
+        sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.buffer.flush()
-    else:
+        return
+    try:
         with atomic_writer(output) as out:
-            out.write(result.clean)
-    if report is not None:
-        with atomic_writer(report) as out:
-            write_records(out, source, result.spans)
+            out.write(text)
+    except OSError as exc:
+        fail(f"{output}: cannot write: {exc.strerror}")
+
+
+class ExplainFormat(str, Enum):
+    text = "text"
+    html = "html"
+
+
+@app.command()
+def explain(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Input file; '-' or nothing reads standard input.", show_default=False),
+    ] = None,
+    output_format: Annotated[
+        ExplainFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: the input with removed spans marked (coloured in a terminal, "
+            "[-removed-]{rule} otherwise). html: one self-contained page.",
+        ),
+    ] = ExplainFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the view here instead of stdout.")
+    ] = None,
+    colour: Annotated[
+        bool | None,
+        typer.Option("--color/--no-color", help="Colour the text view (default: only on a terminal)."),
+    ] = None,
+    rules: RulesOption = None,
+    no_default_rules: NoDefaultRulesOption = False,
+    max_removed: MaxRemovedOption = DEFAULT_MAX_REMOVED,
+    encoding: EncodingOption = None,
+    html: HtmlOption = None,
+) -> None:
+    """Show what cleaning would remove: every removed span marked with its rule, then a tally.
+
+    The rules and the --max-removed guard are those of clean; --max-removed 1 also shows the
+    cuts the guard would hold back.
+
+    Examples:
+
+      cleaner explain article.txt
+
+      cleaner explain article.txt --format html -o article.html
+
+      cleaner explain article.txt --max-removed 1
+    """
+    from cleaner.explain import render_html, render_plain, render_terminal
+
+    chain = load_chain_or_exit(rules, no_default_rules)
+    source, decoded = read_input_or_exit(path, encoding=encoding, html=html)
+    text = decoded.text
+    result = chain.clean(text, max_removed=max_removed)
+    if output_format is ExplainFormat.html:
+        write_output(output, render_html(text, result, source))
+    elif output is not None or colour is False:
+        write_output(output, render_plain(text, result))
+    else:
+        render_terminal(text, result, sys.stdout, colour=colour)
+
+
+@app.command()
+def restore(
+    clean_path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="CLEAN",
+            help="A clean file ('-' reads standard input) or the output directory of a run.",
+            show_default=False,
+        ),
+    ],
+    report: Annotated[
+        Path,
+        typer.Option("--report", help="The JSONL report written when CLEAN was made.", show_default=False),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the original here (a directory, for a directory CLEAN)."),
+    ] = None,
+) -> None:
+    """Rebuild the original text from clean text and its report, refusing clean text edited since.
+
+    For a directory, each record's source is matched to the clean file at the same place in
+    the output tree (raw/world/a.txt -> CLEAN/world/a.txt); files no record names are copied.
+
+    Examples:
+
+      cleaner restore article.clean.txt --report removed.jsonl -o article.txt
+
+      cleaner restore clean/ --report removed.jsonl -o restored/
+    """
+    from cleaner.report import RestoreError, read_records
+    from cleaner.undo import group_by_source, restore_document, restore_tree, select_records
+
+    try:
+        with report.open(encoding="utf-8") as handle:
+            groups = group_by_source(read_records(handle))
+    except OSError as exc:
+        fail(f"{report}: cannot read: {exc.strerror}")
+    except (RestoreError, UnicodeDecodeError) as exc:
+        fail(f"{report}: {exc}")
+    if clean_path.is_dir():
+        if output is None:
+            fail(f"{clean_path}: restoring a directory needs -o OUT_DIR", EXIT_USAGE_ERROR)
+        if output.resolve() == clean_path.resolve() or clean_path.resolve() in output.resolve().parents:
+            fail(f"{output}: must not be inside {clean_path}", EXIT_USAGE_ERROR)
+        outcome = restore_tree(clean_path, groups, output, skip=[report])
+        for error in outcome.errors:
+            typer.echo(f"cleaner: error: {error}", err=True)
+        typer.echo(
+            f"{outcome.restored} files restored, {outcome.copied} copied unchanged, "
+            f"{len(outcome.errors)} errors",
+            err=True,
+        )
+        raise typer.Exit(EXIT_INPUT_ERROR if outcome.errors else 0)
+    source, decoded = read_input_or_exit(clean_path, html=False)
+    try:
+        original = restore_document(decoded.text, select_records(groups, decoded.text))
+    except RestoreError as exc:
+        fail(f"{source}: {exc}")
+    write_output(output, original)
 
 
 @app.command("eval")
@@ -155,6 +385,7 @@ def evaluate_command(
     ] = False,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    max_removed: MaxRemovedOption = DEFAULT_MAX_REMOVED,
 ) -> None:
     """Clean labelled documents and report KEEP lines kept and REMOVE lines removed, per pack and rule.
 
@@ -174,7 +405,8 @@ def evaluate_command(
 
     chain = load_chain_or_exit(rules, no_default_rules)
     try:
-        result = evaluate(docs_dir, gold_dir, chain, labels or default_labels_path(docs_dir))
+        labels_path = labels or default_labels_path(docs_dir)
+        result = evaluate(docs_dir, gold_dir, chain, labels_path, max_removed=max_removed)
     except EvalError as exc:
         fail(str(exc))
     if as_json:

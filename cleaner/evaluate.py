@@ -106,6 +106,7 @@ class Evaluation:
 
     documents: int = 0
     skipped: list[str] = field(default_factory=list)
+    held_back: list[str] = field(default_factory=list)  # documents the max-removed guard kept whole
     keep_lines: int = 0
     keep_chars: int = 0
     remove_lines: int = 0
@@ -303,12 +304,18 @@ def default_labels_path(docs_dir: Path) -> Path | None:
 
 
 def evaluate(
-    docs_dir: Path, gold_dir: Path, chain: Chain, labels_path: Path | None = None
+    docs_dir: Path,
+    gold_dir: Path,
+    chain: Chain,
+    labels_path: Path | None = None,
+    *,
+    max_removed: float | None = None,
 ) -> Evaluation:
     """Clean every ``DOCS_DIR/*.txt`` with ``chain`` and score it against its labels.
 
     Documents are labelled from ``labels_path`` when it covers them, otherwise from
     ``GOLD_DIR/<id>.txt``; a document with neither is skipped and listed in ``skipped``.
+    ``max_removed`` is the guard of ``cleaner clean``: a document it holds back keeps every line.
     """
     for folder, what in ((docs_dir, "documents"), (gold_dir, "gold")):
         if not folder.is_dir():
@@ -320,7 +327,7 @@ def evaluate(
     for path in sorted(docs_dir.glob("*.txt")):
         doc_id = path.stem
         try:
-            text = decode_bytes(path.read_bytes()).text
+            text = _read_text(path)
         except (OSError, DecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else str(exc)
             evaluation.skipped.append(f"{path}: {reason}")
@@ -334,7 +341,7 @@ def evaluate(
         else:
             gold_path = gold_dir / path.name
             try:
-                gold = decode_bytes(gold_path.read_bytes()).text
+                gold = _read_text(gold_path)
             except (OSError, DecodeError):
                 evaluation.skipped.append(f"{path}: no labels and no readable gold text at {gold_path}")
                 continue
@@ -342,7 +349,10 @@ def evaluate(
         evaluation.documents += 1
         evaluation.titles_excluded += sum(1 for label in doc_labels.values() if label.is_title)
         score = DocScore(doc_id, labels_from)
-        for fate in line_fates(doc_id, text, chain.clean(text).spans, doc_labels):
+        result = chain.clean(text, max_removed=max_removed)
+        if result.held_back is not None:
+            evaluation.held_back.append(doc_id)
+        for fate in line_fates(doc_id, text, result.spans, doc_labels):
             _add(evaluation, score, fate)
             if fate.status != INTACT or fate.label == REMOVE:
                 evaluation.fates.append(fate)
@@ -351,10 +361,15 @@ def evaluate(
     return evaluation
 
 
+def _read_text(path: Path) -> str:
+    """A document or gold file as text: it is already extracted, so never parsed as HTML."""
+    return decode_bytes(path.read_bytes(), html=False).text
+
+
 def _check_gold(evaluation: Evaluation, doc_id: str, gold_path: Path, chain: Chain) -> None:
-    """Clean the gold text itself: any gold line that changes is article text lost."""
+    """Clean the gold text itself (guard off): any gold line that changes is article text lost."""
     try:
-        gold = decode_bytes(gold_path.read_bytes()).text
+        gold = _read_text(gold_path)
     except (OSError, DecodeError):
         return
     labels = {n: LineLabel(n, KEEP) for n, line in enumerate(gold.split("\n")) if line.strip()}
@@ -384,6 +399,7 @@ def to_json(evaluation: Evaluation, worst: int = 10) -> dict[str, Any]:
     return {
         "documents": evaluation.documents,
         "skipped": evaluation.skipped,
+        "held_back": evaluation.held_back,
         "titles_excluded": evaluation.titles_excluded,
         "keep_lines": evaluation.keep_lines,
         "keep_chars": evaluation.keep_chars,
@@ -433,8 +449,9 @@ def to_markdown(evaluation: Evaluation, worst: int = 10, show_missed: bool = Fal
     for doc in e.docs:
         by_source[doc.labels_from] += 1
     sources = ", ".join(f"{n} from {src}" for src, n in sorted(by_source.items())) or "none"
+    held = f"; held back by the max-removed guard: {', '.join(e.held_back)}" if e.held_back else ""
     out = [
-        f"Documents: {e.documents} (labels: {sources}); title lines excluded: {e.titles_excluded}",
+        f"Documents: {e.documents} (labels: {sources}); title lines excluded: {e.titles_excluded}{held}",
         "",
         *_table(
             ["measure", "lines", "%", "chars"],

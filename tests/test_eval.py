@@ -280,10 +280,10 @@ def test_cli_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_undecodable_document_is_skipped_and_the_run_fails(evalset: Path) -> None:
     bad = evalset / "docs" / "c.txt"
-    bad.write_bytes(b"caf\xe9 \xff\n")
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     result = evaluate(evalset / "docs", evalset / "gold", demo_chain(), evalset / "lines.jsonl")
     assert result.documents == 2
-    assert result.skipped == [f"{bad}: not valid UTF-8 (byte 3)"]
+    assert result.skipped == [f"{bad}: binary file (PNG image)"]
     proc = subprocess.run(
         [sys.executable, "-m", "cleaner", "eval", str(evalset / "docs"), str(evalset / "gold"), "--json"],
         capture_output=True,
@@ -291,7 +291,7 @@ def test_undecodable_document_is_skipped_and_the_run_fails(evalset: Path) -> Non
         check=False,
     )
     assert proc.returncode == 1
-    assert proc.stderr == f"cleaner: error: {bad}: not valid UTF-8 (byte 3)\n"
+    assert proc.stderr == f"cleaner: error: {bad}: binary file (PNG image)\n"
     assert json.loads(proc.stdout)["documents"] == 2
 
 
@@ -308,3 +308,15 @@ def test_builtin_packs_meet_the_targets_on_the_dev_set(shared_dir: Path) -> None
     assert result.keep_intact_pct >= 99.5, lost
     assert result.remove_removed_pct >= 60.0
     assert result.gold_lines - len(result.gold_fates) >= 0.995 * result.gold_lines
+
+
+def test_max_removed_guard_is_that_of_clean(evalset: Path) -> None:
+    labels = evalset / "lines.jsonl"
+    result = evaluate(evalset / "docs", evalset / "gold", demo_chain(), labels, max_removed=0.2)
+    # a loses about a third of its characters, b about an eighth.
+    assert result.held_back == ["a"]
+    assert result.total.keep_lines_lost == 0
+    assert (result.total.remove_lines_removed, result.total.remove_lines_partly_cut) == (0, 1)
+    demo = ("--json", "--no-default-rules", "--rules", str(evalset.parent / "demo.yaml"))
+    assert write_set_and_run(evalset, *demo, "--max-removed", "0.2")["held_back"] == ["a"]
+    assert write_set_and_run(evalset, *demo)["held_back"] == []
