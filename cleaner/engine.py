@@ -39,6 +39,10 @@ GUARD_RULE = "guard/max-removed"
 # The seed article loses 23% to its appeal and captions, and no document of the labelled
 # evaluation set is more than 40% boilerplate, so half a document is a safe line to hold.
 DEFAULT_MAX_REMOVED = 0.5
+# RE2's default 8 MiB budget fits only about 150k program instructions in the chain-wide set:
+# the built-in packs use most of it, and user packs on top would fail to compile. This is a
+# cap, not an allocation.
+PREFILTER_MAX_MEM = 256 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +94,7 @@ class Chain:
         if self.matchers:
             options = re2.Options()
             options.log_errors = False
+            options.max_mem = PREFILTER_MAX_MEM
             prefilter = re2.Set.SearchSet(options)
             for matcher in self.matchers:
                 prefilter.Add(matcher.trigger)

@@ -103,6 +103,18 @@ part of the pattern, or use a line or block rule
     return compiled
 
 
+def _trim_end(text: str, start: int, end: int) -> int:
+    """The end of a match without its trailing whitespace: whitespace is left to the tidying
+    step, which keeps paragraph breaks and a document's own final newline.
+
+    >>> _trim_end("Most read\\nA headline\\n", 0, 21)
+    20
+    """
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def _captures(match: re2._Match) -> dict[str, str]:
     return {name: value for name, value in match.groupdict().items() if value is not None}
 
@@ -136,8 +148,9 @@ class PatternMatcher:
 
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
         for match in self.regex.finditer(text, lo, hi):
-            if match.end() > match.start():
-                yield Candidate(match.start(), match.end(), _captures(match))
+            end = _trim_end(text, match.start(), match.end())
+            if end > match.start():
+                yield Candidate(match.start(), end, _captures(match))
 
 
 class LineMatcher:
@@ -187,7 +200,7 @@ class BlockMatcher:
                 pos = opening.start() + 1
                 continue
             captures = _captures(opening) | _captures(closing)
-            yield Candidate(opening.start(), closing.end(), captures)
+            yield Candidate(opening.start(), _trim_end(text, opening.start(), closing.end()), captures)
             pos = closing.end()
 
 

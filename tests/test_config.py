@@ -24,18 +24,20 @@ runner = CliRunner()
 
 SITE_RULES = """pack: site
 rules:
-  - id: advertisement
+  - id: app-prompt
     kind: line
-    pattern: '^ADVERTISEMENT$'
+    pattern: '^Gazette tide table: high water \\d\\d:\\d\\d$'
     examples:
-      remove: ["ADVERTISEMENT"]
-      keep: ["The advertisement ran twice."]
+      remove: ["Gazette tide table: high water 06:12"]
+      keep: ["The tide table, the harbourmaster said, is wrong."]
 """
 ARTICLE = (
     "open image in gallery Boats in the harbour ( AP )\n"
     "The ferry will run later from Monday.\n"
-    "ADVERTISEMENT\n"
+    "Gazette tide table: high water 06:12\n"
     "Repairs take eleven weeks.\n"
+    "Engineers found cracks in two of the pier's columns during a routine inspection in March.\n"
+    "The last sailing of the day will not change, the port authority said on Monday.\n"
 )
 
 
@@ -103,8 +105,7 @@ def test_search_stops_at_the_repository_root(tmp_path: Path, monkeypatch: pytest
         ('default_rules = "no"\n', "'default_rules' must be true or false"),
         (
             'packs = ["caption"]\n',
-            "'packs': no built-in pack 'caption' (there are: appeals, captions, dates); "
-            "did you mean 'captions'?",
+            "'packs': no built-in pack 'caption' (there are: appeals, ",
         ),
         (
             'packs = ["dates"]\ndefault_rules = false\n',
@@ -155,7 +156,14 @@ def test_pack_flag_overrides_default_rules_false(repo: Path) -> None:
     (repo / "cleaner.toml").write_text("default_rules = false\n", encoding="utf-8")
     assert plan_chain(resolve_settings()).rules() == []
     rules = plan_chain(resolve_settings(packs=("dates",))).rules()
-    assert [rule.qualified_id for rule in rules] == ["dates/date-header"]
+    assert rules and {rule.pack for rule in rules} == {"dates"}
+
+
+def test_unknown_pack_gets_a_did_you_mean(repo: Path) -> None:
+    with pytest.raises(
+        ConfigError, match=r"--pack: no built-in pack 'caption' \(there are: .*\); did you mean 'captions'\?$"
+    ):
+        resolve_settings(packs=("caption",))
 
 
 def test_pack_and_no_default_rules_contradict(repo: Path) -> None:
@@ -175,19 +183,19 @@ def test_disable_entries_must_name_something(repo: Path) -> None:
         plan_chain(ChainSettings(disable=("caption",)))
     # A rule of a built-in pack that is not selected is off anyway: accepted as is.
     plan = plan_chain(ChainSettings(packs=("dates",), disable=("captions/whatever",)))
-    assert [rule.qualified_id for rule in plan.rules()] == ["dates/date-header"]
+    assert plan.rules() and {rule.pack for rule in plan.rules()} == {"dates"}
 
 
 def test_user_rule_overrides_builtin_in_place(repo: Path) -> None:
     override = SITE_RULES.replace("pack: site", "pack: captions").replace(
-        "id: advertisement", "id: gallery-caption"
+        "id: app-prompt", "id: gallery-caption"
     )
     (repo / "rules" / "override.yaml").write_text(override, encoding="utf-8")
     plan = plan_chain(ChainSettings(rules=(repo / "rules" / "override.yaml",)))
     ids = [rule.qualified_id for rule in plan.rules()]
     assert ids.index("captions/gallery-caption") == ids.index("captions/gallery-caption-inline") - 1
     replaced = next(rule for rule in plan.rules() if rule.qualified_id == "captions/gallery-caption")
-    assert replaced.pattern == "^ADVERTISEMENT$"
+    assert replaced.pattern == "^Gazette tide table: high water \\d\\d:\\d\\d$"
 
 
 def test_missing_rule_file_from_config(repo: Path) -> None:
@@ -206,11 +214,7 @@ def test_clean_applies_config_and_flags(repo: Path) -> None:
     )
     configured = runner.invoke(app, ["clean"], input=ARTICLE)
     assert configured.exit_code == 0, configured.output
-    assert configured.stdout == (
-        "open image in gallery Boats in the harbour ( AP )\n"
-        "The ferry will run later from Monday.\n"
-        "Repairs take eleven weeks.\n"
-    )
+    assert configured.stdout == ARTICLE.replace("Gazette tide table: high water 06:12\n", "")
     ignored = runner.invoke(app, ["clean", "--no-config"], input=ARTICLE)
     assert ignored.stdout == ARTICLE.split("\n", 1)[1]
     both = runner.invoke(app, ["clean", "--disable", "site"], input=ARTICLE)
@@ -230,7 +234,7 @@ def test_clean_with_config_in_a_real_process(repo: Path) -> None:
         cwd=Path.cwd(),
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == ARTICLE.replace("ADVERTISEMENT\n", "")
+    assert done.stdout == ARTICLE.replace("Gazette tide table: high water 06:12\n", "")
 
 
 def test_load_chain_from_settings_matches_the_plan(repo: Path) -> None:
@@ -242,8 +246,8 @@ def test_explain_uses_the_same_chain_options(repo: Path) -> None:
     (repo / "cleaner.toml").write_text('rules = ["rules/site.yaml"]\n', encoding="utf-8")
     configured = runner.invoke(app, ["explain", "--no-color"], input=ARTICLE)
     assert configured.exit_code == 0, configured.output
-    assert "site/advertisement" in configured.stdout
+    assert "site/app-prompt" in configured.stdout
     disabled = runner.invoke(app, ["explain", "--no-color", "--disable", "site"], input=ARTICLE)
     assert disabled.exit_code == 0
-    assert "site/advertisement" not in disabled.stdout
+    assert "site/app-prompt" not in disabled.stdout
     assert "captions/gallery-caption" in disabled.stdout
