@@ -123,11 +123,17 @@ def clean(
         sys.stdout.buffer.write(result.clean.encode("utf-8"))
         sys.stdout.buffer.flush()
     else:
-        with atomic_writer(output) as out:
-            out.write(result.clean)
+        try:
+            with atomic_writer(output) as out:
+                out.write(result.clean)
+        except OSError as exc:
+            fail(f"{output}: cannot write: {exc.strerror}")
     if report is not None:
-        with atomic_writer(report) as out:
-            write_records(out, source, result.spans)
+        try:
+            with atomic_writer(report) as out:
+                write_records(out, source, result.spans)
+        except OSError as exc:
+            fail(f"{report}: cannot write: {exc.strerror}")
 
 
 def main() -> None:

@@ -222,3 +222,12 @@ def test_process_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert_one_line_error(done.stderr.decode(), f"{rules}:5:14:")
     assert done.stdout == b""
+
+
+def test_unwritable_output_is_a_one_line_error(tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    for option in ("-o", "--report"):
+        result = runner.invoke(app, ["clean", option, str(folder)], input=ARTICLE)
+        assert result.exit_code == 1
+        assert_one_line_error(result.stderr, f"{folder}: cannot write")
