@@ -85,7 +85,19 @@ def nested(draw: st.DrawFn, inner: st.SearchStrategy[str]) -> str:
 
 
 tiny_documents = st.one_of(documents(TINY), nested(documents(TINY)))
-REGEXES = [r"a+", r"ab", r"b\s+a", r"^a", r"b$", r"(?P<cap>a)b", r"x(?P<cap>a|b)?", r"\bab\b", r"a\r?$"]
+REGEXES = [
+    r"a+",
+    r"ab",
+    r"b\s+a",
+    r"\n\n",
+    r"[ \t]+",
+    r"^a",
+    r"b$",
+    r"(?P<cap>a)b",
+    r"x(?P<cap>a|b)?",
+    r"\bab\b",
+    r"a\r?$",
+]
 
 
 @st.composite
