@@ -250,8 +250,11 @@ def clean(
         return
     write_output(output, result.clean)
     if report is not None:
-        with atomic_writer(report) as out:
-            write_records(out, source, result.spans, clean=result.clean, decoded=decoded)
+        try:
+            with atomic_writer(report) as out:
+                write_records(out, source, result.spans, clean=result.clean, decoded=decoded)
+        except OSError as exc:
+            fail(f"{report}: cannot write: {exc.strerror}")
 
 
 def warn_if_held_back(source: str, result: Result) -> None:

@@ -220,7 +220,7 @@ def plan_chain(settings: ChainSettings, *, include_unused: bool = False) -> Chai
     ``include_unused``, built-in packs that are not selected are loaded too and listed as
     off (``rules list`` shows them; ``clean`` does not need them). Raises
     :class:`~cleaner.ruleset.RuleFileError` for bad rule files and :class:`ConfigError` for
-    a missing rule file or a ``disable`` entry that names no rule or pack.
+    a ``disable`` entry that names no rule or pack.
 
     >>> plan = plan_chain(ChainSettings(disable=("dates",)))
     >>> sorted({entry.rule.pack for entry in plan.entries if not entry.on})
@@ -233,9 +233,6 @@ def plan_chain(settings: ChainSettings, *, include_unused: bool = False) -> Chai
         selected = [name for name in available if settings.packs is None or name in settings.packs]
     unused = [name for name in available if name not in selected] if include_unused else []
     user_files = list(expand_rule_paths(settings.rules))
-    for path in user_files:
-        if not path.exists():
-            raise ConfigError(f"{path}: rule file not found")
     loaded = load_packs([*(available[n] for n in selected), *user_files, *(available[n] for n in unused)])
     in_use, not_selected = loaded[: len(loaded) - len(unused)], loaded[len(loaded) - len(unused) :]
 

@@ -304,6 +304,9 @@ class _Checker:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        # Keys a did-you-mean already pointed at, per mapping: a missing key that was merely
+        # misspelt is one mistake, so it gets one message (the did-you-mean), not two.
+        self.suggested: dict[int, set[str]] = {}
 
     @property
     def error_count(self) -> int:
@@ -343,8 +346,11 @@ class _Checker:
         for key, (key_at, value_at) in at.value.items():
             if key in allowed:
                 fields[key] = value_at
-            else:
-                self.error(key_at, f"unknown key '{key}' in {what}{_did_you_mean(key, allowed)}")
+                continue
+            hint = difflib.get_close_matches(key, allowed, n=1)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+            self.suggested.setdefault(id(at), set()).update(hint)
+            self.error(key_at, f"unknown key '{key}' in {what}{suggestion}")
         return fields
 
     def get(self, fields: dict[str, _Located], key: str, convert: Callable[..., Any], *args: Any) -> Any:
@@ -368,7 +374,8 @@ class _Checker:
     ) -> Any:
         """Like :meth:`get`, recording a missing key at the mapping's position."""
         if key not in fields:
-            self.error(at, f"{what} is missing '{key}'")
+            if key not in self.suggested.get(id(at), ()):
+                self.error(at, f"{what} is missing '{key}'")
             return None
         return self.get(fields, key, convert, *args)
 
@@ -564,7 +571,6 @@ def check_pack(text: str, path: str = "<string>") -> tuple[Pack | None, list[Pro
     True
     >>> for problem in problems:
     ...     print(problem)
-    demo.yaml:4:5: phrase rule 'read-more' is missing 'pattern'
     demo.yaml:6:5: unknown key 'patern' in rule; did you mean 'pattern'?
     """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_RULE_FILE_BYTES:
@@ -587,7 +593,8 @@ def check_pack(text: str, path: str = "<string>") -> tuple[Pack | None, list[Pro
     description = check.get(top, "description", check.string) or ""
     rules: list[Rule | None] = []
     if "rules" not in top:
-        check.error(root, "rule file is missing 'rules'")
+        if "rules" not in check.suggested.get(id(root), ()):
+            check.error(root, "rule file is missing 'rules'")
     elif not isinstance(top["rules"].value, list) or not top["rules"].value:
         check.error(top["rules"], "'rules' must be a non-empty list of rules")
     else:

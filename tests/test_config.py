@@ -202,7 +202,10 @@ def test_missing_rule_file_from_config(repo: Path) -> None:
     (repo / "cleaner.toml").write_text('rules = ["rules/nope.yaml"]\n', encoding="utf-8")
     result = runner.invoke(app, ["clean"], input="x\n")
     assert result.exit_code == 2
-    assert result.stderr == f"cleaner: error: {repo / 'rules' / 'nope.yaml'}: rule file not found\n"
+    missing = repo / "rules" / "nope.yaml"
+    assert (
+        result.stderr == f"cleaner: error: {missing}:1:1: cannot read rule file: No such file or directory\n"
+    )
 
 
 # --- clean uses the same settings ----------------------------------------------------------
