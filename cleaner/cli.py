@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -14,6 +16,10 @@ from cleaner.engine import DEFAULT_MAX_REMOVED, Result
 
 if TYPE_CHECKING:
     from cleaner.decode import Decoded
+
+if TYPE_CHECKING:
+    from cleaner.config import ChainSettings
+    from cleaner.engine import Chain
 
 app = typer.Typer(
     name="cleaner",
@@ -62,12 +68,36 @@ RulesOption = Annotated[
     typer.Option(
         "--rules",
         "-r",
-        help="A rule file, or a folder of *.yaml rule files, added after the built-in packs. "
-        "Repeatable. A rule with the same pack/id as a built-in one replaces it.",
+        metavar="PATH",
+        help="A rule file, or a folder of *.yaml rule files, added after the built-in packs and "
+        "the config file's rules. Repeatable. A rule with the same pack/id as an earlier one "
+        "replaces it.",
     ),
 ]
 NoDefaultRulesOption = Annotated[
     bool, typer.Option("--no-default-rules", help="Do not load the built-in rule packs.")
+]
+PackOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--pack",
+        "-p",
+        metavar="NAME",
+        help="Use only this built-in pack (repeatable); replaces the config file's 'packs'.",
+    ),
+]
+DisableOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--disable",
+        "-d",
+        metavar="RULE",
+        help="Switch off a rule (pack/id) or a whole pack. Repeatable; adds to the config file's 'disable'.",
+    ),
+]
+NoConfigOption = Annotated[
+    bool,
+    typer.Option("--no-config", help="Ignore cleaner.toml and [tool.cleaner] in pyproject.toml."),
 ]
 MaxRemovedOption = Annotated[
     float,
@@ -112,15 +142,50 @@ HtmlOption = Annotated[
 ]
 
 
-def load_chain_or_exit(rules: list[Path] | None, no_default_rules: bool):
-    """The compiled chain, or a one-line ``path:line:col`` error and exit status 2."""
-    from cleaner import load_chain
+@contextlib.contextmanager
+def rule_errors_exit(prefix: str = "cleaner: error: ") -> Iterator[None]:
+    """Turn rule-file and config errors into one line each on stderr, and exit status 2."""
+    from cleaner.config import ConfigError
     from cleaner.ruleset import RuleFileError
 
     try:
-        return load_chain(rules or (), builtin=not no_default_rules)
+        yield
     except RuleFileError as exc:
-        fail(str(exc), EXIT_RULE_ERROR)
+        for problem in exc.problems:
+            typer.echo(f"{prefix}{problem}", err=True)
+        raise typer.Exit(EXIT_RULE_ERROR) from None
+    except ConfigError as exc:
+        typer.echo(f"{prefix}{exc}", err=True)
+        raise typer.Exit(EXIT_RULE_ERROR) from None
+
+
+def chain_settings_or_exit(
+    rules: list[Path] | None,
+    packs: list[str] | None,
+    disable: list[str] | None,
+    no_default_rules: bool,
+    no_config: bool,
+    prefix: str = "cleaner: error: ",
+) -> ChainSettings:
+    """The chain options of the command line merged over the config file (cleaner.config)."""
+    from cleaner.config import resolve_settings
+
+    with rule_errors_exit(prefix):
+        return resolve_settings(
+            rules=tuple(rules or ()),
+            packs=tuple(packs or ()),
+            disable=tuple(disable or ()),
+            no_default_rules=no_default_rules,
+            no_config=no_config,
+        )
+
+
+def load_chain_or_exit(settings: ChainSettings) -> Chain:
+    """The compiled chain, or one ``path:line:col`` line per problem and exit status 2."""
+    from cleaner.config import load_chain_from_settings
+
+    with rule_errors_exit():
+        return load_chain_from_settings(settings)
 
 
 @app.command()
@@ -139,6 +204,9 @@ def clean(
     ] = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    pack: PackOption = None,
+    disable: DisableOption = None,
+    no_config: NoConfigOption = False,
     diff: Annotated[
         bool,
         typer.Option("--diff", help="Print a unified diff of input against clean text; write no files."),
@@ -171,7 +239,7 @@ def clean(
     from cleaner.output import atomic_writer
     from cleaner.report import write_records
 
-    chain = load_chain_or_exit(rules, no_default_rules)
+    chain = load_chain_or_exit(chain_settings_or_exit(rules, pack, disable, no_default_rules, no_config))
     if (diff or check) and (output is not None or report is not None):
         fail("--diff and --check write no files: drop --output and --report", EXIT_USAGE_ERROR)
     source, decoded = read_input_or_exit(path, encoding=encoding, html=html)
@@ -270,6 +338,9 @@ def explain(
     ] = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    pack: PackOption = None,
+    disable: DisableOption = None,
+    no_config: NoConfigOption = False,
     max_removed: MaxRemovedOption = DEFAULT_MAX_REMOVED,
     encoding: EncodingOption = None,
     html: HtmlOption = None,
@@ -289,7 +360,7 @@ def explain(
     """
     from cleaner.explain import render_html, render_plain, render_terminal
 
-    chain = load_chain_or_exit(rules, no_default_rules)
+    chain = load_chain_or_exit(chain_settings_or_exit(rules, pack, disable, no_default_rules, no_config))
     source, decoded = read_input_or_exit(path, encoding=encoding, html=html)
     text = decoded.text
     result = chain.clean(text, max_removed=max_removed)
@@ -363,6 +434,183 @@ def restore(
     write_output(output, original)
 
 
+rules_app = typer.Typer(
+    name="rules",
+    help=(
+        "List, show, check and test rule files. See docs/writing-rules.md.\n\n"
+        "Examples:\n\n"
+        "  cleaner rules list\n\n"
+        "  cleaner rules show captions/gallery-caption\n\n"
+        "  cleaner rules check my-site.yaml\n\n"
+        "  cleaner rules test my-site.yaml"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(rules_app)
+_PLAIN = ""  # rules commands print problems as bare path:line:col lines, like a compiler
+
+
+@rules_app.command("list")
+def rules_list(
+    rules: RulesOption = None,
+    no_default_rules: NoDefaultRulesOption = False,
+    pack: PackOption = None,
+    disable: DisableOption = None,
+    no_config: NoConfigOption = False,
+) -> None:
+    """List the effective chain in order: each rule on or off, its kind, scope and source.
+
+    Takes the same chain options as 'cleaner clean', so it shows what a clean would run.
+
+    Examples:
+
+      cleaner rules list
+
+      cleaner rules list --rules my-site.yaml --disable captions
+    """
+    import shutil
+
+    from cleaner.config import plan_chain
+    from cleaner.rulecheck import list_lines
+
+    settings = chain_settings_or_exit(rules, pack, disable, no_default_rules, no_config, _PLAIN)
+    with rule_errors_exit(_PLAIN):
+        plan = plan_chain(settings, include_unused=True)
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 100_000
+    typer.echo("\n".join(list_lines(plan, width)))
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(metavar="RULE", help="pack/id, or an id only one pack uses.")],
+    rules: RulesOption = None,
+    no_default_rules: NoDefaultRulesOption = False,
+    pack: PackOption = None,
+    disable: DisableOption = None,
+    no_config: NoConfigOption = False,
+) -> None:
+    """Show one rule: its settings, examples, and its text in the file that defines it.
+
+    Examples:
+
+      cleaner rules show captions/gallery-caption
+
+      cleaner rules show newsletter-prompt --rules my-site.yaml
+    """
+    from cleaner.config import plan_chain
+    from cleaner.rulecheck import UnknownRuleError, find_rule, show_lines
+
+    settings = chain_settings_or_exit(rules, pack, disable, no_default_rules, no_config, _PLAIN)
+    with rule_errors_exit(_PLAIN):
+        plan = plan_chain(settings, include_unused=True)
+    try:
+        entry = find_rule(plan, rule_id)
+    except UnknownRuleError as exc:
+        fail(str(exc), EXIT_RULE_ERROR)
+    typer.echo("\n".join(show_lines(entry)))
+
+
+FilesArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        metavar="FILES",
+        help="Rule files or folders. Default: the files of the effective chain.",
+        show_default=False,
+    ),
+]
+
+
+def _files_or_chain(
+    files: list[Path] | None,
+    rules: list[Path] | None,
+    pack: list[str] | None,
+    disable: list[str] | None,
+    no_default_rules: bool,
+    no_config: bool,
+) -> list[Path]:
+    if files:
+        return files
+    from cleaner.config import plan_chain
+
+    settings = chain_settings_or_exit(rules, pack, disable, no_default_rules, no_config, _PLAIN)
+    with rule_errors_exit(_PLAIN):
+        return list(plan_chain(settings).files)
+
+
+@rules_app.command("check")
+def rules_check(
+    files: FilesArgument = None,
+    rules: RulesOption = None,
+    no_default_rules: NoDefaultRulesOption = False,
+    pack: PackOption = None,
+    disable: DisableOption = None,
+    no_config: NoConfigOption = False,
+) -> None:
+    """Validate rule files: one 'path:line:col: message' line per problem.
+
+    Checks the schema (unknown keys, with a did-you-mean; types; duplicate ids), compiles
+    every pattern with RE2 and refuses patterns that match the empty string or any text.
+    Warns about rules without examples. Exit status 2 when there are errors.
+
+    Examples:
+
+      cleaner rules check my-site.yaml
+
+      cleaner rules check rules/
+    """
+    from cleaner.rulecheck import check_paths, plural
+    from cleaner.ruleset import ERROR, expand_rule_paths
+
+    paths = _files_or_chain(files, rules, pack, disable, no_default_rules, no_config)
+    problems = check_paths(paths)
+    for problem in problems:
+        typer.echo(str(problem))
+    errors = sum(problem.severity == ERROR for problem in problems)
+    counts = f"{plural(errors, 'error')}, {plural(len(problems) - errors, 'warning')}"
+    checked = plural(len(list(expand_rule_paths(paths))), "file")
+    typer.echo(f"rules check: {checked} checked: {counts}", err=True)
+    if errors:
+        raise typer.Exit(EXIT_RULE_ERROR)
+
+
+@rules_app.command("test")
+def rules_test(
+    files: FilesArgument = None,
+    rules: RulesOption = None,
+    no_default_rules: NoDefaultRulesOption = False,
+    pack: PackOption = None,
+    disable: DisableOption = None,
+    no_config: NoConfigOption = False,
+) -> None:
+    """Run every rule's examples and every pack's cases; show a diff for each failure.
+
+    Each examples.remove entry must be removed by its rule (exactly the part marked with
+    [[ and ]], if it marks one); each examples.keep entry must come back untouched; each
+    case in a pack's 'cases' must clean to its 'expected' text. Exit status 1 on failures,
+    2 on rule-file errors.
+
+    Examples:
+
+      cleaner rules test
+
+      cleaner rules test my-site.yaml
+    """
+    from cleaner.ruleset import expand_rule_paths
+    from cleaner.ruletest import run_tests
+
+    paths = _files_or_chain(files, rules, pack, disable, no_default_rules, no_config)
+    with rule_errors_exit(_PLAIN):
+        results = run_tests(expand_rule_paths(paths))
+    for problem in results.warnings:
+        typer.echo(str(problem))
+    for failure in results.failures:
+        typer.echo("\n".join(failure.lines()))
+    typer.echo(f"rules test: {results.summary()}")
+    if results.failures:
+        raise typer.Exit(EXIT_INPUT_ERROR)
+
+
 @app.command("eval")
 def evaluate_command(
     docs_dir: Annotated[Path, typer.Argument(help="Folder of documents to clean, <id>.txt each.")],
@@ -388,6 +636,9 @@ def evaluate_command(
     ] = False,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    pack: PackOption = None,
+    disable: DisableOption = None,
+    no_config: NoConfigOption = False,
     max_removed: MaxRemovedOption = DEFAULT_MAX_REMOVED,
 ) -> None:
     """Clean labelled documents and report KEEP lines kept and REMOVE lines removed, per pack and rule.
@@ -406,7 +657,7 @@ def evaluate_command(
 
     from cleaner.evaluate import EvalError, default_labels_path, evaluate, to_json, to_markdown
 
-    chain = load_chain_or_exit(rules, no_default_rules)
+    chain = load_chain_or_exit(chain_settings_or_exit(rules, pack, disable, no_default_rules, no_config))
     try:
         labels_path = labels or default_labels_path(docs_dir)
         result = evaluate(docs_dir, gold_dir, chain, labels_path, max_removed=max_removed)

@@ -383,9 +383,7 @@ def _check_gold(evaluation: Evaluation, doc_id: str, gold_path: Path, chain: Cha
 
 def worst_documents(evaluation: Evaluation, count: int) -> list[DocScore]:
     """Documents that lost the most article text, then those that kept the most boilerplate."""
-    hurt = [
-        d for d in evaluation.docs if d.keep_lines_lost or d.remove_lines_removed < d.remove_lines
-    ]
+    hurt = [d for d in evaluation.docs if d.keep_lines_lost or d.remove_lines_removed < d.remove_lines]
     hurt.sort(key=lambda d: (-d.keep_chars_lost, -(d.remove_lines - d.remove_lines_removed), d.doc_id))
     return hurt[:count]
 

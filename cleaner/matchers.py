@@ -50,17 +50,54 @@ def _flags(ignore_case: bool) -> str:
     return "(?mi)" if ignore_case else "(?m)"
 
 
+_NO_BACKTRACKING = "it matches in linear time and never backtracks"
+_RE2_HINTS = (
+    (
+        re2.compile(r"perl operator: \(\?<?[=!]"),
+        f"RE2 has no look-arounds ({_NO_BACKTRACKING}): "
+        "match the surrounding text as part of the pattern, or use a line or block rule",
+    ),
+    (
+        re2.compile(r"escape sequence: \\[1-9]|perl operator: \(\?P$"),
+        f"RE2 has no back-references ({_NO_BACKTRACKING}): spell out the repeated text",
+    ),
+    (re2.compile(r"perl operator: \(\?>"), f"RE2 needs no atomic groups ({_NO_BACKTRACKING}): use (?:...)"),
+    (
+        re2.compile(r"repetition operator: [*+?}]\+"),
+        f"RE2 needs no possessive quantifiers ({_NO_BACKTRACKING}): drop the extra +",
+    ),
+    (re2.compile(r"escape sequence: \\Z"), "use \\z for the end of the text, or $ for the end of a line"),
+    (re2.compile(r"repetition size"), "RE2 allows repetition counts up to 1000"),
+)
+
+
+def _re2_reason(exc: re2.error, flags: str) -> str:
+    """RE2's own reason, with a hint for the Perl/Python features RE2 refuses by design."""
+    reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+    reason = reason.replace(flags, "", 1)  # RE2 quotes the pattern it saw; show the user's own
+    for needle, hint in _RE2_HINTS:
+        if needle.search(reason):
+            return f"{reason}; {hint}"
+    return reason
+
+
 def compile_pattern(source: str, *, ignore_case: bool = False, field: str = "pattern") -> re2._Regexp:
     """Compile an RE2 pattern in multi-line mode, refusing ones that match the empty string.
 
     >>> compile_pattern(r"^date (?P<date>\\d{4})").search("x\\ndate 2024").group("date")
     '2024'
+    >>> compile_pattern(r"Read more(?= below)")
+    Traceback (most recent call last):
+    ...
+    cleaner.matchers.PatternError: bad pattern for RE2: invalid perl operator: (?=; RE2 has no \
+look-arounds (it matches in linear time and never backtracks): match the surrounding text as \
+part of the pattern, or use a line or block rule
     """
+    flags = _flags(ignore_case)
     try:
-        compiled = re2.compile(_flags(ignore_case) + source, _OPTIONS)
+        compiled = re2.compile(flags + source, _OPTIONS)
     except re2.error as exc:
-        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
-        raise PatternError(field, f"bad {field} for RE2: {reason}") from None
+        raise PatternError(field, f"bad {field} for RE2: {_re2_reason(exc, flags)}") from None
     if compiled.fullmatch("") is not None:
         raise PatternError(field, f"{field} matches the empty string, so it would match everywhere")
     return compiled

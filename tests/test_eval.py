@@ -244,8 +244,15 @@ def test_cli_markdown_tables(evalset: Path) -> None:
 def test_cli_explicit_labels_file(evalset: Path, tmp_path: Path) -> None:
     labels = tmp_path / "only-a.jsonl"
     labels.write_text('{"doc_id": "a", "line_no": 3, "label": "REMOVE"}\n', encoding="utf-8")
-    data = write_set_and_run(evalset, "--json", "--labels", str(labels), "--no-default-rules",
-                             "--rules", str(evalset.parent / "demo.yaml"))
+    data = write_set_and_run(
+        evalset,
+        "--json",
+        "--labels",
+        str(labels),
+        "--no-default-rules",
+        "--rules",
+        str(evalset.parent / "demo.yaml"),
+    )
     # a: the one labelled line; b: labelled from its gold text.
     assert data["remove_lines"] == 1 + 2 and data["keep_lines"] == 1
 

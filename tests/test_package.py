@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.engine import TIDY_RULE, Chain, clean_text
 from cleaner.ruleset import Rule, builtin_rule_files, load_pack, load_rules
+from cleaner.ruletest import check_examples
 
 REPO = Path(__file__).resolve().parents[1]
 BUILTIN_RULES = load_rules()
@@ -33,19 +33,7 @@ def test_builtin_rule_has_examples_that_hold(rule: Rule) -> None:
     assert rule.description, "every built-in rule says what it removes"
     assert rule.examples_remove, "every built-in rule needs examples.remove"
     assert rule.examples_keep, "every built-in rule needs examples.keep"
-    alone = Chain([rule])
-    for example in rule.examples_remove:
-        removed = [s for s in clean_text(example, alone).spans if s.rule != TIDY_RULE]
-        assert removed, f"{rule.qualified_id} removes nothing from its example {example!r}"
-    for example in rule.examples_keep:
-        result = clean_text(example, alone)
-        assert result.spans == [], f"{rule.qualified_id} cuts its keep example {example!r}"
-        assert result.clean == example
-
-
-def test_builtin_keep_examples_survive_the_whole_builtin_chain() -> None:
-    # A rule's keep example can still be cut by another rule; the default chain must keep it.
-    chain = Chain(BUILTIN_RULES)
-    for rule in BUILTIN_RULES:
-        for example in rule.examples_keep:
-            assert clean_text(example, chain).clean == example, f"{rule.qualified_id}: {example!r}"
+    # The same check as 'cleaner rules test': each example against its own rule, [[marks]] honoured.
+    count, failures = check_examples(rule)
+    assert count == len(rule.examples_remove) + len(rule.examples_keep)
+    assert failures == [], "\n".join(line for failure in failures for line in failure.lines())

@@ -80,7 +80,7 @@ RULE_ERRORS = [
     ("- id: a\n  kind: regex\n  pattern: 'x*'\n", "my.yaml:5:14", "matches the empty string"),
     ("- id: a\n  kind: block\n  start: x\n  max_chars: 9\n", "my.yaml:3:5", "missing 'end'"),
     ("- id: a\n  kind: block\n  start: x\n  end: '('\n  max_chars: 9\n", "my.yaml:6:10", "bad end"),
-    ("- id: a\n  kind: block\n  start: x\n  end: y\n  max_chars: 0\n", "my.yaml:7:16", "between 1 and"),
+    ("- id: a\n  kind: block\n  start: x\n  end: y\n  max_chars: 0\n", "my.yaml:7:16", "between 2 and"),
     ("- id: a\n  kind: block\n  start: x\n  end: y\n  max_chars: '9'\n", "my.yaml:7:16", "integer"),
     ("- id: a\n  kind: regex\n  pattern: x\n  max_chars: 9\n", "my.yaml:6:16", "only used by block"),
     ("- id: a\n  kind: regex\n  pattern: x\n  word_boundary: true\n", "my.yaml:6:20", "only used by phrase"),
@@ -133,7 +133,7 @@ def test_load_pack_names_unreadable_and_undecodable_files(tmp_path: Path) -> Non
         load_pack(tmp_path / "missing.yaml")
     latin = tmp_path / "latin.yaml"
     latin.write_bytes(b"pack: site\nrules:\n  - id: a\n    kind: phrase\n    pattern: caf\xe9\n")
-    with pytest.raises(RuleFileError, match=r"latin\.yaml:5:1: rule file is not valid UTF-8"):
+    with pytest.raises(RuleFileError, match=r"latin\.yaml:5:17: rule file is not valid UTF-8"):
         load_pack(latin)
 
 
