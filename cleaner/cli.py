@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
 from cleaner import __version__
+from cleaner.batch import DEFAULT_FIELD, DEFAULT_INCLUDE
 
 app = typer.Typer(
     name="cleaner",
@@ -18,7 +18,8 @@ app = typer.Typer(
         "Examples:\n\n"
         "  cat article.txt | cleaner clean > article.clean.txt\n\n"
         "  cleaner clean article.txt -o article.clean.txt --report removed.jsonl\n\n"
-        "  cleaner clean article.txt --rules my-site.yaml"
+        "  cleaner clean article.txt --rules my-site.yaml\n\n"
+        "  cleaner clean raw/ -o clean/ --report removed.jsonl"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -28,6 +29,7 @@ app = typer.Typer(
 
 EXIT_INPUT_ERROR = 1
 EXIT_RULE_ERROR = 2
+EXIT_USAGE_ERROR = 2
 
 
 def fail(message: str, code: int = EXIT_INPUT_ERROR) -> NoReturn:
@@ -78,22 +80,94 @@ def load_chain_or_exit(rules: list[Path] | None, no_default_rules: bool):
 
 @app.command()
 def clean(
-    path: Annotated[
-        Path | None,
-        typer.Argument(help="Input file; '-' or nothing reads standard input.", show_default=False),
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files, directories, or '-' for standard input (the default). Directories are "
+            "searched recursively for --include files.",
+            show_default=False,
+        ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the clean text here instead of stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="For one input, the file for its clean text (default: standard output). For a "
+            "directory or several inputs, a directory: each output keeps its input's relative "
+            "path (several inputs each get a folder named after them).",
+        ),
+    ] = None,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="Overwrite each input file with its clean text.")
+    ] = False,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include",
+            help="Glob of files to clean inside directories; repeatable; replaces the default "
+            f"({' '.join(DEFAULT_INCLUDE)}). A glob with '/' matches the path below the directory.",
+            show_default=False,
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            help="Glob of files or folders to skip inside directories; repeatable. Names "
+            "starting with '.' are always skipped.",
+        ),
+    ] = None,
+    field: Annotated[
+        str | None,
+        typer.Option(
+            "--field",
+            help=f"The text field cleaned in JSONL records (*.jsonl, *.jsonl.gz); other fields "
+            f"are kept. Default: {DEFAULT_FIELD!r}. Given explicitly, standard input is read as JSONL.",
+            show_default=False,
+        ),
     ] = None,
     report: Annotated[
         Path | None,
-        typer.Option("--report", help="Write one JSON line per removed span to this file."),
+        typer.Option(
+            "--report",
+            help="Write one JSON line per removed span to this file, in input order; 'source' is "
+            "the path below the input directory (for JSONL, 'FILE:LINE', plus the record's 'id').",
+        ),
     ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary", help="Write the run's summary (counts, spans per rule, skipped files) as JSON."
+        ),
+    ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=0, help="Worker processes for directories and JSONL; 0 means all cores."
+        ),
+    ] = 0,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue a stopped run: skip inputs whose output exists and is not older than "
+            "the input, and rebuild --report as an uninterrupted run would have written it.",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="No progress bar and no end-of-run summary (errors still show)."),
+    ] = False,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
 ) -> None:
     """Clean text and write the result; optionally report every removed span.
+
+    One input (a file, or standard input) is written to standard output or -o FILE.
+    Directories and several inputs are cleaned on all cores into a mirrored tree under -o DIR
+    (or in place), with a progress bar on a terminal and a summary on stderr. Unreadable or
+    binary files are named on stderr and skipped; the exit status is then 1.
 
     Examples:
 
@@ -102,32 +176,37 @@ def clean(
       cleaner clean article.txt -o article.clean.txt --report removed.jsonl
 
       cleaner clean article.txt --no-default-rules --rules my-site.yaml
-    """
-    from cleaner.decode import DecodeError, decode_bytes
-    from cleaner.output import atomic_writer
-    from cleaner.report import write_records
 
+      cleaner clean raw/ -o clean/ --report removed.jsonl --summary summary.json
+
+      cleaner clean raw/ -o clean/ --report removed.jsonl --resume
+
+      cleaner clean corpus.jsonl.gz -o clean.jsonl.gz --field text --jobs 2
+
+      cleaner clean notes/ --in-place --include '*.md' --exclude drafts
+    """
+    from cleaner.batch import BatchOptions, UsageError, run
+
+    options = BatchOptions(
+        paths=tuple(str(path) for path in paths or ()),
+        output=output,
+        in_place=in_place,
+        include=tuple(include) if include else DEFAULT_INCLUDE,
+        exclude=tuple(exclude or ()),
+        field=field,
+        report=report,
+        summary=summary,
+        jobs=jobs,
+        resume=resume,
+        quiet=quiet,
+    )
     chain = load_chain_or_exit(rules, no_default_rules)
-    from_stdin = path is None or str(path) == "-"
-    source = "<stdin>" if from_stdin else str(path)
     try:
-        data = sys.stdin.buffer.read() if from_stdin else path.read_bytes()  # type: ignore[union-attr]
-    except OSError as exc:
-        fail(f"{source}: cannot read: {exc.strerror}")
-    try:
-        text = decode_bytes(data).text
-    except DecodeError as exc:
-        fail(f"{source}: {exc}")
-    result = chain.clean(text)
-    if output is None:
-        sys.stdout.buffer.write(result.clean.encode("utf-8"))
-        sys.stdout.buffer.flush()
-    else:
-        with atomic_writer(output) as out:
-            out.write(result.clean)
-    if report is not None:
-        with atomic_writer(report) as out:
-            write_records(out, source, result.spans)
+        status = run(options, chain)
+    except UsageError as exc:
+        fail(str(exc), EXIT_USAGE_ERROR)
+    if status:
+        raise typer.Exit(status)
 
 
 def main() -> None:

@@ -13,15 +13,18 @@ class RestoreError(ValueError):
     """The clean text and the report do not fit together (one was edited since)."""
 
 
-def span_record(source: str, span: Span) -> dict[str, Any]:
-    """The JSON record of one removed span.
+def span_record(source: str, span: Span, record_id: str | int | None = None) -> dict[str, Any]:
+    """The JSON record of one removed span; ``record_id`` is the ``id`` of a JSONL corpus record.
 
     >>> record = span_record("a.txt", Span("demo/more", 7, 16, "Read more", 1))
     >>> record["rule"], record["start"], record["end"], record["text"]
     ('demo/more', 7, 16, 'Read more')
+    >>> list(span_record("corpus.jsonl:3", Span("demo/more", 7, 16, "Read more", 1), "doc-9"))[:3]
+    ['source', 'id', 'rule']
     """
+    named: dict[str, Any] = {"source": source} if record_id is None else {"source": source, "id": record_id}
     return {
-        "source": source,
+        **named,
         "rule": span.rule,
         "start": span.start,
         "end": span.end,
@@ -43,11 +46,13 @@ def record_span(record: dict[str, Any]) -> Span:
     )
 
 
-def write_records(out: IO[str], source: str, spans: Iterable[Span]) -> int:
+def write_records(
+    out: IO[str], source: str, spans: Iterable[Span], record_id: str | int | None = None
+) -> int:
     """Write one JSON line per span; returns how many were written."""
     count = 0
     for span in spans:
-        out.write(json.dumps(span_record(source, span), ensure_ascii=False) + "\n")
+        out.write(json.dumps(span_record(source, span, record_id), ensure_ascii=False) + "\n")
         count += 1
     return count
 
