@@ -408,7 +408,7 @@ def _same(a: Path | None, b: Path) -> bool:
 @dataclass(frozen=True)
 class _Step:
     unit: _Unit
-    event: str  # doc | corpus-open | chunk | corpus-close | resumed | failed
+    event: str  # doc | corpus_open | chunk | corpus_close | resumed | failed: see _Collector._on_*
     task: DocTask | Chunk | None = None
     reason: str | None = None
     progress: int = 0  # input bytes this step accounts for (the progress bar)
@@ -428,10 +428,12 @@ class _Planner:
             if root.path is None:
                 yield from self._stdin_steps()
             elif not root.is_dir:
-                yield from self._unit_steps(self.layout.unit(index, (), root.path))
+                unit = self.layout.unit(index, (), root.path)
+                if unit.output is not None:
+                    _sweep(unit.output.parent, [unit.output.name])
+                yield from self._unit_steps(unit)
             else:
-                sweep = self._sweeper(index) if self.layout.output or self.layout.in_place else None
-                for found in self.walker.files(root.path, sweep):
+                for found in self.walker.files(root.path, self._sweeper(index)):
                     unit = self.layout.unit(index, found.parts, found.path)
                     if found.error:
                         yield _Step(unit, "failed", reason=found.error)
@@ -462,7 +464,7 @@ class _Planner:
 
     def _corpus_steps(self, unit: _Unit, lines: IO[bytes], position: Callable[[], int]) -> Iterator[_Step]:
         compress = unit.output is not None and is_gzip(unit.output.name)
-        yield _Step(unit, "corpus-open")
+        yield _Step(unit, "corpus_open")
         reason, done = None, 0
         try:
             for chunk in read_chunks(lines, unit.source, compress=compress):
@@ -471,7 +473,7 @@ class _Planner:
                 done = now
         except (OSError, EOFError, zlib.error) as exc:
             reason = f"cannot read: {getattr(exc, 'strerror', None) or exc}"
-        yield _Step(unit, "corpus-close", reason=reason)
+        yield _Step(unit, "corpus_close", reason=reason)
 
     def _stdin_steps(self) -> Iterator[_Step]:
         unit = _Unit(STDIN_SOURCE, (0, ()), None, self.layout.output, self.layout.stdin_corpus)
@@ -484,21 +486,26 @@ class _Planner:
 
     def _sweeper(self, index: int) -> Callable[[tuple[str, ...], list[str]], None]:
         def sweep(parts: tuple[str, ...], names: list[str]) -> None:
-            # Temporary files left by a run killed with SIGKILL, for outputs this run writes.
             folder = self.layout.output_folder(index, parts)
-            if folder is None or not names:
-                return
-            wanted = set(names)
-            try:
-                with os.scandir(folder) as entries:
-                    stale = [entry.path for entry in entries if temp_target(entry.name) in wanted]
-            except OSError:
-                return
-            for path in stale:
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
+            if folder is not None:
+                _sweep(folder, names)
 
         return sweep
+
+
+def _sweep(folder: Path, names: list[str]) -> None:
+    """Remove temporary files that a run killed with SIGKILL left for these outputs."""
+    if not names:
+        return
+    wanted = set(names)
+    try:
+        with os.scandir(folder) as entries:
+            stale = [entry.path for entry in entries if temp_target(entry.name) in wanted]
+    except OSError:
+        return
+    for path in stale:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def _up_to_date(unit: _Unit) -> int | None:
@@ -601,56 +608,66 @@ class _Collector:
         self.tally.skip(source, reason, file=file)
 
     def handle(self, step: _Step, result: Any) -> None:
-        unit, tally = step.unit, self.tally
-        progress_files, progress_bytes = 1, step.progress
-        if step.event == "resumed":
-            tally.files_resumed += 1
-            self.ledger.commit(unit.source, unit.key, None)
-        elif step.event == "failed":
-            self.skip(unit.source, step.reason or "cannot read", file=True)
-            self.ledger.commit(unit.source, unit.key, b"")
-        elif step.event == "doc":
-            progress_bytes = result.bytes_in
-            if result.problem:
-                self.skip(unit.source, result.problem, file=True)
-                self.ledger.commit(unit.source, unit.key, b"")
-            else:
-                if result.clean is not None:
-                    sys.stdout.buffer.write(result.clean.encode("utf-8"))
-                    sys.stdout.buffer.flush()
-                tally.files += 1
-                tally.documents += 1
-                tally.documents_changed += bool(result.spans)
-                tally.bytes += result.bytes_in
-                tally.spans.update(result.spans)
-                tally.encodings[result.encoding] += 1
-                self.ledger.commit(unit.source, unit.key, result.records)
-        elif step.event == "corpus-open":
-            progress_files = 0
-            self._corpus = _CorpusOutput(unit.output, self.settings.fsync)
-        elif step.event == "chunk":
-            progress_files = 0
-            assert self._corpus is not None
-            self._corpus.add(result)
-            tally.documents += result.documents
-            tally.documents_changed += result.changed
-            tally.records_without_field += result.without_field
-            tally.bytes += result.bytes_in
-            tally.spans.update(result.spans)
-            for source, reason in result.problems:
-                self.skip(source, reason, file=False)
-        elif step.event == "corpus-close":
-            assert self._corpus is not None
-            corpus, self._corpus = self._corpus, None
-            if step.reason:
-                corpus.abandon()
-                self.skip(unit.source, step.reason, file=True)
-                self.ledger.commit(unit.source, unit.key, b"")
-            else:
-                corpus.commit(lambda records: self.ledger.commit(unit.source, unit.key, records))
-                tally.files += 1
+        files, nbytes = getattr(self, f"_on_{step.event}")(step.unit, step, result)
         if self.progress is not None:
-            self.progress.advance(progress_files, progress_bytes)
+            self.progress.advance(files, nbytes)
+
+    def _on_resumed(self, unit: _Unit, step: _Step, result: None) -> tuple[int, int]:
+        self.tally.files_resumed += 1
+        self.ledger.commit(unit.source, unit.key, None)
+        return 1, step.progress
+
+    def _on_failed(self, unit: _Unit, step: _Step, result: None) -> tuple[int, int]:
+        self.skip(unit.source, step.reason or "cannot read", file=True)
+        self.ledger.commit(unit.source, unit.key, b"")
+        return 1, 0
+
+    def _on_doc(self, unit: _Unit, step: _Step, result: DocResult) -> tuple[int, int]:
+        if result.problem:
+            self.skip(unit.source, result.problem, file=True)
+            self.ledger.commit(unit.source, unit.key, b"")
+            return 1, result.bytes_in
+        if result.clean is not None:
+            sys.stdout.buffer.write(result.clean.encode("utf-8"))
+            sys.stdout.buffer.flush()
+        tally = self.tally
+        tally.files += 1
+        tally.documents += 1
+        tally.documents_changed += bool(result.spans)
+        tally.bytes += result.bytes_in
+        tally.spans.update(result.spans)
+        tally.encodings[result.encoding] += 1
+        self.ledger.commit(unit.source, unit.key, result.records)
+        return 1, result.bytes_in
+
+    def _on_corpus_open(self, unit: _Unit, step: _Step, result: None) -> tuple[int, int]:
+        self._corpus = _CorpusOutput(unit.output, self.settings.fsync)
+        return 0, 0
+
+    def _on_chunk(self, unit: _Unit, step: _Step, result: ChunkResult) -> tuple[int, int]:
+        assert self._corpus is not None
+        self._corpus.add(result)
+        tally = self.tally
+        tally.documents += result.documents
+        tally.documents_changed += result.changed
+        tally.records_without_field += result.without_field
+        tally.bytes += result.bytes_in
+        tally.spans.update(result.spans)
+        for source, reason in result.problems:
+            self.skip(source, reason, file=False)
+        return 0, step.progress
+
+    def _on_corpus_close(self, unit: _Unit, step: _Step, result: None) -> tuple[int, int]:
+        assert self._corpus is not None
+        corpus, self._corpus = self._corpus, None
+        if step.reason:
+            corpus.abandon()
+            self.skip(unit.source, step.reason, file=True)
+            self.ledger.commit(unit.source, unit.key, b"")
+        else:
+            corpus.commit(lambda records: self.ledger.commit(unit.source, unit.key, records))
+            self.tally.files += 1
+        return 1, 0
 
     def abandon(self) -> None:
         """Drop a corpus output in progress (the run is stopping)."""
@@ -699,47 +716,44 @@ def run(options: BatchOptions, chain: Chain) -> int:
     jobs = options.jobs or _cores()
     settings = Settings(chain, options.field or DEFAULT_FIELD, fsync=not layout.tree)
     corpus_run = layout.stdin_corpus or any(
-        r.path is not None and not r.is_dir and is_corpus(r.path.name) for r in layout.roots
+        root.path is not None and not root.is_dir and is_corpus(root.path.name) for root in layout.roots
     )
     chatty = (layout.tree or corpus_run) and not options.quiet
-    if layout.tree and layout.output is not None:
-        layout.output.mkdir(parents=True, exist_ok=True)
     files_out = layout.tree or layout.output is not None
     try:
+        if layout.tree and layout.output is not None:
+            layout.output.mkdir(parents=True, exist_ok=True)
         ledger = Ledger(options.report, journal=files_out, resume=options.resume, key_of=layout.source_key)
     except (OSError, ResumeError) as exc:
-        raise UsageError(f"--report {options.report}: {getattr(exc, 'strerror', None) or exc}") from None
-    tally = Tally(jobs=jobs if (layout.tree or corpus_run) else 1)
+        raise UsageError(_why(exc)) from None
+    tally = Tally(jobs=jobs if layout.tree or corpus_run else 1)
     collector = _Collector(ledger, tally, settings)
     if ledger.warning:
         collector.say(f"cleaner: warning: {ledger.warning}")
-    avoid = [p for p in (layout.output, options.report, options.summary) if p is not None]
-    walker = Walker(options.include, options.exclude, avoid)
-    planner = _Planner(layout, walker, ledger, options.resume)
+    walker = Walker(options.include, options.exclude, [layout.output, options.report, options.summary])
     parallel = jobs > 1 and (layout.tree or corpus_run)
     executor: Executor = ProcessExecutor(settings, jobs) if parallel else SerialExecutor(settings)
-    window = executor.window
     if chatty and sys.stderr.isatty():
         collector.progress = ProgressBar(*_count(layout, walker))
+    steps = _Planner(layout, walker, ledger, options.resume).steps()
     status, complete = 0, False
     with _StopRequest() as stop:
         try:
-            _drive(planner.steps(), executor, window, collector, stop)
+            _drive(steps, executor, executor.window, collector, stop)
             complete = True
         except (_Interrupted, KeyboardInterrupt) as exc:
             status = 128 + (exc.signum if isinstance(exc, _Interrupted) else signal.SIGINT)
-        except ResumeError as exc:
-            collector.say(f"cleaner: error: {exc}")
+        except (OSError, ResumeError) as exc:  # the report or a corpus output cannot be written
+            collector.say(f"cleaner: error: {_why(exc)}")
             status = EXIT_PROBLEMS
         except Exception as exc:
-            from concurrent.futures.process import BrokenProcessPool
-
-            if not isinstance(exc, BrokenProcessPool):
+            if type(exc).__name__ != "BrokenProcessPool":
                 raise
             status = 128 + stop.signum if stop.signum else EXIT_PROBLEMS
             if not stop.signum:
                 collector.say("cleaner: error: a worker process stopped unexpectedly")
         finally:
+            steps.close()
             executor.shutdown(cancel=not complete)
             collector.abandon()
             ledger.finish(complete=complete)
@@ -753,12 +767,23 @@ def run(options: BatchOptions, chain: Chain) -> int:
         for line in tally.to_text(settings.field):
             collector.say(line)
     if options.summary is not None:
-        with atomic_writer(options.summary) as out:
-            json.dump(tally.to_json(), out, indent=2, ensure_ascii=False)
-            out.write("\n")
+        try:
+            with atomic_writer(options.summary) as out:
+                json.dump(tally.to_json(), out, indent=2, ensure_ascii=False)
+                out.write("\n")
+        except OSError as exc:
+            collector.say(f"cleaner: error: --summary: {_why(exc)}")
+            status = status or EXIT_PROBLEMS
     if status == 0 and tally.problems:
         status = EXIT_PROBLEMS
     return status
+
+
+def _why(exc: BaseException) -> str:
+    """A one-line reason: ``path: strerror`` for OS errors, the message otherwise."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return str(exc)
 
 
 def _cores() -> int:

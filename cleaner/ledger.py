@@ -1,9 +1,10 @@
 """The report file of a batch run, written in input order, and the journal that lets it resume.
 
-Writing. Each input's records are written as whole lines and flushed as soon as that input
-is finished, in input order, so the report of a killed run is valid JSONL: the records of
-the inputs finished so far. (Only a SIGKILL landing inside a write of more than a page can
-cut the last line short; ``--resume`` drops such a line.)
+Writing. Records are written in input order, in whole lines (gathered for at most
+:data:`FLUSH_SECONDS`, as each write costs a system call), so the report of a killed run is
+valid JSONL: the records of the inputs finished so far. (Only a SIGKILL
+landing inside a write of more than a page can cut the last line short; ``--resume`` drops
+such a line.)
 
 Resuming. A report alone cannot say which inputs were finished, because an input without
 boilerplate has no records. So runs whose outputs are files keep a journal beside the
@@ -21,6 +22,7 @@ import contextlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -31,6 +33,8 @@ Key = tuple[int, tuple[str, ...]]
 RecordKey = tuple[int, tuple[str, ...], int]
 
 _TAIL_BYTES = 1 << 16
+FLUSH_SECONDS = 0.2
+FLUSH_BYTES = 1 << 20
 
 
 class ResumeError(ValueError):
@@ -61,6 +65,12 @@ class Ledger:
         self._all_finished = report is None
         self._out: IO[bytes] | None = None
         self._journal: IO[bytes] | None = None
+        # Whole lines waiting to be written: the report's are always written before the
+        # journal's, so the journal never names an input whose records are not written.
+        self._pending: list[bytes] = []
+        self._pending_journal: list[bytes] = []
+        self._pending_bytes = 0
+        self._flushed = time.monotonic()
         if report is None:
             return
         report.parent.mkdir(parents=True, exist_ok=True)
@@ -88,7 +98,10 @@ class Ledger:
             return
         if journal_path.exists():
             last = _last_line(journal_path)
-            self._last = self._key_of(json.loads(last))[:2] if last else None
+            try:
+                self._last = self._key_of(json.loads(last))[:2] if last else None
+            except (ValueError, TypeError, AttributeError):
+                raise ResumeError(f"{journal_path}: the last line is not an input name") from None
         else:
             self._all_finished = True  # the run that wrote this report completed
         os.replace(self.report, aside)
@@ -101,28 +114,47 @@ class Ledger:
     def commit(self, source: str, key: Key, records: bytes | IO[bytes] | None) -> None:
         """Account for one finished input: its new records, or ``None`` to keep its old ones."""
         old = self._old.take(key) if self._old is not None else iter(())
-        out = self._out
-        if out is not None:
-            if records is None:
-                for line in old:
-                    out.write(line)
-            else:
-                for _ in old:
-                    pass
-                if isinstance(records, bytes):
-                    out.write(records)
-                else:
-                    records.seek(0)
-                    shutil.copyfileobj(records, out)
-            out.flush()
+        if records is None:
+            for line in old:
+                self._add(line)
+        else:
+            for _ in old:
+                pass
+            if isinstance(records, bytes):
+                self._add(records)
+            else:  # a spooled file: possibly large, so copied rather than held
+                self._flush()
+                records.seek(0)
+                if self._out is not None:
+                    shutil.copyfileobj(records, self._out)
         if self._journal is not None:
-            self._journal.write(
+            self._pending_journal.append(
                 json.dumps(source, ensure_ascii=False).encode("utf-8", "backslashreplace") + b"\n"
             )
-            self._journal.flush()
+        if time.monotonic() - self._flushed >= FLUSH_SECONDS:
+            self._flush()
+
+    def _add(self, records: bytes) -> None:
+        if records and self._out is not None:
+            self._pending.append(records)
+            self._pending_bytes += len(records)
+            if self._pending_bytes >= FLUSH_BYTES:
+                self._flush()  # whole lines, but maybe part of an input: its journal line waits
+
+    def _flush(self) -> None:
+        for handle, pending in ((self._out, self._pending), (self._journal, self._pending_journal)):
+            if handle is not None and pending:
+                handle.write(b"".join(pending))
+            if handle is not None:
+                handle.flush()
+            pending.clear()
+        self._pending_bytes = 0
+        self._flushed = time.monotonic()
 
     def finish(self, *, complete: bool) -> None:
-        """Close the files; a completed run needs neither journal nor the old report any more."""
+        """Write what is pending and close the files; a completed run needs neither journal nor
+        the old report any more."""
+        self._flush()
         for handle in (self._out, self._journal):
             if handle is not None:
                 handle.close()

@@ -51,12 +51,14 @@ class Walker:
     """
 
     def __init__(
-        self, include: Iterable[str], exclude: Iterable[str] = (), avoid: Iterable[Path] = ()
+        self, include: Iterable[str], exclude: Iterable[str] = (), avoid: Iterable[Path | None] = ()
     ) -> None:
         self.include = tuple(include)
         self.exclude = tuple(exclude)
         self._avoid: set[tuple[int, int]] = set()
         for path in avoid:
+            if path is None:
+                continue
             try:
                 info = path.stat()
             except OSError:
