@@ -8,21 +8,23 @@ How a run works:
    Tasks are plain data and share no state.
 2. **Execute.** An executor runs the tasks: in this process for ``--jobs 1``, in a pool of
    worker processes otherwise, each worker receiving the settings (the compiled chain) once.
+   A task reads its input and returns the clean bytes and report lines; it writes nothing.
    The seam is ``submit(fn, task) -> future``, so a Dask client can take the pool's place.
 3. **Collect.** Results come back in input order through a bounded window (memory stays
-   bounded by the largest document or chunk, never the corpus). The parent writes report
-   records, corpus outputs, the journal and the tally in that order, so outputs and report
-   are byte-identical for any number of jobs.
+   bounded by the largest document or chunk, never the corpus). This process writes the
+   outputs, report records, journal and tally in that order, so outputs and report are
+   byte-identical for any number of jobs, and file writes (slow on many disks, and slower
+   still when several processes write at once) overlap with cleaning instead of contending.
 
 Every document goes through :func:`clean_document` (bytes -> :func:`decode_document` ->
 chain), the one path used by the ``clean`` command for standard input, one file or a tree.
 
 Safety: each output file is written to a temporary file beside it and renamed into place,
-so no run, however it is stopped, leaves a half-written output. Ctrl-C and SIGTERM stop the
-run after the documents in progress; workers remove their temporary file if they are
-terminated or their parent dies. ``--resume`` skips inputs whose output is complete and not
-older than the input; with a report, :mod:`cleaner.ledger` rebuilds the report so that it
-equals the report of an uninterrupted run.
+so no run, however it is stopped, leaves a half-written output; a temporary file left by a
+SIGKILL is removed by the next run over the same tree. Ctrl-C and SIGTERM stop the run after
+the documents in progress. ``--resume`` skips inputs whose output is complete and not older
+than the input; with a report, :mod:`cleaner.ledger` rebuilds the report so that it equals
+the report of an uninterrupted run.
 """
 
 from __future__ import annotations
@@ -79,7 +81,6 @@ class Settings:
 
     chain: Chain
     field: str = DEFAULT_FIELD  # the text field of JSONL records
-    fsync: bool = True  # flush each output to disk before renaming it (off for trees)
 
 
 def decode_document(data: bytes, settings: Settings) -> Decoded:
@@ -107,11 +108,10 @@ def clean_document(data: bytes, settings: Settings) -> tuple[Decoded, Result]:
 
 @dataclass(frozen=True)
 class DocTask:
-    """Clean one text document: read ``path`` (or use ``data``), write ``output`` (or return it)."""
+    """Clean one text document: the file at ``path``, or ``data`` (standard input)."""
 
     source: str
     path: str | None
-    output: str | None
     data: bytes | None = None
 
 
@@ -122,17 +122,13 @@ class DocResult:
     bytes_in: int = 0
     encoding: str = ""
     spans: Counter[str] = field(default_factory=Counter)
-    records: bytes = b""
-    clean: str | None = None  # the text itself, when it goes to standard output
+    records: bytes = b""  # report lines
+    clean: bytes = b""  # the clean text, UTF-8
     problem: str | None = None
 
 
-_writing: Path | None = None  # the output this worker process is writing (see _abandon_and_exit)
-
-
 def run_doc(task: DocTask, settings: Settings) -> DocResult:
-    """Clean one text document (a task; runs in a worker)."""
-    global _writing
+    """Clean one text document (a task; runs in a worker, which only reads: the caller writes)."""
     try:
         data = task.data if task.data is not None else Path(task.path or "").read_bytes()
     except OSError as exc:
@@ -143,22 +139,15 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
         return DocResult(len(data), problem=str(exc))
     except Exception as exc:  # one bad document must not stop a run; it is reported instead
         return DocResult(len(data), problem=f"internal error ({type(exc).__name__}: {exc})")
-    done = DocResult(len(data), decoded.encoding, Counter(span.rule for span in result.spans))
-    if task.output is None:
-        done.clean = result.clean
-    else:
-        _writing = Path(task.output)
-        try:
-            with atomic_writer(_writing, "wb", fsync=settings.fsync) as out:
-                out.write(result.clean.encode("utf-8"))
-        except OSError as exc:
-            return DocResult(len(data), problem=f"cannot write {task.output}: {exc.strerror or exc}")
-        finally:
-            _writing = None
     report = io.StringIO()
     write_records(report, task.source, result.spans)
-    done.records = report.getvalue().encode("utf-8")
-    return done
+    return DocResult(
+        len(data),
+        decoded.encoding,
+        Counter(span.rule for span in result.spans),
+        report.getvalue().encode("utf-8"),
+        result.clean.encode("utf-8"),
+    )
 
 
 def run_chunk(chunk: Chunk, settings: Settings) -> ChunkResult:
@@ -230,7 +219,6 @@ def _start_worker(settings: Settings, parent: int) -> None:
     global _worker_settings
     _worker_settings = settings
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops the run
-    signal.signal(signal.SIGTERM, lambda signum, frame: _abandon_and_exit())
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
@@ -240,21 +228,11 @@ def _call_in_worker(fn: Callable[[Any, Settings], Any], task: Any) -> Any:
 
 
 def _watch_parent(parent: int) -> None:
-    # A worker whose parent was killed would otherwise wait for tasks forever.
+    # A worker whose parent was killed would otherwise wait for tasks forever. Workers write
+    # no files, so exiting at once loses nothing.
     while os.getppid() == parent:
         time.sleep(0.5)
-    _abandon_and_exit()
-
-
-def _abandon_and_exit() -> None:
-    """Remove the temporary file of the output in progress, then exit at once."""
-    target = _writing
-    if target is not None:
-        with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
-            for entry in entries:
-                if temp_target(entry.name) == target.name:
-                    os.unlink(entry.path)
-    os._exit(128 + signal.SIGTERM)
+    os._exit(1)
 
 
 # --- what to clean and where it goes ------------------------------------------------------
@@ -448,8 +426,7 @@ class _Planner:
                 return
         assert unit.path is not None
         if not unit.corpus:
-            output = str(unit.output) if unit.output else None
-            yield _Step(unit, "doc", DocTask(unit.source, str(unit.path), output))
+            yield _Step(unit, "doc", DocTask(unit.source, str(unit.path)))
             return
         try:
             raw = open(unit.path, "rb")  # noqa: SIM115 - closed by the with below
@@ -480,9 +457,7 @@ class _Planner:
         if unit.corpus:
             yield from self._corpus_steps(unit, sys.stdin.buffer, lambda: 0)
             return
-        data = sys.stdin.buffer.read()
-        output = str(unit.output) if unit.output else None
-        yield _Step(unit, "doc", DocTask(unit.source, None, output, data))
+        yield _Step(unit, "doc", DocTask(unit.source, None, sys.stdin.buffer.read()))
 
     def _sweeper(self, index: int) -> Callable[[tuple[str, ...], list[str]], None]:
         def sweep(parts: tuple[str, ...], names: list[str]) -> None:
@@ -592,8 +567,8 @@ class _Abandoned(Exception):
 class _Collector:
     """Handles each step's result in input order: output, report, journal, tally, messages."""
 
-    def __init__(self, ledger: Ledger, tally: Tally, settings: Settings) -> None:
-        self.ledger, self.tally, self.settings = ledger, tally, settings
+    def __init__(self, ledger: Ledger, tally: Tally, *, fsync: bool) -> None:
+        self.ledger, self.tally, self.fsync = ledger, tally, fsync
         self.progress: ProgressBar | None = None
         self._corpus: _CorpusOutput | None = None
 
@@ -627,9 +602,17 @@ class _Collector:
             self.skip(unit.source, result.problem, file=True)
             self.ledger.commit(unit.source, unit.key, b"")
             return 1, result.bytes_in
-        if result.clean is not None:
-            sys.stdout.buffer.write(result.clean.encode("utf-8"))
+        if unit.output is None:
+            sys.stdout.buffer.write(result.clean)
             sys.stdout.buffer.flush()
+        else:
+            try:
+                with atomic_writer(unit.output, "wb", fsync=self.fsync) as out:
+                    out.write(result.clean)
+            except OSError as exc:
+                self.skip(unit.source, f"cannot write {unit.output}: {exc.strerror or exc}", file=True)
+                self.ledger.commit(unit.source, unit.key, b"")
+                return 1, result.bytes_in
         tally = self.tally
         tally.files += 1
         tally.documents += 1
@@ -641,7 +624,7 @@ class _Collector:
         return 1, result.bytes_in
 
     def _on_corpus_open(self, unit: _Unit, step: _Step, result: None) -> tuple[int, int]:
-        self._corpus = _CorpusOutput(unit.output, self.settings.fsync)
+        self._corpus = _CorpusOutput(unit.output, self.fsync)
         return 0, 0
 
     def _on_chunk(self, unit: _Unit, step: _Step, result: ChunkResult) -> tuple[int, int]:
@@ -714,7 +697,7 @@ def run(options: BatchOptions, chain: Chain) -> int:
     """
     layout = _layout(options)
     jobs = options.jobs or _cores()
-    settings = Settings(chain, options.field or DEFAULT_FIELD, fsync=not layout.tree)
+    settings = Settings(chain, options.field or DEFAULT_FIELD)
     corpus_run = layout.stdin_corpus or any(
         root.path is not None and not root.is_dir and is_corpus(root.path.name) for root in layout.roots
     )
@@ -727,7 +710,7 @@ def run(options: BatchOptions, chain: Chain) -> int:
     except (OSError, ResumeError) as exc:
         raise UsageError(_why(exc)) from None
     tally = Tally(jobs=jobs if layout.tree or corpus_run else 1)
-    collector = _Collector(ledger, tally, settings)
+    collector = _Collector(ledger, tally, fsync=not layout.tree)
     if ledger.warning:
         collector.say(f"cleaner: warning: {ledger.warning}")
     walker = Walker(options.include, options.exclude, [layout.output, options.report, options.summary])

@@ -94,8 +94,10 @@ def test_a_stopped_run_resumes_to_the_uninterrupted_result(
     assert 0 < len(left) < len(expected_files)  # stopped midway
     assert all(data == expected_files[rel] for rel, data in left.items())  # no partial output
     temporary = [rel for rel in files_below(out) if rel.endswith(".part")]
-    if signum != signal.SIGKILL or target == "parent":
-        assert temporary == []  # only a SIGKILL of every process can leave them (resume sweeps them)
+    if signum == signal.SIGKILL:
+        assert len(temporary) <= 1  # the file being written; the resumed run sweeps it
+    else:
+        assert temporary == []
     for line in report.read_bytes().splitlines():
         json.loads(line)  # the report is valid JSONL
     if signum != signal.SIGKILL:
