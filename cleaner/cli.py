@@ -85,6 +85,7 @@ def clean(
         typer.Argument(
             help="Files, directories, or '-' for standard input (the default). Directories are "
             "searched recursively for --include files.",
+            metavar="PATH...",
             show_default=False,
         ),
     ] = None,
@@ -107,6 +108,7 @@ def clean(
             "--include",
             help="Glob of files to clean inside directories; repeatable; replaces the default "
             f"({' '.join(DEFAULT_INCLUDE)}). A glob with '/' matches the path below the directory.",
+            metavar="GLOB",
             show_default=False,
         ),
     ] = None,
@@ -116,6 +118,7 @@ def clean(
             "--exclude",
             help="Glob of files or folders to skip inside directories; repeatable. Names "
             "starting with '.' are always skipped.",
+            metavar="GLOB",
         ),
     ] = None,
     field: Annotated[
@@ -124,6 +127,7 @@ def clean(
             "--field",
             help=f"The text field cleaned in JSONL records (*.jsonl, *.jsonl.gz); other fields "
             f"are kept. Default: {DEFAULT_FIELD!r}. Given explicitly, standard input is read as JSONL.",
+            metavar="NAME",
             show_default=False,
         ),
     ] = None,
@@ -144,7 +148,11 @@ def clean(
     jobs: Annotated[
         int,
         typer.Option(
-            "--jobs", "-j", min=0, help="Worker processes for directories and JSONL; 0 means all cores."
+            "--jobs",
+            "-j",
+            min=0,
+            metavar="N",
+            help="Worker processes for directories and JSONL; 0 means all cores.",
         ),
     ] = 0,
     resume: Annotated[
