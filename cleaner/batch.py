@@ -219,6 +219,7 @@ def _start_worker(settings: Settings, parent: int) -> None:
     global _worker_settings
     _worker_settings = settings
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops the run
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a worker holds nothing to save: just stop
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
@@ -730,7 +731,9 @@ def run(options: BatchOptions, chain: Chain) -> int:
             collector.say(f"cleaner: error: {_why(exc)}")
             status = EXIT_PROBLEMS
         except Exception as exc:
-            if type(exc).__name__ != "BrokenProcessPool":
+            from concurrent.futures.process import BrokenProcessPool
+
+            if not isinstance(exc, BrokenProcessPool):
                 raise
             status = 128 + stop.signum if stop.signum else EXIT_PROBLEMS
             if not stop.signum:

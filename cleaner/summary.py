@@ -79,7 +79,7 @@ class Tally:
         detail = f"{self.documents_changed:,} changed"
         if self.documents != self.files:
             detail = f"{self.documents:,} documents, {detail}"
-        done = f"cleaner: {self.files:,} files cleaned ({detail})"
+        done = f"cleaner: {self.files:,} file{'' if self.files == 1 else 's'} cleaned ({detail})"
         if self.files_resumed:
             done += f", {self.files_resumed:,} already done"
         if self.files_skipped:

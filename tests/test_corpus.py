@@ -55,7 +55,7 @@ def test_the_field_is_cleaned_and_everything_else_kept(tmp_path: Path) -> None:
     for number, original in ((1, HARBOUR), (3, MARKET)):
         spans = [record_span(r) for r in got if r["source"].endswith(f":{number}")]
         assert cleaner.restore(json.loads(after[number - 1])["text"], spans) == original
-    assert "1 files cleaned (4 documents, 2 changed)" in result.stderr  # records with a text field
+    assert "1 file cleaned (4 documents, 2 changed)" in result.stderr  # records with a text field
     assert "2 records had no string field 'text'" in result.stderr
 
 
