@@ -168,7 +168,7 @@ def test_unreadable_file_is_named_and_skipped(tmp_path: Path) -> None:
 
 
 def test_vanished_file_is_reported_by_its_task() -> None:
-    from cleaner.batch import DocTask, Settings, run_doc
+    from cleaner.tasks import DocTask, Settings, run_doc
 
     result = run_doc(DocTask("gone.txt", "/nonexistent/gone.txt", None), Settings(CHAIN))
     assert result.problem == "cannot read: No such file or directory"

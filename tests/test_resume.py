@@ -15,9 +15,9 @@ import pytest
 from texts import COUNCIL, HARBOUR, PNG, article_tree, corpus_bytes, write_files
 from typer.testing import CliRunner
 
-from cleaner.batch import DEFAULT_INCLUDE
 from cleaner.cli import app
 from cleaner.corpus import split_record_source
+from cleaner.plan import DEFAULT_INCLUDE
 from cleaner.walk import Walker
 
 runner = CliRunner()
