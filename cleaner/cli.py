@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from cleaner import __version__
-from cleaner.engine import DEFAULT_MAX_REMOVED, Result
-
-if TYPE_CHECKING:
-    from cleaner.decode import Decoded
+from cleaner.batch import DEFAULT_FIELD, DEFAULT_INCLUDE
+from cleaner.engine import DEFAULT_MAX_REMOVED
 
 if TYPE_CHECKING:
     from cleaner.config import ChainSettings
+    from cleaner.decode import Decoded
     from cleaner.engine import Chain
 
 app = typer.Typer(
@@ -29,7 +28,8 @@ app = typer.Typer(
         "Examples:\n\n"
         "  cat article.txt | cleaner clean > article.clean.txt\n\n"
         "  cleaner clean article.txt -o article.clean.txt --report removed.jsonl\n\n"
-        "  cleaner clean article.txt --rules my-site.yaml"
+        "  cleaner clean article.txt --rules my-site.yaml\n\n"
+        "  cleaner clean raw/ -o clean/ --report removed.jsonl"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -190,18 +190,93 @@ def load_chain_or_exit(settings: ChainSettings) -> Chain:
 
 @app.command()
 def clean(
-    path: Annotated[
-        Path | None,
-        typer.Argument(help="Input file; '-' or nothing reads standard input.", show_default=False),
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files, directories, or '-' for standard input (the default). Directories are "
+            "searched recursively for --include files.",
+            metavar="PATH...",
+            show_default=False,
+        ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the clean text here instead of stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="For one input, the file for its clean text (default: standard output). For a "
+            "directory or several inputs, a directory: each output keeps its input's relative "
+            "path (several inputs each get a folder named after them).",
+        ),
+    ] = None,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="Overwrite each input file with its clean text.")
+    ] = False,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include",
+            help="Glob of files to clean inside directories; repeatable; replaces the default "
+            f"({' '.join(DEFAULT_INCLUDE)}). A glob with '/' matches the path below the directory.",
+            metavar="GLOB",
+            show_default=False,
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            help="Glob of files or folders to skip inside directories; repeatable. Names "
+            "starting with '.' are always skipped.",
+            metavar="GLOB",
+        ),
+    ] = None,
+    field: Annotated[
+        str | None,
+        typer.Option(
+            "--field",
+            help=f"The text field cleaned in JSONL records (*.jsonl, *.jsonl.gz); other fields "
+            f"are kept. Default: {DEFAULT_FIELD!r}. Given explicitly, standard input is read as JSONL.",
+            metavar="NAME",
+            show_default=False,
+        ),
     ] = None,
     report: Annotated[
         Path | None,
-        typer.Option("--report", help="Write one JSON line per removed span to this file."),
+        typer.Option(
+            "--report",
+            help="Write one JSON line per removed span to this file, in input order; 'source' is "
+            "the path below the input directory (for JSONL, 'FILE:LINE', plus the record's 'id').",
+        ),
     ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary", help="Write the run's summary (counts, spans per rule, skipped files) as JSON."
+        ),
+    ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            metavar="N",
+            help="Worker processes for directories and JSONL; 0 means all cores.",
+        ),
+    ] = 0,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue a stopped run: skip inputs whose output exists and is not older than "
+            "the input, and rebuild --report as an uninterrupted run would have written it.",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="No progress bar and no end-of-run summary (errors still show)."),
+    ] = False,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
     pack: PackOption = None,
@@ -209,13 +284,18 @@ def clean(
     no_config: NoConfigOption = False,
     diff: Annotated[
         bool,
-        typer.Option("--diff", help="Print a unified diff of input against clean text; write no files."),
+        typer.Option(
+            "--diff",
+            help="Print a unified diff of each input against its clean text; write no files "
+            "(JSONL corpora are only counted).",
+        ),
     ] = False,
     check: Annotated[
         bool,
         typer.Option(
             "--check",
-            help="Write nothing; exit 1 and name the input when cleaning would change it, 0 when not.",
+            help="Write nothing; name each input cleaning would change and exit 1, or exit 0 when "
+            "none would (like black --check).",
         ),
     ] = False,
     max_removed: MaxRemovedOption = DEFAULT_MAX_REMOVED,
@@ -223,6 +303,11 @@ def clean(
     html: HtmlOption = None,
 ) -> None:
     """Clean text and write the result; optionally report every removed span.
+
+    One input (a file, or standard input) is written to standard output or -o FILE.
+    Directories and several inputs are cleaned on all cores into a mirrored tree under -o DIR
+    (or in place), with a progress bar on a terminal and a summary on stderr. Unreadable or
+    binary files are named on stderr and skipped; the exit status is then 1.
 
     Examples:
 
@@ -232,49 +317,47 @@ def clean(
 
       cleaner clean article.txt --no-default-rules --rules my-site.yaml
 
+      cleaner clean raw/ -o clean/ --report removed.jsonl --summary summary.json
+
+      cleaner clean raw/ -o clean/ --report removed.jsonl --resume
+
+      cleaner clean corpus.jsonl.gz -o clean.jsonl.gz --field text --jobs 2
+
+      cleaner clean notes/ --in-place --include '*.md' --exclude drafts
+
+      cleaner clean raw/ --check
+
       cleaner clean article.txt --diff
 
       cleaner clean page.html --encoding cp1252 --report removed.jsonl
     """
-    from cleaner.output import atomic_writer
-    from cleaner.report import write_records
+    from cleaner.batch import BatchOptions, UsageError, run
 
+    options = BatchOptions(
+        paths=tuple(str(path) for path in paths or ()),
+        output=output,
+        in_place=in_place,
+        include=tuple(include) if include else DEFAULT_INCLUDE,
+        exclude=tuple(exclude or ()),
+        field=field,
+        report=report,
+        summary=summary,
+        jobs=jobs,
+        resume=resume,
+        quiet=quiet,
+        diff=diff,
+        check=check,
+        max_removed=max_removed,
+        encoding=encoding,
+        html=html,
+    )
     chain = load_chain_or_exit(chain_settings_or_exit(rules, pack, disable, no_default_rules, no_config))
-    if (diff or check) and (output is not None or report is not None):
-        fail("--diff and --check write no files: drop --output and --report", EXIT_USAGE_ERROR)
-    source, decoded = read_input_or_exit(path, encoding=encoding, html=html)
-    result = chain.clean(decoded.text, max_removed=max_removed)
-    warn_if_held_back(source, result)
-    if diff or check:
-        preview(source, decoded.text, result, diff=diff, check=check)
-        return
-    write_output(output, result.clean)
-    if report is not None:
-        try:
-            with atomic_writer(report) as out:
-                write_records(out, source, result.spans, clean=result.clean, decoded=decoded)
-        except OSError as exc:
-            fail(f"{report}: cannot write: {exc.strerror}")
-
-
-def warn_if_held_back(source: str, result: Result) -> None:
-    """Say on stderr when the ``--max-removed`` guard left a document unchanged."""
-    if result.held_back is not None:
-        from cleaner.explain import held_back_message
-
-        typer.echo(f"cleaner: warning: {source}: {held_back_message(result.held_back)}", err=True)
-
-
-def preview(source: str, text: str, result: Result, *, diff: bool, check: bool) -> None:
-    """``--diff``: the unified diff on stdout. ``--check``: exit 1, naming the input, if it would change."""
-    from cleaner.explain import unified_diff
-
-    if diff:
-        sys.stdout.buffer.write(unified_diff(text, result.clean, source).encode("utf-8"))
-        sys.stdout.buffer.flush()
-    if check and result.changed:
-        typer.echo(f"would clean {source}", err=True)
-        raise typer.Exit(1)
+    try:
+        status = run(options, chain)
+    except UsageError as exc:
+        fail(str(exc), EXIT_USAGE_ERROR)
+    if status:
+        raise typer.Exit(status)
 
 
 def read_input_or_exit(

