@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaner.engine import Chain, clean_text
 from cleaner.ruleset import Rule, builtin_rule_files, load_pack, load_rules
 from cleaner.ruletest import check_examples
 
@@ -37,3 +38,12 @@ def test_builtin_rule_has_examples_that_hold(rule: Rule) -> None:
     count, failures = check_examples(rule)
     assert count == len(rule.examples_remove) + len(rule.examples_keep)
     assert failures == [], "\n".join(line for failure in failures for line in failure.lines())
+
+
+def test_builtin_keep_examples_survive_the_whole_builtin_chain() -> None:
+    # `rules test` judges each example by its own rule; a keep example is article text, so the
+    # whole default chain must leave it alone too (this catches rules that reach too far).
+    chain = Chain(BUILTIN_RULES)
+    for rule in BUILTIN_RULES:
+        for example in rule.examples_keep:
+            assert clean_text(example, chain).clean == example, f"{rule.qualified_id}: {example!r}"
