@@ -177,7 +177,7 @@ def clean_chunk(
         )
     data = b"".join(out)
     result.data = gzip.compress(data, GZIP_LEVEL, mtime=0) if chunk.compress else data
-    # Lone surrogates are legal in JSON strings; backslashreplace writes them back as \\uXXXX escapes.
+    # Lone surrogates are legal in JSON strings; backslashreplace writes them back as \\u escapes.
     result.records = report.getvalue().encode("utf-8", "backslashreplace")
     return result
 

@@ -55,7 +55,7 @@ def atomic_writer(path: Path, mode: str = "w", *, fsync: bool = True) -> Iterato
 
 
 def _create_temp(path: Path) -> tuple[int, str]:
-    """Create ``.NAME.XXXXXXXX.part`` beside ``path`` (the name batch runs sweep after a kill),
+    """Create ``.NAME.<8 hex digits>.part`` beside ``path`` (the name batch runs sweep after a kill),
     creating missing folders."""
     try:
         keep = path.stat().st_mode & 0o7777
