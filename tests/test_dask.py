@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -266,3 +267,12 @@ def test_a_task_that_fails_on_the_cluster_stops_the_run_with_one_line(tmp_path: 
 
 def _fail(task: DocTask, settings: Settings) -> None:
     raise ValueError("no such luck")
+
+
+def test_the_readme_test_command_installs_what_ci_installs() -> None:
+    # Both install the dask extra, so the cluster tests above run in CI and for a contributor.
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    ci = (REPO / ".ci/run").read_text(encoding="utf-8")
+    readme_extras = re.findall(r"pip install -e '(\.\[[a-z,]+\])' && \.venv/bin/python -m pytest", readme)
+    ci_extras = re.findall(r"pip install .*-e '(\.\[[a-z,]+\])'", ci)
+    assert readme_extras == ci_extras == [".[dev,dask]"]
