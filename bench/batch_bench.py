@@ -1,4 +1,4 @@
-"""Batch benchmark: clean a generated tree with ``--jobs 1`` and ``--jobs 2``, measured against ``cat``.
+"""Batch benchmark: clean a generated tree with ``--jobs 1``, ``--jobs 2`` and Dask, measured against ``cat``.
 
     python bench/batch_bench.py                 # 10,000 files, about 45 MB
     python bench/batch_bench.py --files 2000    # quicker
@@ -10,11 +10,18 @@ article text is generated here from a small vocabulary. Then, in one run:
 
 1. ``cat`` of the same files (page cache warm), the baseline, and ``cp -r`` of the tree (which,
    like cleaner, also creates a file per input);
-2. ``cleaner clean TREE -o OUT --report ... -j 1`` and ``-j 2``, alternately, ``--repeat``
-   times each (best time kept, as the machine may be shared): files/s, MB/s and their ratios
-   to ``cat``; both must give identical output trees and reports, name the binary file and
-   exit with status 1;
-3. a ``-j 2`` run killed with SIGKILL (whole process group) about halfway, then resumed
+2. ``cleaner clean TREE -o OUT --report ... -j 1`` and ``-j 2``, and, when Dask is installed
+   (``pip install -e '.[dask]'``), ``--scheduler local`` (a cluster started by the run, one
+   worker per core) and ``--scheduler tcp://...`` (a scheduler and two single-threaded
+   workers started beforehand, as a cluster would be), alternately, ``--repeat`` times each
+   (best time kept, as the machine may be shared): files/s, MB/s and their ratios to ``cat``;
+   all must give identical output trees and reports, name the binary file and exit with
+   status 1. The CPU time is that of the command and the processes it waited for: for
+   ``--scheduler tcp://...`` the client's alone (reading inputs, writing outputs, talking to
+   the cluster), which bounds how many workers one client can keep busy;
+3. the same articles as one JSONL corpus, one record per article, cleaned the same ways
+   (cleaning, not creating files, is then what takes the time);
+4. a ``-j 2`` run killed with SIGKILL (whole process group) about halfway, then resumed
    with ``--resume``: the report left by the kill must be valid JSONL, and the resumed
    tree and report must equal those of the uninterrupted run.
 
@@ -24,16 +31,19 @@ Prints a Markdown table for bench/README.md. Not part of the test run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import random
+import resource
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 WORDS = {
@@ -134,11 +144,55 @@ def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProc
     return time.perf_counter() - start, done
 
 
-def clean_command(tree: Path, out: Path, report: Path, jobs: int, *extra: str) -> list[str]:
+def children_cpu() -> float:
+    """CPU seconds of the child processes waited for so far (and of the ones they waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def build_corpus(paths: list[Path], binary: Path, corpus: Path) -> None:
+    with corpus.open("wb") as out:
+        for path in paths:
+            if path != binary:
+                record = {"id": path.stem, "text": path.read_text(encoding="utf-8")}
+                out.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
+
+
+def clean_command(tree: Path, out: Path, report: Path, *how: str) -> list[str]:
     return [
         *(sys.executable, "-m", "cleaner", "clean", str(tree), "-o", str(out)),
-        *("--report", str(report), "--jobs", str(jobs), "--quiet", *extra),
+        *("--report", str(report), "--quiet", *how),
     ]
+
+
+@contextlib.contextmanager
+def dask_cluster(work: Path, workers: int) -> Iterator[str | None]:
+    """A Dask scheduler and ``workers`` single-threaded worker processes; yields its address
+    (None when Dask is not installed)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        yield None
+        return
+    info = work / "scheduler.json"
+    common = ("--scheduler-file", str(info), "--no-dashboard")
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    scheduler = (sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0")
+    processes = [subprocess.Popen([*scheduler, *common], **quiet)]
+    try:
+        while not info.exists():
+            time.sleep(0.1)
+        worker = (sys.executable, "-m", "distributed.cli.dask_worker", "--nworkers", str(workers))
+        worker += ("--nthreads", "1")
+        processes.append(subprocess.Popen([*worker, *common], **quiet))
+        with Client(scheduler_file=str(info)) as client:
+            client.wait_for_workers(workers, timeout=60)
+            address = client.scheduler.address
+        yield address
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            process.wait()
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
@@ -171,27 +225,48 @@ def run(work: Path, files: int, repeat: int) -> None:
         shutil.rmtree(work / "copy", ignore_errors=True)
         copy_times.append(timed(["cp", "-r", str(tree), str(work / "copy")])[0])
 
-    best: dict[int, float] = {}
-    outputs = {}
-    for _ in range(repeat):
-        for jobs in (1, 2):
-            out, report = work / f"clean-j{jobs}", work / f"removed-j{jobs}.jsonl"
-            shutil.rmtree(out, ignore_errors=True)
-            elapsed, done = timed(clean_command(tree, out, report, jobs))
-            assert done.returncode == 1, (done.returncode, done.stderr.decode())
-            assert f"{binary.relative_to(tree)}: binary file" in done.stderr.decode(), done.stderr.decode()
-            outputs[jobs] = (tree_bytes(out), report.read_bytes())
-            best[jobs] = min(best.get(jobs, elapsed), elapsed)
-        assert outputs[1] == outputs[2], "--jobs 1 and --jobs 2 differ"
-    rows = [("cleaner clean -j 1", best[1]), ("cleaner clean -j 2", best[2])]
-    clean_files = len(outputs[1][0])
-    report_lines = outputs[1][1].count(b"\n")
+    corpus = work / "articles.jsonl"
+    build_corpus(paths, binary, corpus)
+    with dask_cluster(work, workers=2) as address:
+        variants = {"-j 1": ["--jobs", "1"], "-j 2": ["--jobs", "2"]}
+        if address is not None:
+            variants["--scheduler local"] = ["--scheduler", "local"]
+            variants["--scheduler tcp://… (2 workers)"] = ["--scheduler", address]
+        best: dict[str, tuple[float, float]] = {}  # seconds and CPU seconds of the fastest run
+        best_corpus: dict[str, tuple[float, float]] = {}
+        outputs, corpus_outputs = {}, {}
+        for _ in range(repeat):
+            for index, (name, how) in enumerate(variants.items()):
+                out, report = work / f"clean-{index}", work / f"removed-{index}.jsonl"
+                shutil.rmtree(out, ignore_errors=True)
+                cpu = children_cpu()
+                elapsed, done = timed(clean_command(tree, out, report, *how))
+                cpu = children_cpu() - cpu
+                assert done.returncode == 1, (done.returncode, done.stderr.decode())
+                stderr = done.stderr.decode()
+                assert f"{binary.relative_to(tree)}: binary file" in stderr, stderr
+                outputs[name] = (tree_bytes(out), report.read_bytes())
+                best[name] = min(best.get(name, (elapsed, cpu)), (elapsed, cpu))
+
+                out = work / f"clean-{index}.jsonl"
+                cpu = children_cpu()
+                elapsed, done = timed(clean_command(corpus, out, report, *how))
+                cpu = children_cpu() - cpu
+                assert done.returncode == 0, (done.returncode, done.stderr.decode())
+                corpus_outputs[name] = (out.read_bytes(), report.read_bytes())
+                best_corpus[name] = min(best_corpus.get(name, (elapsed, cpu)), (elapsed, cpu))
+            for name in variants:
+                assert outputs[name] == outputs["-j 1"], f"{name} and -j 1 differ"
+                assert corpus_outputs[name] == corpus_outputs["-j 1"], f"{name} and -j 1 differ on the corpus"
+    rows = [(f"cleaner clean {name}", *measured) for name, measured in best.items()]
+    clean_files = len(outputs["-j 1"][0])
+    report_lines = outputs["-j 1"][1].count(b"\n")
 
     # Kill a -j 2 run (the whole process group, with SIGKILL) halfway, then resume it.
-    j2_time = best[2]
+    j2_time = best["-j 2"][0]
     out, report = work / "clean-killed", work / "removed-killed.jsonl"
     process = subprocess.Popen(
-        clean_command(tree, out, report, 2),
+        clean_command(tree, out, report, "--jobs", "2"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -204,11 +279,12 @@ def run(work: Path, files: int, repeat: int) -> None:
         json.loads(line)  # the report of a killed run is valid JSONL
     killed_outputs = sum(1 for p in out.rglob("*.txt"))
     resume_time, done = timed(
-        clean_command(tree, out, report, 2, "--resume", "--summary", str(work / "s.json"))
+        clean_command(tree, out, report, "--jobs", "2", "--resume", "--summary", str(work / "s.json"))
     )
     resumed = json.loads((work / "s.json").read_text())["files_resumed"]
     assert done.returncode == 1, done.stderr.decode()
-    assert (tree_bytes(out), report.read_bytes()) == outputs[2], "resumed run differs from uninterrupted run"
+    resumed_outputs = (tree_bytes(out), report.read_bytes())
+    assert resumed_outputs == outputs["-j 2"], "resumed run differs from uninterrupted run"
 
     mb = total / 1e6
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -217,17 +293,29 @@ def run(work: Path, files: int, repeat: int) -> None:
         f"Tree: {len(paths):,} files ({files:,} articles, half with boilerplate, 1 binary .txt), {mb:.1f} MB"
     )
     print()
-    print("| command | seconds | files/s | MB/s | speed vs cat |")
-    print("|---|---:|---:|---:|---:|")
-    rows[:0] = [("cat (xargs -0 cat, warm cache)", cat_time), ("cp -r", min(copy_times))]
-    for name, elapsed in rows:
+    print("| command | seconds | CPU seconds | files/s | MB/s | speed vs cat |")
+    print("|---|---:|---:|---:|---:|---:|")
+    rows[:0] = [("cat (xargs -0 cat, warm cache)", cat_time, None), ("cp -r", min(copy_times), None)]
+    for name, elapsed, cpu in rows:
         speed = f"{len(paths) / elapsed:,.0f} | {mb / elapsed:,.1f} | {cat_time / elapsed:.3f}"
-        print(f"| `{name}` | {elapsed:.2f} | {speed} |")
+        print(f"| `{name}` | {elapsed:.2f} | {'' if cpu is None else f'{cpu:.2f}'} | {speed} |")
     print()
     print(
-        f"`-j 2` vs `-j 1`: {rows[2][1] / rows[3][1]:.2f} times as fast; outputs and reports identical "
-        f"({clean_files:,} files written, {report_lines:,} report records; binary file named, exit status 1)."
+        f"`-j 2` vs `-j 1`: {best['-j 1'][0] / best['-j 2'][0]:.2f} times as fast; outputs and reports "
+        f"identical across all runs ({clean_files:,} files written, {report_lines:,} report records; binary "
+        "file named, exit status 1)."
     )
+    print()
+    corpus_mb = corpus.stat().st_size / 1e6
+    print(f"Corpus: the same {files:,} articles as one JSONL file, {corpus_mb:.1f} MB")
+    print()
+    print("| command | seconds | CPU seconds | records/s | MB/s |")
+    print("|---|---:|---:|---:|---:|")
+    for name, (elapsed, cpu) in best_corpus.items():
+        speed = f"{files / elapsed:,.0f} | {corpus_mb / elapsed:,.1f}"
+        print(f"| `cleaner clean {name}` | {elapsed:.2f} | {cpu:.2f} | {speed} |")
+    print()
+    print("Outputs and reports identical across all runs.")
     print(
         f"Killed `-j 2` run with SIGKILL at {j2_time / 2:.1f} s: {killed_outputs:,} outputs and "
         f"{len(killed_lines):,} report records (valid JSONL); `--resume` reused {resumed:,} files in "

@@ -5,8 +5,9 @@ How a run works:
 1. **Plan** (:mod:`cleaner.plan`). The inputs are visited in a fixed order and turned into
    steps: a text document is one task, a JSONL corpus a series of chunk tasks.
 2. **Execute** (:mod:`cleaner.executors`, :mod:`cleaner.tasks`). An executor runs the tasks:
-   in this process for ``--jobs 1``, in a pool of worker processes otherwise. A task reads
-   its input and returns the clean bytes and report lines; it writes nothing.
+   in this process for ``--jobs 1``, in a pool of worker processes otherwise, or on a Dask
+   cluster with ``--scheduler``. A task reads its input (or, for a cluster, carries the
+   bytes this process read) and returns the clean bytes and report lines; it writes nothing.
 3. **Collect** (here). Results come back in input order through a bounded window (memory
    stays bounded by the largest document or chunk, never the corpus). This process writes
    the outputs, report records (:mod:`cleaner.ledger`), journal and tally in that order, so
@@ -26,10 +27,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import signal
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,7 +38,7 @@ from typing import IO, Any
 
 from cleaner.corpus import ChunkResult, is_corpus
 from cleaner.engine import Chain
-from cleaner.executors import Executor, ProcessExecutor, SerialExecutor
+from cleaner.executors import DaskExecutor, Executor, ExecutorError, ProcessExecutor, SerialExecutor, cores
 from cleaner.ledger import Ledger, ResumeError
 from cleaner.output import atomic_writer
 from cleaner.plan import DEFAULT_INCLUDE, BatchOptions, Layout, Planner, Step, Unit, UsageError, layout_for
@@ -249,15 +250,13 @@ class _Collector:
             self._corpus = None
 
 
-def _drive(
-    steps: Iterator[Step], executor: Executor, window: int, collector: _Collector, stop: _StopRequest
-) -> None:
+def _drive(steps: Iterator[Step], executor: Executor, collector: _Collector, stop: _StopRequest) -> None:
     """Hand tasks to the executor and their results to the collector, in order."""
     pending: deque[tuple[Step, Any]] = deque()
     for step in steps:
         future = executor.submit(TASK_RUNNERS[step.event], step.task) if step.task is not None else None
         pending.append((step, future))
-        while len(pending) > window:
+        while len(pending) > executor.window:
             done, future = pending.popleft()
             collector.handle(done, future.result() if future is not None else None)
             stop.check()
@@ -282,8 +281,9 @@ def run(options: BatchOptions, chain: Chain) -> int:
     >>> (top / "clean" / "a.txt").read_text()
     'The pier.\\n'
     """
+    started = time.perf_counter()  # the summary's time includes starting the workers
     layout = layout_for(options)
-    jobs = options.jobs or _cores()
+    jobs = options.jobs or cores()
     settings = Settings(
         chain,
         options.field or DEFAULT_FIELD,
@@ -297,30 +297,30 @@ def run(options: BatchOptions, chain: Chain) -> int:
     )
     chatty = (layout.tree or corpus_run) and not options.quiet
     files_out = layout.tree or layout.output is not None
+    executor = _executor(settings, options.scheduler, jobs, parallel=layout.tree or corpus_run)
     try:
         if layout.tree and layout.output is not None:
             layout.output.mkdir(parents=True, exist_ok=True)
         ledger = Ledger(options.report, journal=files_out, resume=options.resume, key_of=layout.source_key)
     except (OSError, ResumeError) as exc:
+        executor.shutdown(cancel=True)
         raise UsageError(_why(exc)) from None
-    tally = Tally(jobs=jobs if layout.tree or corpus_run else 1, preview=options.preview)
+    tally = Tally(jobs=executor.jobs, preview=options.preview, started=started)
     collector = _Collector(ledger, tally, fsync=not layout.tree, preview=options.preview, check=options.check)
     if ledger.warning:
         collector.say(f"cleaner: warning: {ledger.warning}")
     walker = Walker(options.include, options.exclude, [layout.output, options.report, options.summary])
-    parallel = jobs > 1 and (layout.tree or corpus_run)
-    executor: Executor = ProcessExecutor(settings, jobs) if parallel else SerialExecutor(settings)
     if chatty and sys.stderr.isatty():
         collector.progress = ProgressBar(*_count(layout, walker))
-    steps = Planner(layout, walker, ledger, options.resume).steps()
+    steps = Planner(layout, walker, ledger, options.resume, read_inputs=not executor.local).steps()
     status, complete = 0, False
     with _StopRequest() as stop:
         try:
-            _drive(steps, executor, executor.window, collector, stop)
+            _drive(steps, executor, collector, stop)
             complete = True
         except (_Interrupted, KeyboardInterrupt) as exc:
             status = 128 + (exc.signum if isinstance(exc, _Interrupted) else signal.SIGINT)
-        except (OSError, ResumeError) as exc:  # the report or a corpus output cannot be written
+        except (OSError, ResumeError, ExecutorError) as exc:  # an output cannot be written, a cluster failed
             collector.say(f"cleaner: error: {_why(exc)}")
             status = EXIT_PROBLEMS
         except Exception as exc:
@@ -365,11 +365,14 @@ def _why(exc: BaseException) -> str:
     return str(exc)
 
 
-def _cores() -> int:
+def _executor(settings: Settings, scheduler: str | None, jobs: int, *, parallel: bool) -> Executor:
+    """Where the tasks run: a Dask cluster, a process pool, or this process (one document)."""
     try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        if parallel and scheduler is not None:
+            return DaskExecutor(settings, scheduler)
+    except ExecutorError as exc:
+        raise UsageError(str(exc)) from None
+    return ProcessExecutor(settings, jobs) if parallel and jobs > 1 else SerialExecutor(settings)
 
 
 def _count(layout: Layout, walker: Walker) -> tuple[int, int]:

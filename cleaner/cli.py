@@ -265,6 +265,17 @@ def clean(
             help="Worker processes for directories and JSONL; 0 means all cores.",
         ),
     ] = 0,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Clean directories and JSONL on a Dask cluster instead of local processes: the "
+            "scheduler's address (e.g. tcp://10.0.0.5:8786), or 'local' to start one on this "
+            "machine. Inputs are read and outputs written here. Needs pip install 'cleaner[dask]'.",
+            show_default=False,
+        ),
+    ] = None,
     resume: Annotated[
         bool,
         typer.Option(
@@ -323,6 +334,8 @@ def clean(
 
       cleaner clean corpus.jsonl.gz -o clean.jsonl.gz --field text --jobs 2
 
+      cleaner clean raw/ -o clean/ --report removed.jsonl --scheduler tcp://10.0.0.5:8786
+
       cleaner clean notes/ --in-place --include '*.md' --exclude drafts
 
       cleaner clean raw/ --check
@@ -343,6 +356,7 @@ def clean(
         report=report,
         summary=summary,
         jobs=jobs,
+        scheduler=scheduler,
         resume=resume,
         quiet=quiet,
         diff=diff,

@@ -1,32 +1,52 @@
-"""Executors run tasks and hand back futures: in this process, or in a local process pool.
+"""Executors run tasks and hand back futures: in this process, in a local process pool, or on a
+Dask cluster.
 
 The seam is ``submit(fn, task) -> future`` with ``future.result()``, as in
-:mod:`concurrent.futures` and Dask's client, so a cluster can take the pool's place. Each
-worker receives the :class:`~cleaner.tasks.Settings` (the compiled chain) once, when it
-starts, not with every task.
+:mod:`concurrent.futures` and Dask's client. Each worker receives the
+:class:`~cleaner.tasks.Settings` (the compiled chain) once, not with every task.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from cleaner.tasks import Settings
+from cleaner import __version__
+from cleaner.corpus import CHUNK_BYTES
+from cleaner.tasks import Settings, input_bytes
 
 TASKS_IN_FLIGHT_PER_JOB = 4
+#: ``--scheduler local``: start a Dask cluster on this machine instead of joining one.
+LOCAL_SCHEDULER = "local"
+# A Dask task costs the scheduler and the client a few milliseconds whatever it does, ten
+# times what cleaning a news article takes, so tasks go to the cluster in batches of about
+# a corpus chunk's worth of input (or this many tasks, for folders of tiny files).
+BATCH_BYTES = CHUNK_BYTES
+BATCH_TASKS = 1000
+WORKERS_TIMEOUT_SECONDS = 60
+
+
+class ExecutorError(RuntimeError):
+    """An executor cannot start, or lost its workers; the message says why in one line."""
 
 
 class Executor(Protocol):
     """Runs tasks; results are fetched with ``future.result()`` (concurrent.futures, Dask).
 
-    ``window`` is how many tasks may be in flight before the oldest result is collected.
+    ``window`` is how many tasks may be in flight before the oldest result is collected (read
+    before each submit: it may change as the run goes). ``jobs`` is how many tasks run at
+    once. ``local`` says whether tasks run on this machine, where they can read their input
+    by path; otherwise each task must carry its input's bytes.
     """
 
     window: int
+    jobs: int
+    local: bool
 
     def submit(self, fn: Callable[[Any, Settings], Any], task: Any) -> Any: ...
 
@@ -45,6 +65,8 @@ class SerialExecutor:
     """Runs each task at once, in this process."""
 
     window = 0
+    jobs = 1
+    local = True
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -59,9 +81,12 @@ class SerialExecutor:
 class ProcessExecutor:
     """A pool of worker processes on this machine; each receives the settings once."""
 
+    local = True
+
     def __init__(self, settings: Settings, jobs: int) -> None:
         from concurrent.futures import ProcessPoolExecutor
 
+        self.jobs = jobs
         self.window = jobs * TASKS_IN_FLIGHT_PER_JOB
         self._pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings, os.getpid()))
         # Start the workers now, before this process starts any thread (progress bar) of its own.
@@ -96,3 +121,144 @@ def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(1)
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class DaskExecutor:
+    """Tasks on a Dask cluster: the scheduler at ``address`` (``tcp://host:8786``), or for
+    ``"local"`` a cluster of one single-threaded worker process per core on this machine.
+
+    The settings are scattered to every worker once. Tasks carry their input's bytes (see
+    ``local``), so workers need not see this machine's files, and go to the cluster in
+    batches (:data:`BATCH_BYTES`, :data:`BATCH_TASKS`): a batch is sent when full or when a
+    result of its is wanted. In flight are at most :data:`TASKS_IN_FLIGHT_PER_JOB` batches'
+    worth of input bytes per worker thread, so memory stays bounded on both sides.
+    """
+
+    local = False
+
+    def __init__(self, settings: Settings, address: str) -> None:
+        try:
+            import distributed
+        except ImportError as exc:
+            raise ExecutorError(f"--scheduler needs Dask ({exc}): pip install 'cleaner[dask]'") from None
+        # Dask logs a lost connection with tracebacks; failures reach the user through the
+        # futures instead, as one line.
+        self._logger = logging.getLogger("distributed")
+        self._log_level = self._logger.level
+        self._logger.setLevel(logging.CRITICAL)
+        self._cluster: Any = None
+        self._client: Any = None
+        try:
+            if address != LOCAL_SCHEDULER:
+                # A Client given an address it cannot parse hangs on closing; check it first.
+                distributed.comm.get_address_host_port(address)
+            else:
+                self._cluster = distributed.LocalCluster(
+                    n_workers=cores(),
+                    threads_per_worker=1,  # cleaning holds the GIL: one process per core
+                    dashboard_address=":0",  # any free port: 8787 may be another cluster's
+                    silence_logs=logging.CRITICAL,  # task failures reach us through the futures
+                )
+            self._client = distributed.Client(self._cluster or address, set_as_default=False)
+            try:
+                self._client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_SECONDS)
+            except TimeoutError:
+                raise ExecutorError(f"no worker joined in {WORKERS_TIMEOUT_SECONDS} s") from None
+            _check_versions(self._client.get_versions(packages=["cleaner"]))
+            self.jobs = sum(self._client.nthreads().values())
+            self._settings = self._client.scatter(settings, broadcast=True, hash=False)
+        except Exception as exc:  # a bad address, no scheduler, no workers: one line, no traceback
+            self.shutdown(cancel=True)
+            raise ExecutorError(f"--scheduler {address}: {str(exc) or type(exc).__name__}") from None
+        self._budget = self.jobs * TASKS_IN_FLIGHT_PER_JOB * BATCH_BYTES
+        self._in_flight = 0  # input bytes submitted and not yet collected
+        self._open = _Batch()
+
+    @property
+    def window(self) -> int:
+        if self._in_flight > self._budget:
+            return 0  # collect results until the inputs in flight fit the budget again
+        return self.jobs * TASKS_IN_FLIGHT_PER_JOB * BATCH_TASKS
+
+    def submit(self, fn: Callable[[Any, Settings], Any], task: Any) -> _BatchedFuture:
+        size = input_bytes(task)
+        batch = self._open
+        batch.calls.append((fn, task))
+        batch.size += size
+        self._in_flight += size
+        if len(batch.calls) >= BATCH_TASKS or batch.size >= BATCH_BYTES:
+            self._send()
+        return _BatchedFuture(self, batch, len(batch.calls) - 1, size)
+
+    def _send(self) -> None:
+        batch, self._open = self._open, _Batch()
+        batch.future = self._client.submit(_run_batch, batch.calls, self._settings, pure=False)
+        batch.calls = []
+
+    def _collect(self, batch: _Batch) -> list[Any]:
+        if batch is self._open:
+            self._send()
+        if batch.results is None:
+            try:
+                batch.results = batch.future.result()
+            except Exception as exc:  # a task failed, a worker died, the scheduler went away
+                raise ExecutorError(f"the Dask cluster failed: {_why(exc)}") from None
+            batch.future = None  # the cluster may forget it
+        return batch.results
+
+    def shutdown(self, *, cancel: bool) -> None:
+        """Close the connection; the scheduler then drops this run's tasks still queued."""
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._logger.setLevel(self._log_level)
+
+
+class _Batch:
+    """Consecutive tasks that run as one Dask task."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Callable[[Any, Settings], Any], Any]] = []
+        self.size = 0
+        self.future: Any = None
+        self.results: list[Any] | None = None
+
+
+class _BatchedFuture:
+    """The future of one task in a batch."""
+
+    def __init__(self, executor: DaskExecutor, batch: _Batch, index: int, size: int) -> None:
+        self._executor, self._batch, self._index, self._size = executor, batch, index, size
+
+    def result(self) -> Any:
+        value = self._executor._collect(self._batch)[self._index]
+        self._executor._in_flight -= self._size
+        self._size = 0  # counted once, however often it is asked
+        return value
+
+
+def _run_batch(calls: Sequence[tuple[Callable[[Any, Settings], Any], Any]], settings: Settings) -> list[Any]:
+    return [fn(task, settings) for fn, task in calls]
+
+
+def _check_versions(versions: dict[str, Any]) -> None:
+    # Workers unpickle tasks with their own cleaner: another version could clean differently.
+    for address, info in sorted(versions.get("workers", {}).items()):
+        theirs = info.get("packages", {}).get("cleaner")
+        if theirs != __version__:
+            found = f"cleaner {theirs}" if theirs else "no cleaner"
+            raise ExecutorError(f"worker {address} has {found}; install cleaner {__version__} on the workers")
+
+
+def _why(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

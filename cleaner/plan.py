@@ -15,14 +15,14 @@ import sys
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
 from cleaner.corpus import Chunk, is_corpus, is_gzip, read_chunks, split_record_source
 from cleaner.ledger import Key, Ledger, RecordKey
 from cleaner.output import temp_target
-from cleaner.tasks import DocTask
+from cleaner.tasks import DocTask, cannot_read
 from cleaner.walk import Walker
 
 DEFAULT_INCLUDE = ("*.txt", "*.text", "*.md", "*.jsonl", "*.jsonl.gz", "*.html", "*.htm")
@@ -46,6 +46,7 @@ class BatchOptions:
     report: Path | None = None
     summary: Path | None = None
     jobs: int = 0  # 0: all cores
+    scheduler: str | None = None  # a Dask scheduler's address, or "local"; None: this machine's cores
     resume: bool = False
     quiet: bool = False
     diff: bool = False  # print a unified diff per changed input instead of writing outputs
@@ -141,6 +142,8 @@ def layout_for(options: BatchOptions) -> Layout:
         raise UsageError("--diff and --check write no files: drop --output, --in-place, --report, --resume")
     if output is not None and options.in_place:
         raise UsageError("use either --output or --in-place, not both")
+    if options.scheduler is not None and options.jobs:
+        raise UsageError("use either --jobs or --scheduler, not both: a cluster's workers run the tasks")
     if "-" in paths:
         if len(paths) > 1:
             raise UsageError("'-' (standard input) cannot be combined with other paths")
@@ -204,10 +207,17 @@ class Step:
 
 
 class Planner:
-    """Turns the inputs into steps, lazily, in input order."""
+    """Turns the inputs into steps, lazily, in input order.
 
-    def __init__(self, layout: Layout, walker: Walker, ledger: Ledger, resume: bool) -> None:
+    With ``read_inputs``, a document's task carries its bytes, read here, for workers that
+    cannot read this machine's files; otherwise the worker reads it by path.
+    """
+
+    def __init__(
+        self, layout: Layout, walker: Walker, ledger: Ledger, resume: bool, *, read_inputs: bool = False
+    ) -> None:
         self.layout, self.walker, self.ledger, self.resume = layout, walker, ledger, resume
+        self.read_inputs = read_inputs
 
     def steps(self) -> Iterator[Step]:
         for index, root in enumerate(self.layout.roots):
@@ -234,18 +244,27 @@ class Planner:
                 return
         assert unit.path is not None
         if not unit.corpus:
-            yield Step(unit, "doc", DocTask(unit.source, str(unit.path)))
+            yield self._doc_step(unit, unit.path)
             return
         try:
             raw = open(unit.path, "rb")  # noqa: SIM115 - closed by the with below
         except OSError as exc:
-            yield Step(unit, "failed", reason=f"cannot read: {exc.strerror or exc}")
+            yield Step(unit, "failed", reason=cannot_read(exc))
             return
         with raw:
             import gzip
 
             lines = gzip.GzipFile(fileobj=raw, mode="rb") if is_gzip(unit.path.name) else raw
             yield from self._corpus_steps(unit, lines, raw.tell)
+
+    def _doc_step(self, unit: Unit, path: Path) -> Step:
+        task = DocTask(unit.source, str(path))
+        if not self.read_inputs:
+            return Step(unit, "doc", task)
+        try:
+            return Step(unit, "doc", replace(task, data=path.read_bytes()))
+        except OSError as exc:
+            return Step(unit, "failed", reason=cannot_read(exc))
 
     def _corpus_steps(self, unit: Unit, lines: IO[bytes], position: Callable[[], int]) -> Iterator[Step]:
         compress = unit.output is not None and is_gzip(unit.output.name)

@@ -59,7 +59,8 @@ def clean_document(data: bytes, settings: Settings, name: str | None = None) -> 
 
 @dataclass(frozen=True)
 class DocTask:
-    """Clean one text document: the file at ``path``, or ``data`` (standard input)."""
+    """Clean one text document: the file at ``path``, or ``data`` (standard input, or the file's
+    bytes read by the caller for workers on other machines); ``path`` also names it."""
 
     source: str
     path: str | None
@@ -81,12 +82,32 @@ class DocResult:
     diff: bytes = b""  # with Settings.diff: the unified diff of input against clean text
 
 
+def cannot_read(exc: OSError) -> str:
+    """Why an input could not be read, as the run reports it.
+
+    >>> cannot_read(FileNotFoundError(2, "No such file or directory"))
+    'cannot read: No such file or directory'
+    """
+    return f"cannot read: {exc.strerror or exc}"
+
+
+def input_bytes(task: DocTask | Chunk) -> int:
+    """How many input bytes a task carries (a document read by path carries none).
+
+    >>> input_bytes(DocTask("a.txt", "a.txt", b"Story.")), input_bytes(DocTask("a.txt", "a.txt"))
+    (6, 0)
+    """
+    if isinstance(task, Chunk):
+        return sum(map(len, task.lines))
+    return len(task.data or b"")
+
+
 def run_doc(task: DocTask, settings: Settings) -> DocResult:
     """Clean one text document (a task; runs in a worker, which only reads: the caller writes)."""
     try:
         data = task.data if task.data is not None else Path(task.path or "").read_bytes()
     except OSError as exc:
-        return DocResult(problem=f"cannot read: {exc.strerror or exc}")
+        return DocResult(problem=cannot_read(exc))
     try:
         decoded, result = clean_document(data, settings, task.path)
     except DecodeError as exc:
