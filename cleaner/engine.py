@@ -2,9 +2,12 @@
 
 Semantics, in order:
 
-1. **Matching.** Every enabled rule proposes candidate spans. A chain-wide RE2 set of the
-   rules' trigger patterns is run once over the document first; only rules whose trigger
-   occurs run their exact matcher, so text without boilerplate costs one scan.
+1. **Matching.** Every enabled rule proposes candidate spans. One scan over the document
+   finds where rules can match (candidate lines, found by the literals every match of a
+   line-local rule contains; an RE2 set over the whole document for the other rules); each
+   rule's exact matcher then runs only there, with the whole document as context, so it
+   finds exactly what it would find on the whole document, and text without boilerplate
+   costs one scan. See :mod:`cleaner.scan`.
 2. **Overlaps.** Candidates are taken by start offset (then longest, then chain order). A
    candidate that begins inside text already claimed keeps only its unclaimed tail, so the
    removed text is the union of all matches and every character is credited to exactly one
@@ -26,10 +29,9 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import re2
-
 from cleaner.matchers import Matcher, compile_rule
 from cleaner.ruleset import Rule
+from cleaner.scan import Scanner
 
 TIDY_RULE = "tidy/whitespace"
 MAX_PASSES = 8
@@ -74,15 +76,7 @@ class Chain:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = list(rules)
         self.matchers: list[Matcher] = [compile_rule(rule) for rule in self.rules]
-        self._prefilter = None
-        if self.matchers:
-            options = re2.Options()
-            options.log_errors = False
-            prefilter = re2.Set.SearchSet(options)
-            for matcher in self.matchers:
-                prefilter.Add(matcher.trigger)
-            prefilter.Compile()
-            self._prefilter = prefilter
+        self._scanner = Scanner(self.matchers)
 
     def __reduce__(self) -> tuple:
         # Compiled RE2 objects do not pickle; workers rebuild the chain from its rules.
@@ -90,30 +84,51 @@ class Chain:
 
     def candidates(self, text: str) -> list[tuple[int, int, int, dict[str, str]]]:
         """All rules' candidate spans as ``(start, end, rule_index, captures)``."""
-        if self._prefilter is None or not text:
+        if not self.matchers or not text:
             return []
-        hits = self._prefilter.Match(text)
-        if not hits:
+        data = text.encode("utf-8")
+        bounds = _ScopeBounds(text, data)
+        found = self._scanner.candidates(data, lambda index: bounds.byte_region(self.rules[index]))
+        if not found:
             return []
-        bounds = _ScopeBounds(text)
-        found = []
-        for index in sorted(hits):
-            matcher = self.matchers[index]
-            lo, hi = bounds.region(matcher.rule)
-            for cand in matcher.find(text, lo, hi):
-                found.append((cand.start, cand.end, index, cand.captures))
-        return found
+        if len(data) == len(text):  # ASCII: byte and character offsets agree
+            return [(c.start, c.end, index, c.captures) for c, index in found]
+        char_at = _char_offsets(data, [c.start for c, _ in found] + [c.end for c, _ in found])
+        return [(char_at[c.start], char_at[c.end], index, c.captures) for c, index in found]
 
     def clean(self, text: str) -> Result:
         """Clean one document. See the module docstring for the exact semantics."""
         return clean_text(text, self)
 
 
+def _char_offsets(data: bytes, offsets: list[int]) -> dict[int, int]:
+    """Character offsets of byte offsets (each at a character boundary) into UTF-8 ``data``."""
+    char_at, byte_pos, char_pos = {}, 0, 0
+    for offset in sorted(set(offsets)):
+        char_pos += len(data[byte_pos:offset].decode("utf-8"))
+        byte_pos = offset
+        char_at[offset] = char_pos
+    return char_at
+
+
 class _ScopeBounds:
     """Where ``head`` and ``tail`` scopes begin and end, counted in non-blank lines."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, data: bytes | None = None) -> None:
         self.text = text
+        self.data = data
+
+    def byte_region(self, rule: Rule) -> tuple[int, int]:
+        """:meth:`region` as byte offsets into ``data``, the UTF-8 encoding of the text."""
+        assert self.data is not None
+        lo, hi = self.region(rule)
+        if len(self.data) == len(self.text):
+            return lo, hi
+        if rule.scope == "head":
+            return 0, len(self.text[:hi].encode("utf-8"))
+        if rule.scope == "tail":
+            return len(self.data) - len(self.text[lo:].encode("utf-8")), len(self.data)
+        return 0, len(self.data)
 
     def region(self, rule: Rule) -> tuple[int, int]:
         if rule.scope == "head":
