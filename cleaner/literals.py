@@ -142,26 +142,82 @@ def _class_has_newline(items) -> bool:
     return contains != negate
 
 
+MAX_EXACT = 64  # the most strings an exactly-known piece may stand for
+
+
+def _exact(op, av, folded: bool) -> tuple[set[str], bool] | None:
+    """The finite set of strings one parsed item matches, and whether it ignores case."""
+    if op is _C.LITERAL:
+        return {chr(av)}, folded
+    if op is _C.AT:
+        return {""}, False  # zero-width: consumes nothing
+    if op is _C.IN:
+        if all(kind is _C.LITERAL for kind, _ in av) and len(av) <= 8:
+            return {chr(code) for _, code in av}, folded
+        return None
+    if op is _C.SUBPATTERN:
+        _, add, remove, sub = av
+        _, inner = _flags_inside(add, remove, False, folded)
+        return _exact_sequence(sub, inner)
+    if op is _C.BRANCH:
+        strings: set[str] = set()
+        any_folded = False
+        for branch in av[1]:
+            found = _exact_sequence(branch, folded)
+            if found is None:
+                return None
+            strings |= found[0]
+            any_folded |= found[1]
+        return (strings, any_folded) if len(strings) <= MAX_EXACT else None
+    return None
+
+
+def _exact_sequence(items, folded: bool) -> tuple[set[str], bool] | None:
+    strings, any_folded = {""}, False
+    for op, av in items:
+        found = _exact(op, av, folded)
+        if found is None:
+            return None
+        strings = {a + b for a in strings for b in found[0]}
+        any_folded |= found[1]
+        if len(strings) > MAX_EXACT:
+            return None
+    return strings, any_folded
+
+
 def _required(items, folded: bool) -> list[Literal] | None:
-    """A set of literals one of which every match of the sequence contains, or None."""
+    """A set of literals one of which every match of the sequence contains, or None.
+
+    Runs of items whose strings are exactly known (literals, small alternations and
+    classes) combine into every string the run can match; other items are looked into.
+    A literal may ignore case where the pattern does not: that finds more candidates, never
+    fewer.
+    """
     best: list[Literal] | None = None
-    run: list[str] = []
+    run: set[str] = {""}
+    run_folded = False
 
     def consider(candidate: list[Literal] | None) -> None:
         nonlocal best
-        if candidate and (best is None or _score(candidate) > _score(best)):
+        useful = bool(candidate) and all(text for text, _ in candidate)  # type: ignore[union-attr]
+        if useful and (best is None or _score(candidate) > _score(best)):  # type: ignore[arg-type]
             best = candidate
 
     def end_run() -> None:
-        if run:
-            consider([("".join(run), folded)])
-            run.clear()
+        nonlocal run, run_folded
+        consider([(text, run_folded) for text in run])
+        run, run_folded = {""}, False
 
     for op, av in items:
-        if op is _C.LITERAL:
-            run.append(chr(av))
+        found = _exact(op, av, folded)
+        if found is not None and len(run) * len(found[0]) <= MAX_EXACT:
+            run = {a + b for a in run for b in found[0]}
+            run_folded |= found[1]
             continue
         end_run()
+        if found is not None:
+            run, run_folded = set(found[0]), found[1]
+            continue
         if op is _C.SUBPATTERN:
             _, add, remove, sub = av
             _, inner_folded = _flags_inside(add, remove, False, folded)

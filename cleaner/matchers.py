@@ -84,8 +84,47 @@ def compile_pattern(source: str, *, ignore_case: bool = False, field: str = "pat
     return compiled
 
 
-def _captures(match: re2._Match) -> dict[str, str]:
-    return {name: value.decode("utf-8") for name, value in match.groupdict().items() if value is not None}
+Spans = list[tuple[int, int]]  # (start, end) of the whole match and of each group; (-1, -1) if unset
+
+_UNANCHORED = re2._Anchor.UNANCHORED
+
+
+class Searcher:
+    """A compiled pattern searched in UTF-8 bytes, giving group spans.
+
+    It calls RE2 directly where the wrapper allows, since the wrapper's per-call work (a
+    generator and a match object per search) costs more than the search of a short line.
+
+    >>> Searcher(compile_pattern("(?P<w>b+)")).search(b"abbc", 0, 4)
+    [(1, 3), (1, 3)]
+    """
+
+    __slots__ = ("_match", "_names", "regex")
+
+    def __init__(self, regex: re2._Regexp) -> None:
+        self.regex = regex
+        raw = getattr(regex, "_regexp", None)
+        self._match = raw.Match if raw is not None and hasattr(raw, "Match") else None
+        self._names = sorted(regex.groupindex.items(), key=lambda item: item[1])
+
+    def search(self, data: bytes, pos: int, endpos: int) -> Spans | None:
+        size = len(data)
+        pos, endpos = max(0, min(pos, size)), max(0, min(endpos, size))
+        if pos > endpos:
+            return None
+        if self._match is not None:
+            spans = self._match(_UNANCHORED, data, pos, endpos)
+            return None if spans[0][0] < 0 else spans
+        match = self.regex.search(data, pos, endpos)
+        return None if match is None else [match.span(i) for i in range(self.regex.groups + 1)]
+
+    def captures(self, data: bytes, spans: Spans) -> dict[str, str]:
+        """Named groups that took part in the match, decoded."""
+        return {
+            name: data[spans[index][0] : spans[index][1]].decode("utf-8")
+            for name, index in self._names
+            if spans[index][0] >= 0
+        }
 
 
 def next_char(data: bytes, pos: int) -> int:
@@ -100,17 +139,17 @@ def next_char(data: bytes, pos: int) -> int:
     return pos
 
 
-def finditer(regex: re2._Regexp, data: bytes, pos: int, endpos: int) -> Iterator[re2._Match]:
+def finditer(searcher: Searcher, data: bytes, pos: int, endpos: int) -> Iterator[Spans]:
     """``regex.finditer(text, pos, endpos)`` on UTF-8 bytes: the same matches, byte offsets.
 
     After an empty match it steps one character, not one byte, as the ``str`` version does.
     """
     while pos <= endpos:
-        match = regex.search(data, pos, endpos)
-        if match is None:
+        spans = searcher.search(data, pos, endpos)
+        if spans is None:
             return
-        yield match
-        start, end = match.span()
+        yield spans
+        start, end = spans[0]
         pos = end if end > start else next_char(data, end)
 
 
@@ -161,15 +200,16 @@ class PatternMatcher:
         self.regex = compile_pattern(source, ignore_case=rule.ignore_case)
         self.trigger = self.regex.pattern
         self.analysis = analyse(source, ignore_case=rule.ignore_case)
+        self._searcher = Searcher(self.regex)
 
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
         return _to_text(self, text, lo, hi)
 
     def find_bytes(self, data: bytes, lo: int, hi: int, lines: Regions | None = None) -> Iterator[Candidate]:
         for start, end in _windows(lo, hi, lines):
-            for match in finditer(self.regex, data, start, end):
-                if match.end() > match.start():
-                    yield Candidate(match.start(), match.end(), _captures(match))
+            for spans in finditer(self._searcher, data, start, end):
+                if spans[0][1] > spans[0][0]:
+                    yield Candidate(spans[0][0], spans[0][1], self._searcher.captures(data, spans))
 
 
 class LineMatcher:
@@ -181,6 +221,7 @@ class LineMatcher:
         self.regex = compile_pattern(rule.pattern, ignore_case=rule.ignore_case)
         self.trigger = self.regex.pattern
         self.analysis = analyse(rule.pattern, ignore_case=rule.ignore_case)
+        self._searcher = Searcher(self.regex)
 
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
         return _to_text(self, text, lo, hi)
@@ -188,18 +229,19 @@ class LineMatcher:
     def find_bytes(self, data: bytes, lo: int, hi: int, lines: Regions | None = None) -> Iterator[Candidate]:
         last_line_start = -1
         for start, end in _windows(lo, hi, lines):
-            for match in finditer(self.regex, data, start, end):
-                line_start = data.rfind(b"\n", 0, match.start()) + 1
+            for spans in finditer(self._searcher, data, start, end):
+                match_start = spans[0][0]
+                line_start = data.rfind(b"\n", 0, match_start) + 1
                 if line_start == last_line_start:
                     continue
                 last_line_start = line_start
-                line_end = data.find(b"\n", match.start())
+                line_end = data.find(b"\n", match_start)
                 if line_end < 0:
                     line_end = len(data)
                 if line_end > line_start and data[line_end - 1] == 0x0D:  # \r
                     line_end -= 1
                 if line_end > line_start:
-                    yield Candidate(line_start, line_end, _captures(match))
+                    yield Candidate(line_start, line_end, self._searcher.captures(data, spans))
 
 
 class BlockMatcher:
@@ -213,6 +255,7 @@ class BlockMatcher:
         self.max_chars = rule.max_chars
         self.trigger = self.start.pattern
         self.analysis = analyse(rule.start, ignore_case=rule.ignore_case)
+        self._opening, self._closing = Searcher(self.start), Searcher(self.end)
 
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
         return _to_text(self, text, lo, hi)
@@ -226,17 +269,18 @@ class BlockMatcher:
                     return
                 if start > end:
                     break
-                opening = self.start.search(data, start, end)
+                opening = self._opening.search(data, start, end)
                 if opening is None:
                     break
-                limit = _advance_chars(data, opening.start(), self.max_chars)
-                closing = self.end.search(data, opening.end(), limit)
+                (open_start, open_end) = opening[0]
+                limit = _advance_chars(data, open_start, self.max_chars)
+                closing = self._closing.search(data, open_end, limit)
                 if closing is None:
-                    pos = next_char(data, opening.start())
+                    pos = next_char(data, open_start)
                     continue
-                captures = _captures(opening) | _captures(closing)
-                yield Candidate(opening.start(), closing.end(), captures)
-                pos = closing.end()
+                captures = self._opening.captures(data, opening) | self._closing.captures(data, closing)
+                yield Candidate(open_start, closing[0][1], captures)
+                pos = closing[0][1]
 
 
 def _advance_chars(data: bytes, pos: int, count: int) -> int:

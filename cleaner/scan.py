@@ -9,6 +9,7 @@ A chain's rules fall into two groups (see :mod:`cleaner.literals`):
   match of the literal search, and a line-local match lies inside its line, so no match is
   missed, and a rule run on whole lines with the document around them as context finds
   exactly what it finds on the whole document.
+- **Head and tail rules** run on their few lines directly.
 - **Other rules**: an RE2 set over the whole document says which of them occur; those run
   over the whole document.
 
@@ -21,7 +22,7 @@ from collections.abc import Callable, Sequence
 
 import re2
 
-from cleaner.matchers import Candidate, Matcher, finditer
+from cleaner.matchers import Candidate, Matcher, Searcher
 
 # Generous memory for the combined programs, so that RE2's fast DFA is used, never its fallback.
 _MAX_MEM = 256 << 20
@@ -58,18 +59,21 @@ class Scanner:
 
     def __init__(self, matchers: Sequence[Matcher]) -> None:
         self.matchers = list(matchers)
+        self.scoped = [i for i, m in enumerate(self.matchers) if m.rule.scope != "anywhere"]
         self.by_line = [
-            i for i, m in enumerate(self.matchers) if m.analysis.line_local and m.analysis.literals
+            i
+            for i, m in enumerate(self.matchers)
+            if m.rule.scope == "anywhere" and m.analysis.line_local and m.analysis.literals
         ]
-        in_lines = set(self.by_line)
-        self.whole = [i for i in range(len(self.matchers)) if i not in in_lines]
+        placed = set(self.scoped) | set(self.by_line)
+        self.whole = [i for i in range(len(self.matchers)) if i not in placed]
         literals = sorted({lit for i in self.by_line for lit in self.matchers[i].analysis.literals})
         self._locator = None
         if literals:
             alternatives = [
                 f"(?i:{re2.escape(text)})" if folded else re2.escape(text) for text, folded in literals
             ]
-            self._locator = re2.compile("|".join(alternatives), _options(never_capture=True))
+            self._locator = Searcher(re2.compile("|".join(alternatives), _options(never_capture=True)))
         self._line_set = _set([self.matchers[i].trigger for i in self.by_line])
         self._whole_set = _set([self.matchers[i].trigger for i in self.whole])
 
@@ -79,11 +83,14 @@ class Scanner:
         if self._locator is None or self._line_set is None:
             return lines
         pos, size = 0, len(data)
-        by_line, line_set = self.by_line, self._line_set
-        for match in finditer(self._locator, data, pos, size):
-            start = match.start()
-            if start < pos:  # a further literal on a line already taken
-                continue
+        by_line, search, line_set = self.by_line, self._locator.search, self._line_set
+        # Searching again after each candidate line, rather than for every literal, is the same:
+        # the literals are never empty, and the lines after it are searched in full.
+        while pos < size:
+            found = search(data, pos, size)
+            if found is None:
+                break
+            start = found[0][0]
             line_start = data.rfind(b"\n", 0, start) + 1
             line_end = data.find(b"\n", start)
             if line_end < 0:
@@ -101,7 +108,7 @@ class Scanner:
         ``region(i)`` gives the byte range rule ``i`` may match in (its scope).
         """
         lines = self.candidate_lines(data)
-        hits = set(lines)
+        hits = set(lines) | set(self.scoped)
         if self._whole_set is not None:
             hits.update(self.whole[hit] for hit in self._whole_set.Match(data) or ())
         found = []

@@ -132,7 +132,7 @@ def test_analysis_is_sound_on_samples(pattern: str, text: str, ignore_case: bool
         (r"^[ \t]*Read more[ \t]*$", True, {"Read more"}),
         (r"^\s*Read more", False, {"Read more"}),
         (r"open image in gallery\b.*\((?P<credit>[^()]*)\)", False, {"open image in gallery"}),
-        (r"(?:Support|Donate) now", True, {"Support", "Donate"}),
+        (r"(?:Support|Donate) now", True, {"Support now", "Donate now"}),
         (r"[[:space:]]Read", False, set()),
         (r"\pL+ more", False, set()),
         (r"(?s:.)x", False, {"x"}),
