@@ -111,7 +111,12 @@ def clean(
     from_stdin = path is None or str(path) == "-"
     source = "<stdin>" if from_stdin else str(path)
     try:
-        data = sys.stdin.buffer.read() if from_stdin else path.read_bytes()  # type: ignore[union-attr]
+        reader = sys.stdin.buffer if from_stdin else path.open("rb")  # type: ignore[union-attr]
+        with reader:
+            data = reader.read(STREAM_BYTES + 1)
+            if len(data) > STREAM_BYTES:
+                _clean_long_input(data, reader, chain, source, output, report)
+                return
     except OSError as exc:
         fail(f"{source}: cannot read: {exc.strerror}")
     try:
@@ -128,6 +133,36 @@ def clean(
     if report is not None:
         with atomic_writer(report) as out:
             write_records(out, source, result.spans)
+
+
+STREAM_BYTES = 8 << 20  # inputs larger than this are cleaned in windows (cleaner.stream)
+
+
+def _clean_long_input(
+    first: bytes, reader, chain, source: str, output: Path | None, report: Path | None
+) -> None:
+    """Clean a large input in bounded memory, writing each settled part as it comes."""
+    from contextlib import ExitStack
+
+    from cleaner.decode import DecodeError
+    from cleaner.output import atomic_writer
+    from cleaner.report import write_records
+    from cleaner.stream import clean_parts, decode_chunks
+
+    with ExitStack() as stack:
+        out = stack.enter_context(atomic_writer(output)) if output is not None else None
+        spans_out = stack.enter_context(atomic_writer(report)) if report is not None else None
+        try:
+            for part in clean_parts(decode_chunks(first, reader), chain):
+                if out is None:
+                    sys.stdout.buffer.write(part.clean.encode("utf-8"))
+                else:
+                    out.write(part.clean)
+                if spans_out is not None:
+                    write_records(spans_out, source, part.spans)
+        except DecodeError as exc:
+            fail(f"{source}: {exc}")
+    sys.stdout.buffer.flush()
 
 
 def main() -> None:

@@ -21,6 +21,10 @@ Semantics, in order:
    removed. This makes cleaning idempotent: cleaning clean text removes nothing.
 
 Kept text is never altered: the clean text is the input with spans cut out.
+
+A long document can be cleaned in parts (see :mod:`cleaner.stream`): ``starts_document=False``
+says that text comes before the part (``head`` rules do not apply, and whitespace at its start
+is not the document's start), ``ends_document=False`` that text comes after it.
 """
 
 from __future__ import annotations
@@ -82,13 +86,22 @@ class Chain:
         # Compiled RE2 objects do not pickle; workers rebuild the chain from its rules.
         return (Chain, (self.rules,))
 
-    def candidates(self, text: str) -> list[tuple[int, int, int, dict[str, str]]]:
+    def candidates(
+        self, text: str, *, starts_document: bool = True, ends_document: bool = True
+    ) -> list[tuple[int, int, int, dict[str, str]]]:
         """All rules' candidate spans as ``(start, end, rule_index, captures)``."""
         if not self.matchers or not text:
             return []
         data = text.encode("utf-8")
         bounds = _ScopeBounds(text, data)
-        found = self._scanner.candidates(data, lambda index: bounds.byte_region(self.rules[index]))
+
+        def region(index: int) -> tuple[int, int] | None:
+            scope = self.rules[index].scope
+            if (scope == "head" and not starts_document) or (scope == "tail" and not ends_document):
+                return None
+            return bounds.byte_region(self.rules[index])
+
+        found = self._scanner.candidates(data, region)
         if not found:
             return []
         if len(data) == len(text):  # ASCII: byte and character offsets agree
@@ -177,7 +190,9 @@ def _resolve(
     return taken
 
 
-def _tidy(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _tidy(
+    text: str, cuts: list[tuple[int, int]], starts_document: bool = True, ends_document: bool = True
+) -> list[tuple[int, int]]:
     """Whitespace to remove around cuts (see rule 3 in the module docstring)."""
     removals: list[tuple[int, int]] = []
     i = 0
@@ -197,9 +212,9 @@ def _tidy(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
         pieces = [(left, cuts[first][0])]
         pieces += [(cuts[k][1], cuts[k + 1][0]) for k in range(first, last)]
         pieces.append((cuts[last][1], right))
-        if left == 0:
+        if left == 0 and starts_document:
             keep = None
-        elif right == len(text):
+        elif right == len(text) and ends_document:
             keep = len(pieces) - 1
         else:
             newlines = [text.count("\n", a, b) for a, b in pieces]
@@ -208,14 +223,17 @@ def _tidy(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return removals
 
 
-def _one_pass(text: str, chain: Chain) -> tuple[list[tuple[int, int, str, dict[str, str]]], str]:
+def _one_pass(
+    text: str, chain: Chain, starts_document: bool = True, ends_document: bool = True
+) -> tuple[list[tuple[int, int, str, dict[str, str]]], str]:
     """One round of matching and tidying: spans in ``text`` coordinates, and the cut text."""
-    taken = _resolve(chain.candidates(text))
+    taken = _resolve(chain.candidates(text, starts_document=starts_document, ends_document=ends_document))
     if not taken:
         return [], text
     rule_ids = [rule.qualified_id for rule in chain.rules]
     spans = [(s, e, rule_ids[index], captures) for s, e, index, captures in taken]
-    spans += [(s, e, TIDY_RULE, {}) for s, e in _tidy(text, [(s, e) for s, e, _, _ in taken])]
+    cuts = [(s, e) for s, e, _, _ in taken]
+    spans += [(s, e, TIDY_RULE, {}) for s, e in _tidy(text, cuts, starts_document, ends_document)]
     spans.sort(key=lambda span: span[0])
     pieces, pos = [], 0
     for start, end, _, _ in spans:
@@ -261,7 +279,9 @@ def _kept_segments(length: int, spans: list[tuple[int, int, str, dict[str, str]]
     return kept
 
 
-def clean_text(text: str, chain: Chain) -> Result:
+def clean_text(
+    text: str, chain: Chain, *, starts_document: bool = True, ends_document: bool = True
+) -> Result:
     """Remove what the chain's rules match from one document, recording every removed span.
 
     >>> from cleaner.ruleset import Rule
@@ -272,11 +292,11 @@ def clean_text(text: str, chain: Chain) -> Result:
     >>> [(s.rule, s.start, s.end) for s in result.spans]
     [('demo/more', 0, 9), ('tidy/whitespace', 9, 11)]
     """
-    spans, current = _one_pass(text, chain)
+    spans, current = _one_pass(text, chain, starts_document, ends_document)
     if not spans:
         return Result(text, [])
     for _ in range(MAX_PASSES - 1):
-        more, cleaner_text = _one_pass(current, chain)
+        more, cleaner_text = _one_pass(current, chain, starts_document, ends_document)
         if not more:
             break
         spans = sorted(spans + _to_original(more, _kept_segments(len(text), spans)), key=lambda s: s[0])

@@ -101,11 +101,11 @@ class Scanner:
         return lines
 
     def candidates(
-        self, data: bytes, region: Callable[[int], tuple[int, int]]
+        self, data: bytes, region: Callable[[int], tuple[int, int] | None]
     ) -> list[tuple[Candidate, int]]:
         """Every rule's candidates in ``data`` (byte offsets), with the rule's index.
 
-        ``region(i)`` gives the byte range rule ``i`` may match in (its scope).
+        ``region(i)`` gives the byte range rule ``i`` may match in (its scope), or None.
         """
         lines = self.candidate_lines(data)
         hits = set(lines) | set(self.scoped)
@@ -113,7 +113,10 @@ class Scanner:
             hits.update(self.whole[hit] for hit in self._whole_set.Match(data) or ())
         found = []
         for index in sorted(hits):
-            lo, hi = region(index)
+            bounds = region(index)
+            if bounds is None:
+                continue
+            lo, hi = bounds
             for cand in self.matchers[index].find_bytes(data, lo, hi, lines.get(index)):
                 found.append((cand, index))
         return found
