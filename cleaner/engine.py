@@ -18,7 +18,9 @@ Semantics, in order:
    of it goes; at the end the document's own trailing whitespace stays.
 4. **Fixpoint.** Cutting can bring text together that a rule matches (or make a new first
    line for a ``head`` rule), so the clean text is cleaned again until nothing more is
-   removed. This makes cleaning idempotent: cleaning clean text removes nothing.
+   removed. This makes cleaning idempotent: cleaning clean text removes nothing. (A line
+   that no cut touched is the same line as before, where nothing matched, so the line-local
+   rules of :mod:`cleaner.scan` look again only at lines that a cut touched.)
 
 Kept text is never altered: the clean text is the input with spans cut out.
 
@@ -87,13 +89,25 @@ class Chain:
         return (Chain, (self.rules,))
 
     def candidates(
-        self, text: str, *, starts_document: bool = True, ends_document: bool = True
+        self,
+        text: str,
+        *,
+        starts_document: bool = True,
+        ends_document: bool = True,
+        touched: list[tuple[int, int]] | None = None,
     ) -> list[tuple[int, int, int, dict[str, str]]]:
-        """All rules' candidate spans as ``(start, end, rule_index, captures)``."""
+        """All rules' candidate spans as ``(start, end, rule_index, captures)``.
+
+        ``touched``: sorted ``(start, end)`` ranges of whole lines outside which the
+        line-local rules are known to find nothing (the lines an earlier pass cut into).
+        """
         if not self.matchers or not text:
             return []
         data = text.encode("utf-8")
         bounds = _ScopeBounds(text, data)
+        if touched is not None and len(data) != len(text):
+            byte_at = _byte_offsets(text, [offset for pair in touched for offset in pair])
+            touched = [(byte_at[a], byte_at[b]) for a, b in touched]
 
         def region(index: int) -> tuple[int, int] | None:
             scope = self.rules[index].scope
@@ -101,7 +115,7 @@ class Chain:
                 return None
             return bounds.byte_region(self.rules[index])
 
-        found = self._scanner.candidates(data, region)
+        found = self._scanner.candidates(data, region, touched)
         if not found:
             return []
         if len(data) == len(text):  # ASCII: byte and character offsets agree
@@ -122,6 +136,16 @@ def _char_offsets(data: bytes, offsets: list[int]) -> dict[int, int]:
         byte_pos = offset
         char_at[offset] = char_pos
     return char_at
+
+
+def _byte_offsets(text: str, offsets: list[int]) -> dict[int, int]:
+    """UTF-8 byte offsets of character offsets into ``text``."""
+    byte_at, char_pos, byte_pos = {}, 0, 0
+    for offset in sorted(set(offsets)):
+        byte_pos += len(text[char_pos:offset].encode("utf-8"))
+        char_pos = offset
+        byte_at[offset] = byte_pos
+    return byte_at
 
 
 class _ScopeBounds:
@@ -224,10 +248,17 @@ def _tidy(
 
 
 def _one_pass(
-    text: str, chain: Chain, starts_document: bool = True, ends_document: bool = True
+    text: str,
+    chain: Chain,
+    starts_document: bool = True,
+    ends_document: bool = True,
+    touched: list[tuple[int, int]] | None = None,
 ) -> tuple[list[tuple[int, int, str, dict[str, str]]], str]:
     """One round of matching and tidying: spans in ``text`` coordinates, and the cut text."""
-    taken = _resolve(chain.candidates(text, starts_document=starts_document, ends_document=ends_document))
+    found = chain.candidates(
+        text, starts_document=starts_document, ends_document=ends_document, touched=touched
+    )
+    taken = _resolve(found)
     if not taken:
         return [], text
     rule_ids = [rule.qualified_id for rule in chain.rules]
@@ -241,6 +272,32 @@ def _one_pass(
         pos = end
     pieces.append(text[pos:])
     return spans, "".join(pieces)
+
+
+def _touched_lines(clean: str, spans: list[tuple[int, int, str, dict[str, str]]]) -> list[tuple[int, int]]:
+    """The lines of ``clean`` (``(start, end)``, end at the line break) next to each cut.
+
+    ``spans`` are the pass's removals in the text it was cut from. Around each place text
+    was removed, the line holding it and the line before it are returned.
+    """
+    lines: list[tuple[int, int]] = []
+    removed = 0
+    for start, end, _, _ in spans:
+        at = start - removed
+        removed += end - start
+        for pos in (at - 1, at) if at > 0 else (at,):
+            line_start = clean.rfind("\n", 0, pos) + 1
+            line_end = clean.find("\n", pos)
+            line = (line_start, len(clean) if line_end < 0 else line_end)
+            if not lines or lines[-1] != line:
+                lines.append(line)
+    merged: list[tuple[int, int]] = []
+    for line in sorted(set(lines)):
+        if merged and line[0] <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], line[1]))
+        else:
+            merged.append(line)
+    return merged
 
 
 def _to_original(
@@ -295,10 +352,13 @@ def clean_text(
     spans, current = _one_pass(text, chain, starts_document, ends_document)
     if not spans:
         return Result(text, [])
+    last = spans
     for _ in range(MAX_PASSES - 1):
-        more, cleaner_text = _one_pass(current, chain, starts_document, ends_document)
+        touched = _touched_lines(current, last)
+        more, cleaner_text = _one_pass(current, chain, starts_document, ends_document, touched)
         if not more:
             break
+        last = more
         spans = sorted(spans + _to_original(more, _kept_segments(len(text), spans)), key=lambda s: s[0])
         current = cleaner_text
     return Result(current, _with_lines(text, spans))

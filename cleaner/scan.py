@@ -65,6 +65,7 @@ class Scanner:
             for i, m in enumerate(self.matchers)
             if m.rule.scope == "anywhere" and m.analysis.line_local and m.analysis.literals
         ]
+        self.by_line_blocks = [i for i in self.by_line if self.matchers[i].rule.kind == "block"]
         placed = set(self.scoped) | set(self.by_line)
         self.whole = [i for i in range(len(self.matchers)) if i not in placed]
         literals = sorted({lit for i in self.by_line for lit in self.matchers[i].analysis.literals})
@@ -77,38 +78,51 @@ class Scanner:
         self._line_set = _set([self.matchers[i].trigger for i in self.by_line])
         self._whole_set = _set([self.matchers[i].trigger for i in self.whole])
 
-    def candidate_lines(self, data: bytes) -> dict[int, list[tuple[int, int]]]:
-        """For each line-by-literal rule that may match, its candidate lines ``(start, end)``."""
+    def candidate_lines(
+        self, data: bytes, within: Sequence[tuple[int, int]] | None = None
+    ) -> dict[int, list[tuple[int, int]]]:
+        """For each line-by-literal rule that may match, its candidate lines ``(start, end)``.
+
+        ``within``: sorted ranges of whole lines to look in, instead of the whole document.
+        """
         lines: dict[int, list[tuple[int, int]]] = {}
         if self._locator is None or self._line_set is None:
             return lines
-        pos, size = 0, len(data)
+        size = len(data)
         by_line, search, line_set = self.by_line, self._locator.search, self._line_set
-        # Searching again after each candidate line, rather than for every literal, is the same:
-        # the literals are never empty, and the lines after it are searched in full.
-        while pos < size:
-            found = search(data, pos, size)
-            if found is None:
-                break
-            start = found[0][0]
-            line_start = data.rfind(b"\n", 0, start) + 1
-            line_end = data.find(b"\n", start)
-            if line_end < 0:
-                line_end = size
-            pos = line_end + 1
-            for hit in line_set.Match(data[line_start:line_end]) or ():
-                lines.setdefault(by_line[hit], []).append((line_start, line_end))
+        for pos, stop in within if within is not None else [(0, size)]:
+            # Searching again after each candidate line, rather than for every literal, is the
+            # same: the literals are never empty, and the lines after it are searched in full.
+            while pos < stop:
+                found = search(data, pos, stop)
+                if found is None:
+                    break
+                start = found[0][0]
+                line_start = data.rfind(b"\n", 0, start) + 1
+                line_end = data.find(b"\n", start)
+                if line_end < 0:
+                    line_end = size
+                pos = line_end + 1
+                for hit in line_set.Match(data[line_start:line_end]) or ():
+                    lines.setdefault(by_line[hit], []).append((line_start, line_end))
         return lines
 
     def candidates(
-        self, data: bytes, region: Callable[[int], tuple[int, int] | None]
+        self,
+        data: bytes,
+        region: Callable[[int], tuple[int, int] | None],
+        touched: Sequence[tuple[int, int]] | None = None,
     ) -> list[tuple[Candidate, int]]:
         """Every rule's candidates in ``data`` (byte offsets), with the rule's index.
 
         ``region(i)`` gives the byte range rule ``i`` may match in (its scope), or None.
+        ``touched``: ranges of whole lines outside which no line-by-literal rule can match
+        (a later pass of the fixpoint). Block rules still run over the whole document then:
+        a block may start on an untouched line and end past a cut.
         """
-        lines = self.candidate_lines(data)
-        hits = set(lines) | set(self.scoped)
+        lines = self.candidate_lines(data, touched)
+        everywhere = set(self.by_line_blocks) if touched is not None else set()
+        hits = set(lines) | set(self.scoped) | everywhere
         if self._whole_set is not None:
             hits.update(self.whole[hit] for hit in self._whole_set.Match(data) or ())
         found = []
@@ -117,6 +131,7 @@ class Scanner:
             if bounds is None:
                 continue
             lo, hi = bounds
-            for cand in self.matchers[index].find_bytes(data, lo, hi, lines.get(index)):
+            on_lines = None if index in everywhere else lines.get(index)
+            for cand in self.matchers[index].find_bytes(data, lo, hi, on_lines):
                 found.append((cand, index))
         return found

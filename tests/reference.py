@@ -58,12 +58,25 @@ def _find(rule: Rule, text: str, lo: int, hi: int) -> Iterator[tuple[int, int, d
             pos = closing.end()
 
 
-def reference_candidates(chain: Chain, text: str) -> list[Found]:
+def reference_candidates(
+    chain: Chain, text: str, starts_document: bool = True, ends_document: bool = True
+) -> list[Found]:
     """All rules' candidates on ``text``, found the slow, obvious way."""
     bounds = _ScopeBounds(text)
     found = []
     for index, rule in enumerate(chain.rules):
+        if (rule.scope == "head" and not starts_document) or (rule.scope == "tail" and not ends_document):
+            continue
         lo, hi = bounds.region(rule)
         found.extend((s, e, index, caps) for s, e, caps in _find(rule, text, lo, hi))
     return found
 
+
+
+class ReferenceChain(Chain):
+    """A chain whose every pass runs every rule over the whole text (no prefilter, no hints)."""
+
+    def candidates(
+        self, text: str, *, starts_document: bool = True, ends_document: bool = True, touched=None
+    ) -> list[Found]:
+        return reference_candidates(self, text, starts_document, ends_document)
