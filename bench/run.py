@@ -7,7 +7,8 @@ in the same run, so that a busy machine skews both sides alike:
   over the boilerplate literals, for the default chain and for the default chain plus the
   bench pack ``bench/rules/anticipated.yaml`` (about 50 rules, the size packs are growing to);
 - start-up of ``cleaner clean < seed-sized file`` vs ``python -c pass`` and ``import typer``;
-- peak RSS of ``cleaner clean`` for a 10 MB vs a 1 GB input (``--huge``; 100 MB otherwise).
+- peak RSS of streaming one document through ``cleaner.stream`` (``bench/stream_clean.py``)
+  for a 10 MB vs a 1 GB input (``--huge``; 100 MB otherwise).
 
 Run from the repository root with the project's venv::
 
@@ -132,11 +133,11 @@ def memory(args: argparse.Namespace, work: Path) -> list[tuple[str, str, str]]:
     for size in sizes:
         path = work / f"memory-{size // MB}.txt"
         nbytes = write_corpus(path, size, boilerplate=0.05, seed=size)
-        _, rss = run([*cleaner_command(), "clean"], stdin=path, stdout=work / "out.txt")
+        _, rss = run([sys.executable, str(BENCH / "stream_clean.py")], stdin=path, stdout=work / "out.txt")
         path.unlink()
         peaks.append(rss)
         note = f"{rss / peaks[0]:.2f} x the 10 MB input" if len(peaks) > 1 else ""
-        label = f"peak RSS, `cleaner clean`, {nbytes / MB:,.0f} MB input"
+        label = f"peak RSS, streaming clean (`bench/stream_clean.py`), {nbytes / MB:,.0f} MB input"
         rows.append((label, f"{rss / 1024:,.0f} MiB", note))
         print(rows[-1], flush=True)
     return rows

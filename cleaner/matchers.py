@@ -11,6 +11,7 @@ is quadratic for a long document searched many times. ``find`` is the same on a 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -68,17 +69,54 @@ def _flags(ignore_case: bool) -> str:
     return "(?mi)" if ignore_case else "(?m)"
 
 
+_NO_BACKTRACKING = "it matches in linear time and never backtracks"
+_RE2_HINTS = (
+    (
+        re2.compile(r"perl operator: \(\?<?[=!]"),
+        f"RE2 has no look-arounds ({_NO_BACKTRACKING}): "
+        "match the surrounding text as part of the pattern, or use a line or block rule",
+    ),
+    (
+        re2.compile(r"escape sequence: \\[1-9]|perl operator: \(\?P$"),
+        f"RE2 has no back-references ({_NO_BACKTRACKING}): spell out the repeated text",
+    ),
+    (re2.compile(r"perl operator: \(\?>"), f"RE2 needs no atomic groups ({_NO_BACKTRACKING}): use (?:...)"),
+    (
+        re2.compile(r"repetition operator: [*+?}]\+"),
+        f"RE2 needs no possessive quantifiers ({_NO_BACKTRACKING}): drop the extra +",
+    ),
+    (re2.compile(r"escape sequence: \\Z"), "use \\z for the end of the text, or $ for the end of a line"),
+    (re2.compile(r"repetition size"), "RE2 allows repetition counts up to 1000"),
+)
+
+
+def _re2_reason(exc: re2.error, flags: str) -> str:
+    """RE2's own reason, with a hint for the Perl/Python features RE2 refuses by design."""
+    reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+    reason = reason.replace(flags, "", 1)  # RE2 quotes the pattern it saw; show the user's own
+    for needle, hint in _RE2_HINTS:
+        if needle.search(reason):
+            return f"{reason}; {hint}"
+    return reason
+
+
 def compile_pattern(source: str, *, ignore_case: bool = False, field: str = "pattern") -> re2._Regexp:
     """Compile an RE2 pattern in multi-line mode, refusing ones that match the empty string.
 
     >>> compile_pattern(r"^date (?P<date>\\d{4})").search("x\\ndate 2024").group("date")
     '2024'
+    >>> compile_pattern(r"Read more(?= below)")
+    Traceback (most recent call last):
+    ...
+    cleaner.matchers.PatternError: bad pattern for RE2: invalid perl operator: (?=; RE2 has no \
+look-arounds (it matches in linear time and never backtracks): match the surrounding text as \
+part of the pattern, or use a line or block rule
     """
+    flags = _flags(ignore_case)
     try:
-        compiled = re2.compile(_flags(ignore_case) + source, _OPTIONS)
+        compiled = re2.compile(flags + source, _OPTIONS)
     except re2.error as exc:
-        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
-        raise PatternError(field, f"bad {field} for RE2: {reason}") from None
+        raise PatternError(field, f"bad {field} for RE2: {_re2_reason(exc, flags)}") from None
     if compiled.fullmatch("") is not None:
         raise PatternError(field, f"{field} matches the empty string, so it would match everywhere")
     return compiled
@@ -125,6 +163,23 @@ class Searcher:
             for name, index in self._names
             if spans[index][0] >= 0
         }
+
+
+def _trim_end(data: bytes, start: int, end: int) -> int:
+    """The end of a match without its trailing whitespace: whitespace is left to the tidying
+    step, which keeps paragraph breaks and a document's own final newline.
+
+    >>> _trim_end("Most read\\nA headline\\u2003\\n".encode(), 0, 24)
+    20
+    """
+    while end > start:
+        char_start = end - 1
+        while char_start > start and data[char_start] & 0xC0 == 0x80:
+            char_start -= 1
+        if not data[char_start:end].decode("utf-8").isspace():
+            break
+        end = char_start
+    return end
 
 
 def next_char(data: bytes, pos: int) -> int:
@@ -190,7 +245,18 @@ def phrase_pattern(rule: Rule) -> str:
     return pattern
 
 
-class PatternMatcher:
+class _Analysed:
+    """The trigger's analysis, computed on first use: validating a rule file does not need it."""
+
+    rule: Rule
+    _analysed: str
+
+    @functools.cached_property
+    def analysis(self) -> Analysis:
+        return analyse(self._analysed, ignore_case=self.rule.ignore_case)
+
+
+class PatternMatcher(_Analysed):
     """``phrase`` and ``regex`` rules: remove exactly what the pattern matches."""
 
     def __init__(self, rule: Rule) -> None:
@@ -199,7 +265,7 @@ class PatternMatcher:
         assert source is not None
         self.regex = compile_pattern(source, ignore_case=rule.ignore_case)
         self.trigger = self.regex.pattern
-        self.analysis = analyse(source, ignore_case=rule.ignore_case)
+        self._analysed = source
         self._searcher = Searcher(self.regex)
 
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
@@ -208,11 +274,12 @@ class PatternMatcher:
     def find_bytes(self, data: bytes, lo: int, hi: int, lines: Regions | None = None) -> Iterator[Candidate]:
         for start, end in _windows(lo, hi, lines):
             for spans in finditer(self._searcher, data, start, end):
-                if spans[0][1] > spans[0][0]:
-                    yield Candidate(spans[0][0], spans[0][1], self._searcher.captures(data, spans))
+                match_end = _trim_end(data, spans[0][0], spans[0][1])
+                if match_end > spans[0][0]:
+                    yield Candidate(spans[0][0], match_end, self._searcher.captures(data, spans))
 
 
-class LineMatcher:
+class LineMatcher(_Analysed):
     """``line`` rules: remove the whole line (without its line break) when the pattern matches it."""
 
     def __init__(self, rule: Rule) -> None:
@@ -220,7 +287,7 @@ class LineMatcher:
         assert rule.pattern is not None
         self.regex = compile_pattern(rule.pattern, ignore_case=rule.ignore_case)
         self.trigger = self.regex.pattern
-        self.analysis = analyse(rule.pattern, ignore_case=rule.ignore_case)
+        self._analysed = rule.pattern
         self._searcher = Searcher(self.regex)
 
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
@@ -244,7 +311,7 @@ class LineMatcher:
                     yield Candidate(line_start, line_end, self._searcher.captures(data, spans))
 
 
-class BlockMatcher:
+class BlockMatcher(_Analysed):
     """``block`` rules: from a ``start`` match to the first ``end`` match within ``max_chars``."""
 
     def __init__(self, rule: Rule) -> None:
@@ -254,7 +321,7 @@ class BlockMatcher:
         self.end = compile_pattern(rule.end, ignore_case=rule.ignore_case, field="end")
         self.max_chars = rule.max_chars
         self.trigger = self.start.pattern
-        self.analysis = analyse(rule.start, ignore_case=rule.ignore_case)
+        self._analysed = rule.start
         self._opening, self._closing = Searcher(self.start), Searcher(self.end)
 
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
@@ -279,7 +346,7 @@ class BlockMatcher:
                     pos = next_char(data, open_start)
                     continue
                 captures = self._opening.captures(data, opening) | self._closing.captures(data, closing)
-                yield Candidate(open_start, closing[0][1], captures)
+                yield Candidate(open_start, _trim_end(data, open_start, closing[0][1]), captures)
                 pos = closing[0][1]
 
 

@@ -2,33 +2,130 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
-from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, TYPE_CHECKING, Any
 
 from cleaner.engine import Span
+
+if TYPE_CHECKING:
+    from cleaner.decode import Decoded
+
+#: The zero-width record that carries an HTML page's date as the document's ``date`` capture.
+PAGE_DATE_RULE = "html/page-date"
 
 
 class RestoreError(ValueError):
     """The clean text and the report do not fit together (one was edited since)."""
 
 
-def span_record(source: str, span: Span) -> dict[str, Any]:
-    """The JSON record of one removed span.
+def text_sha256(text: str) -> str:
+    """Hex SHA-256 of ``text`` as UTF-8: the checksum of a clean file as ``cleaner`` writes it.
+
+    >>> text_sha256("Story.")[:12]
+    'c141e8ee2e58'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def span_record(
+    source: str,
+    span: Span,
+    extra: Mapping[str, Any] | None = None,
+    *,
+    record_id: str | int | None = None,
+) -> dict[str, Any]:
+    """The JSON record of one removed span, plus ``extra`` fields after the standard ones.
+
+    ``record_id`` is the ``id`` of a JSONL corpus record; it follows ``source``.
 
     >>> record = span_record("a.txt", Span("demo/more", 7, 16, "Read more", 1))
     >>> record["rule"], record["start"], record["end"], record["text"]
     ('demo/more', 7, 16, 'Read more')
+    >>> list(span_record("corpus.jsonl:3", Span("demo/more", 7, 16, "Read more", 1), record_id="doc-9"))[:3]
+    ['source', 'id', 'rule']
     """
-    return {
-        "source": source,
-        "rule": span.rule,
-        "start": span.start,
-        "end": span.end,
-        "line": span.line,
-        "text": span.text,
-        "captures": span.captures,
-    }
+    record: dict[str, Any] = {"source": source} if record_id is None else {"source": source, "id": record_id}
+    record.update(
+        {
+            "rule": span.rule,
+            "start": span.start,
+            "end": span.end,
+            "line": span.line,
+            "text": span.text,
+            "captures": span.captures,
+        }
+    )
+    if extra:
+        record.update(extra)
+    return record
+
+
+def input_fields(decoded: Decoded) -> dict[str, str]:
+    """Record fields saying how the input was read; none for plain UTF-8 text.
+
+    ``encoding`` when the input was not plain UTF-8; ``offsets: extracted-text`` when the text
+    was extracted from an HTML page, so offsets count in that text rather than in the page.
+
+    >>> from cleaner.decode import Decoded
+    >>> input_fields(Decoded("text", "utf-8")), input_fields(Decoded("text", "cp1252", html=True))
+    ({}, {'encoding': 'cp1252', 'offsets': 'extracted-text'})
+    """
+    fields = {}
+    if decoded.encoding != "utf-8":
+        fields["encoding"] = decoded.encoding
+    if decoded.html:
+        fields["offsets"] = "extracted-text"
+    return fields
+
+
+def page_date_spans(decoded: Decoded) -> list[Span]:
+    """A zero-width span at offset 0 carrying the page's date as a ``date`` capture, if any.
+
+    trafilatura moves an HTML page's date out of the text into metadata, so no removed span
+    carries it; this record keeps it where the date-header rule puts a text's date.
+
+    >>> from cleaner.decode import Decoded
+    >>> page_date_spans(Decoded("Story.\\n", "utf-8", html=True, date="2024-03-11"))
+    [Span(rule='html/page-date', start=0, end=0, text='', line=1, captures={'date': '2024-03-11'})]
+    """
+    if not decoded.date:
+        return []
+    return [Span(PAGE_DATE_RULE, 0, 0, "", 1, {"date": decoded.date})]
+
+
+def write_records(
+    out: IO[str],
+    source: str,
+    spans: Iterable[Span],
+    *,
+    clean: str | None = None,
+    decoded: Decoded | None = None,
+    record_id: str | int | None = None,
+) -> int:
+    """Write one JSON line per span; returns how many were written.
+
+    ``record_id`` names the JSONL corpus record the spans come from (see :func:`span_record`).
+
+    Given the ``clean`` text, every record carries its ``clean_sha256`` so that restore can
+    detect later edits. With ``decoded`` (how the input was read), records also say the
+    input's encoding and whether offsets refer to text extracted from HTML, and an HTML
+    page's date comes first.
+    """
+    extra: dict[str, str] = {}
+    if decoded is not None:
+        extra.update(input_fields(decoded))
+        spans = itertools.chain(page_date_spans(decoded), spans)
+    if clean is not None:
+        extra["clean_sha256"] = text_sha256(clean)
+    count = 0
+    for span in spans:
+        record = span_record(source, span, extra, record_id=record_id)
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
 
 
 def record_span(record: dict[str, Any]) -> Span:
@@ -41,15 +138,6 @@ def record_span(record: dict[str, Any]) -> Span:
         line=record.get("line", 0),
         captures=record.get("captures", {}),
     )
-
-
-def write_records(out: IO[str], source: str, spans: Iterable[Span]) -> int:
-    """Write one JSON line per span; returns how many were written."""
-    count = 0
-    for span in spans:
-        out.write(json.dumps(span_record(source, span), ensure_ascii=False) + "\n")
-        count += 1
-    return count
 
 
 def read_records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:

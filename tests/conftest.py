@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,3 +31,20 @@ def seed_path(shared_dir: Path) -> Path:
     if not path.is_file():
         pytest.skip(f"seed article not found at {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def run_cleaner():
+    """``run_cleaner(*args, stdin=b"", python_flags=())``: ``python -m cleaner ARGS`` in a real
+    subprocess from the repository root; returns the CompletedProcess (stdout/stderr as bytes)."""
+
+    def run(*args: str | Path, stdin: bytes = b"", python_flags: tuple[str, ...] = ()):
+        return subprocess.run(
+            [sys.executable, *python_flags, "-m", "cleaner", *map(str, args)],
+            input=stdin,
+            capture_output=True,
+            cwd=REPO,
+            timeout=120,
+        )
+
+    return run

@@ -7,11 +7,15 @@ The optimised path (:mod:`cleaner.scan`) must find exactly the same candidates.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from cleaner.engine import Chain, _ScopeBounds
-from cleaner.matchers import compile_pattern, phrase_pattern
+from cleaner.matchers import compile_pattern as _compile_pattern
+from cleaner.matchers import phrase_pattern
 from cleaner.ruleset import Rule
+
+compile_pattern = functools.lru_cache(maxsize=None)(_compile_pattern)
 
 Found = tuple[int, int, int, dict[str, str]]
 
@@ -20,13 +24,20 @@ def _captures(match) -> dict[str, str]:
     return {name: value for name, value in match.groupdict().items() if value is not None}
 
 
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def _find(rule: Rule, text: str, lo: int, hi: int) -> Iterator[tuple[int, int, dict[str, str]]]:
     if rule.kind in ("phrase", "regex"):
         source = phrase_pattern(rule) if rule.kind == "phrase" else rule.pattern
         regex = compile_pattern(source, ignore_case=rule.ignore_case)
         for match in regex.finditer(text, lo, hi):
-            if match.end() > match.start():
-                yield match.start(), match.end(), _captures(match)
+            end = _trim_end(text, match.start(), match.end())
+            if end > match.start():
+                yield match.start(), end, _captures(match)
     elif rule.kind == "line":
         regex = compile_pattern(rule.pattern, ignore_case=rule.ignore_case)
         last_line_start = -1
@@ -54,7 +65,8 @@ def _find(rule: Rule, text: str, lo: int, hi: int) -> Iterator[tuple[int, int, d
             if closing is None:
                 pos = opening.start() + 1
                 continue
-            yield opening.start(), closing.end(), _captures(opening) | _captures(closing)
+            block_end = _trim_end(text, opening.start(), closing.end())
+            yield opening.start(), block_end, _captures(opening) | _captures(closing)
             pos = closing.end()
 
 

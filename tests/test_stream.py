@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import io
-import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from cleaner import clean_text, load_chain
-from cleaner.cli import STREAM_BYTES
 from cleaner.decode import DecodeError
 from cleaner.stream import clean_parts, decode_chunks
 
@@ -78,38 +73,3 @@ def test_decoding_chunks_reports_the_offset_of_a_bad_byte() -> None:
 def test_decoding_chunks_follows_a_byte_order_mark() -> None:
     data = "café au lait".encode("utf-16")  # with its byte-order mark
     assert "".join(decode_chunks(data[:5], io.BytesIO(data[5:]))) == "café au lait"
-
-
-def _big_article_file(path: Path) -> str:
-    text = "".join(PARAGRAPHS[i % 9] for i in range(STREAM_BYTES // 60))
-    path.write_text(text, encoding="utf-8")
-    assert path.stat().st_size > STREAM_BYTES
-    return text
-
-
-def test_cli_streams_a_large_file_with_the_whole_document_result(tmp_path: Path) -> None:
-    text = _big_article_file(tmp_path / "big.txt")
-    out, report = tmp_path / "out.txt", tmp_path / "report.jsonl"
-    command = [sys.executable, "-m", "cleaner", "clean", str(tmp_path / "big.txt"), "-o", str(out)]
-    subprocess.run([*command, "--report", str(report)], check=True)
-    whole = clean_text(text, CHAIN)
-    assert out.read_text(encoding="utf-8") == whole.clean
-    records = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
-    assert [(r["rule"], r["start"], r["end"], r["line"]) for r in records] == [
-        (s.rule, s.start, s.end, s.line) for s in whole.spans
-    ]
-
-
-def test_cli_bad_byte_late_in_a_large_input_leaves_no_output(tmp_path: Path) -> None:
-    big = tmp_path / "big.txt"
-    _big_article_file(big)
-    with big.open("ab") as handle:
-        handle.write(b"\nlate \xff byte\n")
-    out = tmp_path / "out.txt"
-    done = subprocess.run(
-        [sys.executable, "-m", "cleaner", "clean", str(big), "-o", str(out)], capture_output=True, text=True
-    )
-    assert done.returncode == 1
-    assert done.stderr.startswith(f"cleaner: error: {big}: not valid UTF-8 (byte ")
-    assert "Traceback" not in done.stderr
-    assert list(tmp_path.iterdir()) == [big]

@@ -1,0 +1,202 @@
+"""JSONL corpora: stream records in bounded chunks and clean one text field per record.
+
+A corpus is read line by line (gzip-compressed when its name ends in ``.gz``) and cut into
+chunks of about :data:`CHUNK_BYTES`, so memory stays bounded by the largest record however
+big the corpus is. Each chunk is an independent task: the worker cleans the field in every
+record and returns the chunk's output bytes and report records, which the caller writes in
+order. Chunk boundaries depend only on the input, so the output is the same for any number
+of workers.
+
+Records whose field loses nothing are copied byte for byte; changed records are
+re-serialised with every other field kept. Report records name their source as
+``corpus.jsonl:LINE`` (1-based line in the corpus) and carry the record's ``id`` when it has
+one.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleaner.engine import Chain
+from cleaner.report import write_records
+
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+CHUNK_BYTES = 1 << 20
+GZIP_LEVEL = 6  # gzip's own default; level 9 is several times slower for a few % smaller output
+
+
+def is_corpus(name: str) -> bool:
+    """Whether a file name says JSON Lines.
+
+    >>> is_corpus("news.jsonl"), is_corpus("news.jsonl.gz"), is_corpus("news.txt")
+    (True, True, False)
+    """
+    return name.endswith(JSONL_SUFFIXES)
+
+
+def is_gzip(name: str) -> bool:
+    """Whether a file name says gzip-compressed."""
+    return name.endswith(".gz")
+
+
+def record_source(corpus: str, line: int) -> str:
+    """The report ``source`` of the record on ``line`` of a corpus.
+
+    >>> record_source("raw/news.jsonl", 17)
+    'raw/news.jsonl:17'
+    """
+    return f"{corpus}:{line}"
+
+
+def split_record_source(source: str) -> tuple[str, int]:
+    """The corpus and line a report ``source`` names; line 0 for a plain document.
+
+    >>> split_record_source("raw/news.jsonl.gz:17"), split_record_source("raw/a.txt")
+    (('raw/news.jsonl.gz', 17), ('raw/a.txt', 0))
+    """
+    corpus, sep, line = source.rpartition(":")
+    if sep and line.isdigit() and is_corpus(corpus):
+        return corpus, int(line)
+    return source, 0
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Consecutive lines of one corpus, cleaned as one task."""
+
+    source: str  # the corpus's report name
+    first_line: int  # 1-based line number of lines[0]
+    lines: tuple[bytes, ...]
+    compress: bool  # return the output as a gzip member (members concatenate into one file)
+
+
+@dataclass(slots=True)
+class ChunkResult:
+    """A cleaned chunk: output bytes, report lines and counts."""
+
+    data: bytes
+    records: bytes
+    documents: int = 0
+    changed: int = 0
+    held_back: int = 0  # records the --max-removed guard left unchanged
+    without_field: int = 0
+    bytes_in: int = 0
+    spans: Counter[str] = field(default_factory=Counter)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def read_chunks(
+    lines: Iterable[bytes], source: str, *, compress: bool, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[Chunk]:
+    """Group lines into chunks of about ``chunk_bytes``; an empty corpus gives one empty chunk.
+
+    >>> chunks = read_chunks([b"{}\\n"] * 5, "c.jsonl", compress=False, chunk_bytes=7)
+    >>> [(chunk.first_line, len(chunk.lines)) for chunk in chunks]
+    [(1, 3), (4, 2)]
+    """
+    batch: list[bytes] = []
+    size, first = 0, 1
+    for line in lines:
+        batch.append(line)
+        size += len(line)
+        if size >= chunk_bytes:
+            yield Chunk(source, first, tuple(batch), compress)
+            first += len(batch)
+            batch, size = [], 0
+    if batch or first == 1:
+        yield Chunk(source, first, tuple(batch), compress)
+
+
+def clean_chunk(
+    chunk: Chunk, chain: Chain, text_field: str, *, max_removed: float | None = None
+) -> ChunkResult:
+    """Clean ``text_field`` in every record of a chunk (``max_removed``: see ``Chain.clean``).
+
+    Blank lines, records without the field (or whose field is not a string) and lines that
+    are not valid JSON are copied unchanged; the last are listed in ``problems``.
+
+    >>> from cleaner.ruleset import Rule
+    >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
+    >>> chunk = Chunk("c.jsonl", 1, (b'{"id": 7, "text": "Story. Read more", "lang": "en"}\\n',), False)
+    >>> result = clean_chunk(chunk, chain, "text")
+    >>> result.data
+    b'{"id": 7, "text": "Story.", "lang": "en"}\\n'
+    >>> json.loads(result.records.splitlines()[0])["source"]
+    'c.jsonl:1'
+    """
+    out: list[bytes] = []
+    report = io.StringIO()
+    result = ChunkResult(b"", b"")
+    for number, raw in enumerate(chunk.lines, chunk.first_line):
+        result.bytes_in += len(raw)
+        body, ending = _split_ending(raw)
+        if not body.strip():
+            out.append(raw)
+            continue
+        try:
+            record = json.loads(body)
+        except (ValueError, RecursionError) as exc:
+            result.problems.append(
+                (record_source(chunk.source, number), f"not valid JSON ({_why(exc)}); kept unchanged")
+            )
+            out.append(raw)
+            continue
+        text = record.get(text_field) if isinstance(record, dict) else None
+        if not isinstance(text, str):
+            result.without_field += 1
+            out.append(raw)
+            continue
+        result.documents += 1
+        try:
+            cleaned = chain.clean(text, max_removed=max_removed)
+        except Exception as exc:  # one bad record must not stop a corpus; it is reported instead
+            result.problems.append(
+                (record_source(chunk.source, number), f"internal error ({_why(exc)}); kept unchanged")
+            )
+            out.append(raw)
+            continue
+        if not cleaned.spans:
+            out.append(raw)
+            continue
+        result.spans.update(span.rule for span in cleaned.spans)
+        if cleaned.changed:
+            result.changed += 1
+            record[text_field] = cleaned.clean
+            out.append(_json_bytes(record) + ending)
+        else:  # held back by the guard: the line stays as it was, the report flags it
+            result.held_back += 1
+            out.append(raw)
+        write_records(
+            report, record_source(chunk.source, number), cleaned.spans, record_id=_record_id(record)
+        )
+    data = b"".join(out)
+    result.data = gzip.compress(data, GZIP_LEVEL, mtime=0) if chunk.compress else data
+    # Lone surrogates are legal in JSON strings; backslashreplace writes them back as \\u escapes.
+    result.records = report.getvalue().encode("utf-8", "backslashreplace")
+    return result
+
+
+def _split_ending(raw: bytes) -> tuple[bytes, bytes]:
+    body = raw[:-1] if raw.endswith(b"\n") else raw
+    if body.endswith(b"\r"):
+        body = body[:-1]
+    return body, raw[len(body) :]
+
+
+def _json_bytes(record: Any) -> bytes:
+    return json.dumps(record, ensure_ascii=False).encode("utf-8", "backslashreplace")
+
+
+def _record_id(record: dict[str, Any]) -> str | int | None:
+    value = record.get("id")
+    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+
+def _why(exc: BaseException) -> str:
+    return getattr(exc, "msg", None) or f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,302 @@
+"""What a batch run cleans and where each output goes, turned into steps in input order.
+
+The inputs are visited in a fixed order (arguments as given; each directory depth first,
+names sorted, see :mod:`cleaner.walk`). Each input becomes a *unit* with its report
+``source`` and output path, and then steps: one task for a text document, a series of chunk
+tasks for a JSONL corpus (:mod:`cleaner.corpus`), or a step that needs no task (already
+done by the run being resumed, or unreadable).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from cleaner.corpus import Chunk, is_corpus, is_gzip, read_chunks, split_record_source
+from cleaner.ledger import Key, Ledger, RecordKey
+from cleaner.output import temp_target
+from cleaner.tasks import DocTask
+from cleaner.walk import Walker
+
+DEFAULT_INCLUDE = ("*.txt", "*.text", "*.md", "*.jsonl", "*.jsonl.gz", "*.html", "*.htm")
+STDIN_SOURCE = "<stdin>"
+
+
+class UsageError(ValueError):
+    """Options that do not fit together; the message says how to fix them."""
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """The ``clean`` command's options (see ``cleaner clean --help``)."""
+
+    paths: tuple[str, ...] = ()
+    output: Path | None = None
+    in_place: bool = False
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = ()
+    field: str | None = None  # None: "text"; given explicitly, standard input is read as JSONL
+    report: Path | None = None
+    summary: Path | None = None
+    jobs: int = 0  # 0: all cores
+    resume: bool = False
+    quiet: bool = False
+    diff: bool = False  # print a unified diff per changed input instead of writing outputs
+    check: bool = False  # write nothing; name the inputs that would change
+    max_removed: float | None = None
+    encoding: str | None = None
+    html: bool | None = None
+
+    @property
+    def preview(self) -> bool:
+        """``--diff`` or ``--check``: the run reads and cleans, but writes no files."""
+        return self.diff or self.check
+
+
+@dataclass(frozen=True)
+class _Root:
+    path: Path | None  # None: standard input
+    name: str  # its folder under the output directory when the run has several inputs
+    is_dir: bool
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One input of the run: a text document or a JSONL corpus."""
+
+    source: str
+    key: Key
+    path: Path | None  # None: standard input
+    output: Path | None  # None: standard output
+    corpus: bool
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each input's output goes and how the report names it."""
+
+    roots: tuple[_Root, ...]
+    tree: bool  # outputs mirror directories (a directory or several inputs)
+    output: Path | None  # the output file (one input) or directory (a tree)
+    in_place: bool
+    stdin_corpus: bool
+    preview: bool = False  # --diff/--check: no outputs at all
+
+    @property
+    def several(self) -> bool:
+        return len(self.roots) > 1
+
+    def source_key(self, source: str) -> RecordKey:
+        """The key of the input a report ``source`` names (used when resuming a report)."""
+        path, line = split_record_source(source)
+        if not self.tree:
+            return (0, (), line) if path == self.single_source() else (-1, (), line)
+        parts = tuple(path.split("/"))
+        index = 0
+        if self.several:
+            names = [root.name for root in self.roots]
+            index = names.index(parts[0]) if parts[0] in names else -1
+            parts = parts[1:]
+        return (index, parts, line)
+
+    def single_source(self) -> str:
+        root = self.roots[0]
+        return STDIN_SOURCE if root.path is None else str(root.path)
+
+    def unit(self, index: int, parts: tuple[str, ...], path: Path) -> Unit:
+        root = self.roots[index]
+        if not self.tree:
+            return Unit(self.single_source(), (0, ()), root.path, self.output, is_corpus(path.name))
+        named = (root.name, *parts) if self.several else parts
+        if self.preview:
+            output = None
+        elif self.in_place:
+            output = path
+        else:
+            assert self.output is not None
+            output = self.output.joinpath(*named)
+        return Unit("/".join(named), (index, parts), path, output, is_corpus(path.name))
+
+    def output_folder(self, index: int, parts: tuple[str, ...]) -> Path | None:
+        """The output folder for an input folder (where stale temporary files may lie)."""
+        root = self.roots[index]
+        if self.in_place:
+            return root.path.joinpath(*parts) if root.path else None
+        if self.output is None:
+            return None
+        return self.output.joinpath(*((root.name, *parts) if self.several else parts))
+
+
+def layout_for(options: BatchOptions) -> Layout:
+    paths = list(options.paths) or ["-"]
+    output = options.output
+    if options.preview and (output is not None or options.in_place or options.report or options.resume):
+        raise UsageError("--diff and --check write no files: drop --output, --in-place, --report, --resume")
+    if output is not None and options.in_place:
+        raise UsageError("use either --output or --in-place, not both")
+    if "-" in paths:
+        if len(paths) > 1:
+            raise UsageError("'-' (standard input) cannot be combined with other paths")
+        if options.in_place:
+            raise UsageError("--in-place needs files, not standard input")
+        if options.resume:
+            raise UsageError("--resume needs input files and --output")
+        return Layout(
+            (_Root(None, "-", False),), False, output, False, options.field is not None, options.preview
+        )
+    roots = tuple(_Root(Path(p), _root_name(Path(p)), Path(p).is_dir()) for p in paths)
+    tree = len(roots) > 1 or roots[0].is_dir
+    if tree:
+        if output is None and not options.in_place and not options.preview:
+            raise UsageError("a directory or several inputs need --output DIR (or --in-place)")
+        names = Counter(root.name for root in roots)
+        twice = sorted(name for name, count in names.items() if count > 1)
+        if len(roots) > 1 and twice:
+            raise UsageError(f"two inputs are named {twice[0]!r}; their outputs would collide under --output")
+        if output is not None:
+            if output.exists() and not output.is_dir():
+                raise UsageError(f"--output {output}: not a directory (a tree of outputs goes there)")
+            if any(root.is_dir and _same(root.path, output) for root in roots):
+                raise UsageError(
+                    f"--output {output} is the input directory; use --in-place to overwrite inputs"
+                )
+    else:
+        if output is not None and output.is_dir():
+            output = output / roots[0].name
+        if output is not None and _same(roots[0].path, output):
+            raise UsageError(f"--output {output} is the input; use --in-place to overwrite it")
+        if options.in_place:
+            output = roots[0].path
+    if options.resume and (output is None or options.in_place):
+        raise UsageError("--resume needs --output (it compares each output with its input)")
+    return Layout(roots, tree, output, options.in_place, False, options.preview)
+
+
+def _root_name(path: Path) -> str:
+    if path.name not in ("", ".", ".."):
+        return path.name
+    return path.resolve().name or "root"
+
+
+def _same(a: Path | None, b: Path) -> bool:
+    try:
+        return a is not None and a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing the collector does for a unit, in order; ``task`` is work for an executor."""
+
+    unit: Unit
+    event: str  # doc | corpus_open | chunk | corpus_close | resumed | failed (batch._Collector._on_*)
+    task: DocTask | Chunk | None = None
+    reason: str | None = None
+    progress: int = 0  # input bytes this step accounts for (the progress bar)
+
+
+class Planner:
+    """Turns the inputs into steps, lazily, in input order."""
+
+    def __init__(self, layout: Layout, walker: Walker, ledger: Ledger, resume: bool) -> None:
+        self.layout, self.walker, self.ledger, self.resume = layout, walker, ledger, resume
+
+    def steps(self) -> Iterator[Step]:
+        for index, root in enumerate(self.layout.roots):
+            if root.path is None:
+                yield from self._stdin_steps()
+            elif not root.is_dir:
+                unit = self.layout.unit(index, (), root.path)
+                if unit.output is not None:
+                    _sweep(unit.output.parent, [unit.output.name])
+                yield from self._unit_steps(unit)
+            else:
+                for found in self.walker.files(root.path, self._sweeper(index)):
+                    unit = self.layout.unit(index, found.parts, found.path)
+                    if found.error:
+                        yield Step(unit, "failed", reason=found.error)
+                    else:
+                        yield from self._unit_steps(unit)
+
+    def _unit_steps(self, unit: Unit) -> Iterator[Step]:
+        if self.resume and self.ledger.finished_before(unit.key):
+            size = _up_to_date(unit)
+            if size is not None:
+                yield Step(unit, "resumed", progress=size)
+                return
+        assert unit.path is not None
+        if not unit.corpus:
+            yield Step(unit, "doc", DocTask(unit.source, str(unit.path)))
+            return
+        try:
+            raw = open(unit.path, "rb")  # noqa: SIM115 - closed by the with below
+        except OSError as exc:
+            yield Step(unit, "failed", reason=f"cannot read: {exc.strerror or exc}")
+            return
+        with raw:
+            import gzip
+
+            lines = gzip.GzipFile(fileobj=raw, mode="rb") if is_gzip(unit.path.name) else raw
+            yield from self._corpus_steps(unit, lines, raw.tell)
+
+    def _corpus_steps(self, unit: Unit, lines: IO[bytes], position: Callable[[], int]) -> Iterator[Step]:
+        compress = unit.output is not None and is_gzip(unit.output.name)
+        yield Step(unit, "corpus_open")
+        reason, done = None, 0
+        try:
+            for chunk in read_chunks(lines, unit.source, compress=compress):
+                now = position()
+                yield Step(unit, "chunk", chunk, progress=now - done)
+                done = now
+        except (OSError, EOFError, zlib.error) as exc:
+            reason = f"cannot read: {getattr(exc, 'strerror', None) or exc}"
+        yield Step(unit, "corpus_close", reason=reason)
+
+    def _stdin_steps(self) -> Iterator[Step]:
+        unit = Unit(STDIN_SOURCE, (0, ()), None, self.layout.output, self.layout.stdin_corpus)
+        if unit.corpus:
+            yield from self._corpus_steps(unit, sys.stdin.buffer, lambda: 0)
+            return
+        yield Step(unit, "doc", DocTask(unit.source, None, sys.stdin.buffer.read()))
+
+    def _sweeper(self, index: int) -> Callable[[tuple[str, ...], list[str]], None]:
+        def sweep(parts: tuple[str, ...], names: list[str]) -> None:
+            folder = self.layout.output_folder(index, parts)
+            if folder is not None:
+                _sweep(folder, names)
+
+        return sweep
+
+
+def _sweep(folder: Path, names: list[str]) -> None:
+    """Remove temporary files that a run killed with SIGKILL left for these outputs."""
+    if not names:
+        return
+    wanted = set(names)
+    try:
+        with os.scandir(folder) as entries:
+            stale = [entry.path for entry in entries if temp_target(entry.name) in wanted]
+    except OSError:
+        return
+    for path in stale:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def _up_to_date(unit: Unit) -> int | None:
+    """The input's size when its output exists and is not older than it, else None."""
+    if unit.path is None or unit.output is None or unit.output == unit.path:
+        return None
+    try:
+        source, output = unit.path.stat(), unit.output.stat()
+    except OSError:
+        return None
+    return source.st_size if output.st_mtime_ns >= source.st_mtime_ns else None

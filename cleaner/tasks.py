@@ -1,0 +1,113 @@
+"""The work a batch run hands out: one document, or one chunk of a JSONL corpus.
+
+A task reads its input and returns the clean text (UTF-8) and report lines; it writes
+nothing, so tasks can run anywhere (a local process pool, a Dask worker) and the caller
+decides where results go. Every document goes through :func:`clean_document`: bytes ->
+:func:`decode_document` -> the chain.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaner.corpus import Chunk, ChunkResult, clean_chunk
+from cleaner.decode import Decoded, DecodeError, decode_bytes
+from cleaner.engine import Chain, Result
+from cleaner.explain import held_back_message, unified_diff
+from cleaner.report import write_records
+
+DEFAULT_FIELD = "text"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every task needs besides its input; shipped to each worker once."""
+
+    chain: Chain
+    field: str = DEFAULT_FIELD  # the text field of JSONL records
+    encoding: str | None = None  # --encoding: decode with this codec instead of detecting
+    html: bool | None = None  # --html/--no-html; None: by name or content
+    max_removed: float | None = None  # --max-removed guard
+    diff: bool = False  # --diff: return a unified diff of each document
+
+
+def decode_document(data: bytes, settings: Settings, name: str | None = None) -> Decoded:
+    """Input bytes to text: the one place where decoding happens, so decoding options travel
+    in :class:`Settings`; ``name`` (the input's file name) tells HTML by its extension.
+
+    >>> decode_document(b"Story.", Settings(Chain([]))).text
+    'Story.'
+    """
+    return decode_bytes(data, encoding=settings.encoding, html=settings.html, name=name)
+
+
+def clean_document(data: bytes, settings: Settings, name: str | None = None) -> tuple[Decoded, Result]:
+    """Decode and clean one document; raises :class:`~cleaner.decode.DecodeError` for bad bytes.
+
+    >>> from cleaner.ruleset import Rule
+    >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
+    >>> decoded, result = clean_document(b"Story. Read more", Settings(chain))
+    >>> decoded.encoding, result.clean
+    ('utf-8', 'Story.')
+    """
+    decoded = decode_document(data, settings, name)
+    return decoded, settings.chain.clean(decoded.text, max_removed=settings.max_removed)
+
+
+@dataclass(frozen=True)
+class DocTask:
+    """Clean one text document: the file at ``path``, or ``data`` (standard input)."""
+
+    source: str
+    path: str | None
+    data: bytes | None = None
+
+
+@dataclass
+class DocResult:
+    """What cleaning one document gave; ``problem`` says why it was skipped."""
+
+    bytes_in: int = 0
+    encoding: str = ""
+    spans: Counter[str] = field(default_factory=Counter)
+    records: bytes = b""  # report lines
+    clean: bytes = b""  # the clean text, UTF-8
+    problem: str | None = None
+    changed: bool = False  # some text was removed
+    held_back: str | None = None  # why the --max-removed guard left the document unchanged
+    diff: bytes = b""  # with Settings.diff: the unified diff of input against clean text
+
+
+def run_doc(task: DocTask, settings: Settings) -> DocResult:
+    """Clean one text document (a task; runs in a worker, which only reads: the caller writes)."""
+    try:
+        data = task.data if task.data is not None else Path(task.path or "").read_bytes()
+    except OSError as exc:
+        return DocResult(problem=f"cannot read: {exc.strerror or exc}")
+    try:
+        decoded, result = clean_document(data, settings, task.path)
+    except DecodeError as exc:
+        return DocResult(len(data), problem=str(exc))
+    except Exception as exc:  # one bad document must not stop a run; it is reported instead
+        return DocResult(len(data), problem=f"internal error ({type(exc).__name__}: {exc})")
+    report = io.StringIO()
+    write_records(report, task.source, result.spans, clean=result.clean, decoded=decoded)
+    flag = result.held_back
+    return DocResult(
+        len(data),
+        decoded.encoding,
+        Counter(span.rule for span in result.spans),
+        report.getvalue().encode("utf-8"),
+        result.clean.encode("utf-8"),
+        changed=result.changed,
+        held_back=None if flag is None else held_back_message(flag),
+        diff=unified_diff(decoded.text, result.clean, task.source).encode("utf-8") if settings.diff else b"",
+    )
+
+
+def run_chunk(chunk: Chunk, settings: Settings) -> ChunkResult:
+    """Clean one chunk of a JSONL corpus (a task; runs in a worker)."""
+    return clean_chunk(chunk, settings.chain, settings.field, max_removed=settings.max_removed)

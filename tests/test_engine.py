@@ -1,0 +1,191 @@
+"""The engine: overlap resolution, whitespace tidying, the fixpoint, and kept text."""
+
+from __future__ import annotations
+
+import pickle
+
+import cleaner
+from cleaner.engine import TIDY_RULE, Chain, clean_text
+from cleaner.ruleset import Rule
+
+
+def phrase(rule_id: str, text: str, **options: object) -> Rule:
+    return Rule(pack="t", id=rule_id, kind="phrase", pattern=text, **options)  # type: ignore[arg-type]
+
+
+def regex(rule_id: str, pattern: str, **options: object) -> Rule:
+    return Rule(pack="t", id=rule_id, kind="regex", pattern=pattern, **options)  # type: ignore[arg-type]
+
+
+def cuts(text: str, *rules: Rule) -> list[tuple[str, str]]:
+    """(rule, removed text) for every span, in offset order."""
+    return [(span.rule, span.text) for span in clean_text(text, Chain(rules)).spans]
+
+
+# --- overlaps --------------------------------------------------------------------------------
+
+
+def test_overlapping_matches_remove_their_union_credited_to_the_first_start() -> None:
+    text = "Keep. alpha beta gamma. Keep."
+    chain = Chain([regex("ab", "alpha beta"), regex("bg", "beta gamma")])
+    result = clean_text(text, chain)
+    assert result.clean == "Keep. . Keep."
+    assert [(s.rule, s.text) for s in result.spans] == [
+        ("t/ab", "alpha beta"),
+        ("t/bg", " gamma"),
+    ]
+
+
+def test_same_start_the_longest_match_wins_whole() -> None:
+    text = "x Read more now y"
+    assert cuts(text, phrase("short", "Read more"), phrase("long", "Read more now")) == [
+        ("t/long", "Read more now"),
+        (TIDY_RULE, " "),
+    ]
+
+
+def test_same_span_goes_to_the_rule_earlier_in_the_chain() -> None:
+    text = "x Read more y"
+    first, second = phrase("first", "Read more"), regex("second", "Read more")
+    assert cuts(text, first, second)[0] == ("t/first", "Read more")
+    assert cuts(text, second, first)[0] == ("t/second", "Read more")
+
+
+def test_a_match_inside_another_is_dropped() -> None:
+    text = "x Sign up to our newsletter today y"
+    assert cuts(text, phrase("inner", "newsletter"), phrase("outer", "Sign up to our newsletter today")) == [
+        ("t/outer", "Sign up to our newsletter today"),
+        (TIDY_RULE, " "),
+    ]
+
+
+# --- whitespace ------------------------------------------------------------------------------
+
+
+def test_tidy_at_start_removes_all_whitespace_before_the_text() -> None:
+    result = clean_text("  Read more\n\n\nThe story.\n", Chain([phrase("more", "Read more")]))
+    assert result.clean == "The story.\n"
+    assert [(s.rule, s.text) for s in result.spans] == [
+        (TIDY_RULE, "  "),
+        ("t/more", "Read more"),
+        (TIDY_RULE, "\n\n\n"),
+    ]
+
+
+def test_tidy_in_the_middle_keeps_the_run_with_most_line_breaks() -> None:
+    chain = Chain([phrase("more", "Read more")])
+    assert clean_text("One.\n\nRead more\n\nTwo.", chain).clean == "One.\n\nTwo."
+    assert clean_text("One. Read more\n\nTwo.", chain).clean == "One.\n\nTwo."
+    assert clean_text("One.\nRead more\n\n\nTwo.", chain).clean == "One.\n\n\nTwo."
+    # Within a line, one space stays between the words around the cut.
+    assert clean_text("One Read more two.", chain).clean == "One two."
+    # A tie keeps the first run.
+    assert clean_text("One.\r\n\r\nRead more\n\nTwo.", chain).clean == "One.\r\n\r\nTwo."
+
+
+def test_tidy_treats_cuts_separated_only_by_whitespace_as_one_group() -> None:
+    chain = Chain([phrase("more", "Read more")])
+    result = clean_text("One.\n\nRead more\n\nRead more\n\nTwo.", chain)
+    assert result.clean == "One.\n\nTwo."
+    assert [s.text for s in result.spans if s.rule == TIDY_RULE] == ["\n\n", "\n\n"]
+
+
+def test_tidy_at_end_keeps_the_documents_own_trailing_whitespace() -> None:
+    chain = Chain([phrase("more", "Read more")])
+    assert clean_text("The story.\n\nRead more\n", chain).clean == "The story.\n"
+    assert clean_text("The story. Read more", chain).clean == "The story."
+    assert clean_text("The story.\r\n\r\nRead more\r\n", chain).clean == "The story.\r\n"
+
+
+def test_a_document_that_is_all_boilerplate_becomes_empty() -> None:
+    result = clean_text("\n Read more \n", Chain([phrase("more", "Read more")]))
+    assert result.clean == ""
+    assert "".join(s.text for s in result.spans) == "\n Read more \n"
+
+
+def test_tidy_never_touches_whitespace_away_from_cuts() -> None:
+    text = "  Indented.\n\n\n\nFar apart.  \n\nRead more\n\nEnd.\t\n"
+    result = clean_text(text, Chain([phrase("more", "Read more")]))
+    assert result.clean == "  Indented.\n\n\n\nFar apart.  \n\nEnd.\t\n"
+
+
+# --- fixpoint --------------------------------------------------------------------------------
+
+
+def test_fixpoint_runs_a_head_rule_on_the_line_a_cut_brings_to_the_top() -> None:
+    chain = cleaner.load_chain()
+    text = "open image in gallery Crowds at the quay ( PA )\ndate 2023-05-02 The ferry left late.\n"
+    result = clean_text(text, chain)
+    assert result.clean == "The ferry left late.\n"
+    assert [s.rule for s in result.spans if s.rule != TIDY_RULE] == [
+        "captions/gallery-caption",
+        "dates/date-header",
+    ]
+    assert clean_text(result.clean, chain).spans == []
+
+
+def test_fixpoint_joined_text_is_cut_again_and_mapped_to_original_offsets() -> None:
+    text = "Keep [[ad]] this."
+    result = clean_text(text, Chain([regex("ad", r"\[(?:ad)?\]")]))
+    assert result.clean == "Keep this."
+    # The second pass found "[]" in "Keep [] this."; in the input it is two separate pieces.
+    assert [(s.rule, s.start, s.end, s.text) for s in result.spans] == [
+        ("t/ad", 5, 6, "["),
+        ("t/ad", 6, 10, "[ad]"),
+        ("t/ad", 10, 11, "]"),
+        (TIDY_RULE, 11, 12, " "),
+    ]
+
+
+def test_fixpoint_has_no_pass_limit() -> None:
+    # Regression: the fixpoint used to stop after 8 passes, so cleaning the clean text of a
+    # deeply nested match still removed something (found by tests/test_properties.py).
+    chain = Chain([phrase("ab", "ab", word_boundary=False)])
+    text = "a" * 20 + "b" * 20 + " kept"
+    result = clean_text(text, chain)
+    assert result.clean == "kept"
+    assert clean_text(result.clean, chain).spans == []
+    assert cleaner.restore(result.clean, result.spans) == text
+
+
+# --- kept text -------------------------------------------------------------------------------
+
+
+def test_kept_text_is_byte_for_byte_the_input_minus_spans() -> None:
+    text = (
+        "date 2022-02-02 Café “owners”\r\nsaid\u00a0no.\n\n"
+        "open image in gallery Le café ( AFP )\r\n\r\nFin 🚢"
+    )
+    result = clean_text(text, cleaner.load_chain())
+    assert result.clean == "Café “owners”\r\nsaid\u00a0no.\n\nFin 🚢"
+    pieces, pos = [], 0
+    for span in result.spans:
+        pieces.append(text[pos : span.start])
+        pos = span.end
+    assert result.clean == "".join(pieces) + text[pos:]
+
+
+def test_text_without_matches_is_returned_unchanged() -> None:
+    text = "A quiet day at the council.\r\n\r\n  Nothing to remove.\n\n"
+    result = clean_text(text, cleaner.load_chain())
+    assert result.clean == text
+    assert result.spans == []
+    assert not result.changed
+
+
+def test_an_empty_chain_and_empty_text_are_fine() -> None:
+    assert clean_text("Story.", Chain([])).clean == "Story."
+    assert clean_text("", cleaner.load_chain()).spans == []
+
+
+def test_span_lines_are_one_based_lines_of_the_original() -> None:
+    text = "One.\n\nopen image in gallery X ( AP )\n\nTwo.\n"
+    spans = clean_text(text, cleaner.load_chain()).spans
+    assert [(s.rule, s.line) for s in spans] == [("captions/gallery-caption", 3), (TIDY_RULE, 3)]
+
+
+def test_chain_pickles_for_worker_processes() -> None:
+    chain = cleaner.load_chain()
+    copy = pickle.loads(pickle.dumps(chain))
+    text = "date 2020-01-01 Story.\n\nopen image in gallery X ( AP )\n\nEnd."
+    assert copy.clean(text) == chain.clean(text)

@@ -1,0 +1,169 @@
+"""HTML input: main text via trafilatura, then the rule chain; page date and offsets in the report."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import pytest
+
+import cleaner
+from cleaner.decode import DecodeError, decode_bytes
+from cleaner.html import extract_page
+from cleaner.report import PAGE_DATE_RULE, read_records, record_span
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "fixtures" / "html"
+SEED_CAPTION_LINES = (9, 19, 29)
+
+
+def seed_page(seed_path: Path) -> tuple[str, list[str]]:
+    """An article page around the seed, and the seed's 20 article paragraphs it must yield.
+
+    Paragraphs in <p>, gallery captions in <figure><figcaption>, the donation appeal split
+    over a <div> of <p>, plus navigation, a most-read list and a footer.
+    """
+    lines = seed_path.read_bytes().decode("utf-8").split("\n")
+    appeal = lines[0].strip().removeprefix("date 2025-06-26").strip()
+    middle = appeal.index(" From ")
+    body, article = [], []
+    for number, line in enumerate(lines, 1):
+        if number == 1 or not line.strip():
+            continue
+        if number in SEED_CAPTION_LINES:
+            caption = f"<figcaption>{html.escape(line)}</figcaption>"
+            body.append(f'<figure><img src="/p{number}.jpg" alt="">{caption}</figure>')
+        else:
+            body.append(f"<p>{html.escape(line)}</p>")
+            article.append(line)
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Patriot missiles for Ukraine</title>
+<meta property="article:published_time" content="2025-06-26T11:05:00Z"></head>
+<body><nav><ul><li><a href="/">Home</a></li><li><a href="/news/world">World</a></li>
+<li><a href="/news/us-politics">US politics</a></li></ul></nav>
+<main><article>
+<div class="appeal"><p>{html.escape(appeal[:middle])}</p><p>{html.escape(appeal[middle + 1 :])}</p></div>
+{chr(10).join(body)}
+</article>
+<aside><h2>Most read</h2><ol><li><a href="/a">Heatwave warning for the weekend</a></li>
+<li><a href="/b">Rail strike dates announced</a></li></ol></aside></main>
+<footer><p>© 2025 A News Site. All rights reserved.</p><a href="/privacy">Privacy</a></footer>
+</body></html>
+"""
+    return page, article
+
+
+@pytest.mark.parametrize("name", ["page.html", "saved-page.txt"])
+def test_a_page_around_the_seed_comes_out_as_its_20_article_paragraphs(
+    seed_path, run_cleaner, tmp_path, name
+):
+    page, article = seed_page(seed_path)
+    assert len(article) == 20
+    source = tmp_path / name  # .html by extension, .txt by its <!DOCTYPE html> start
+    source.write_text(page, encoding="utf-8")
+    report = tmp_path / "report.jsonl"
+
+    done = run_cleaner("clean", source, "--report", report)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode("utf-8").splitlines() == article
+    records = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert records[0]["rule"] == PAGE_DATE_RULE
+    assert records[0]["captures"] == {"date": "2025-06-26"}
+    assert all(record["offsets"] == "extracted-text" for record in records)
+    assert "encoding" not in records[0]  # plain UTF-8
+    assert any(record["rule"] == "appeals/independent-support-appeal" for record in records)
+
+
+def test_report_offsets_and_restore_refer_to_the_extracted_text(seed_path, tmp_path, run_cleaner):
+    page, _ = seed_page(seed_path)
+    source = tmp_path / "page.html"
+    source.write_text(page, encoding="utf-8")
+    report = tmp_path / "report.jsonl"
+    clean = tmp_path / "clean.txt"
+    assert run_cleaner("clean", source, "-o", clean, "--report", report).returncode == 0
+
+    extracted = decode_bytes(source.read_bytes(), name=source).text
+    spans = [record_span(r) for r in read_records(report.read_text(encoding="utf-8").splitlines())]
+    assert all(extracted[span.start : span.end] == span.text for span in spans)
+    assert cleaner.restore(clean.read_text(encoding="utf-8"), spans) == extracted
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_fixture_page_cleans_to_its_expected_text_and_report(run_cleaner, encoding, tmp_path):
+    fixture = FIXTURES / "river-bridge"
+    expected_records = [json.loads(line) for line in (fixture / "report.jsonl").open(encoding="utf-8")]
+    source = fixture.relative_to(REPO) / "input.html"  # as the report fixture names it
+    if encoding != "utf-8":  # the same page as a legacy site serves it, charset declared
+        page = (REPO / source).read_text(encoding="utf-8").replace('charset="utf-8"', f'charset="{encoding}"')
+        source = tmp_path / "input.html"
+        source.write_bytes(page.encode(encoding))
+        for record in expected_records:
+            record.update(source=str(source), encoding=encoding)
+    report = tmp_path / "report.jsonl"
+
+    done = run_cleaner("clean", source, "--report", report)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (fixture / "expected.txt").read_bytes()
+    records = [json.loads(line) for line in report.open(encoding="utf-8")]
+    assert records == expected_records
+
+
+def test_no_html_reads_a_page_as_plain_text_and_html_forces_extraction(run_cleaner, tmp_path):
+    page = (FIXTURES / "river-bridge" / "input.html").read_bytes()
+    as_text = run_cleaner("clean", "--no-html", stdin=page)
+    assert as_text.returncode == 0
+    assert b"<nav>" in as_text.stdout
+
+    fragment = tmp_path / "fragment.txt"  # no doctype, no .html: plain text unless forced
+    fragment.write_bytes(page[page.index(b"<article>") : page.index(b"</article>") + 10])
+    assert b"<p>" in run_cleaner("clean", fragment).stdout
+    forced = run_cleaner("clean", "--html", fragment)
+    assert forced.returncode == 0
+    assert forced.stdout.startswith(b"The Old Mill Bridge was closed to all traffic early on Monday")
+    assert b"<p>" not in forced.stdout
+
+
+def test_a_page_without_main_text_is_refused_with_a_message(run_cleaner, tmp_path):
+    source = tmp_path / "empty.html"
+    source.write_text("<!DOCTYPE html><html><head><title>Gallery</title></head><body></body></html>")
+    done = run_cleaner("clean", source)
+    assert done.returncode == 1
+    assert done.stderr.decode() == (
+        f"cleaner: error: {source}: no main text found in the HTML page (--no-html reads it as plain text)\n"
+    )
+    assert done.stdout == b""
+
+
+def test_extract_page_gives_one_paragraph_per_line_and_no_date_when_the_page_has_none():
+    page = extract_page(
+        "<html><body><article>"
+        "<p>The ferry company said the new timetable would start in May after a winter of cancellations.</p>"
+        "<p>Passengers on the early crossing said they would believe it when they saw it.</p>"
+        "</article></body></html>"
+    )
+    assert page.text.splitlines() == [
+        "The ferry company said the new timetable would start in May after a winter of cancellations.",
+        "Passengers on the early crossing said they would believe it when they saw it.",
+    ]
+    assert page.text.endswith("\n")
+    assert page.date is None
+
+
+def test_decoded_html_carries_its_encoding_and_date():
+    decoded = decode_bytes((FIXTURES / "river-bridge" / "input.html").read_bytes(), html=True)
+    assert (decoded.html, decoded.date, decoded.encoding) == (True, "2024-11-18", "utf-8")
+    with pytest.raises(DecodeError, match="no main text"):
+        decode_bytes(b"<html><head><title>Photo gallery</title></head><body></body></html>", html=True)
+
+
+def test_html_input_imports_trafilatura_only_then(run_cleaner):
+    done = run_cleaner(
+        "clean",
+        FIXTURES / "river-bridge" / "input.html",
+        python_flags=("-X", "importtime"),
+    )
+    assert done.returncode == 0
+    assert b"| trafilatura\n" in done.stderr

@@ -1,0 +1,49 @@
+"""The built-in rule packs: found where the package looks for them, and every example holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner.engine import Chain, clean_text
+from cleaner.ruleset import Rule, builtin_rule_files, load_pack, load_rules
+from cleaner.ruletest import check_examples
+
+REPO = Path(__file__).resolve().parents[1]
+BUILTIN_RULES = load_rules()
+
+
+def test_builtin_rule_files_are_the_repositorys_rule_packs() -> None:
+    files = builtin_rule_files()
+    assert files, "no built-in rule files found"
+    assert [path.name for path in files] == sorted(path.name for path in (REPO / "rules").glob("*.yaml"))
+    for path in files:
+        assert path.read_bytes() == (REPO / "rules" / path.name).read_bytes()
+
+
+def test_every_builtin_pack_is_named_after_its_file() -> None:
+    for path in builtin_rule_files():
+        pack = load_pack(path)
+        assert pack.name == path.stem
+        assert pack.description, f"{path.name} says what its pack targets"
+
+
+@pytest.mark.parametrize("rule", BUILTIN_RULES, ids=lambda rule: rule.qualified_id)
+def test_builtin_rule_has_examples_that_hold(rule: Rule) -> None:
+    assert rule.description, "every built-in rule says what it removes"
+    assert rule.examples_remove, "every built-in rule needs examples.remove"
+    assert rule.examples_keep, "every built-in rule needs examples.keep"
+    # The same check as 'cleaner rules test': each example against its own rule, [[marks]] honoured.
+    count, failures = check_examples(rule)
+    assert count == len(rule.examples_remove) + len(rule.examples_keep)
+    assert failures == [], "\n".join(line for failure in failures for line in failure.lines())
+
+
+def test_builtin_keep_examples_survive_the_whole_builtin_chain() -> None:
+    # `rules test` judges each example by its own rule; a keep example is article text, so the
+    # whole default chain must leave it alone too (this catches rules that reach too far).
+    chain = Chain(BUILTIN_RULES)
+    for rule in BUILTIN_RULES:
+        for example in rule.examples_keep:
+            assert clean_text(example, chain).clean == example, f"{rule.qualified_id}: {example!r}"

@@ -1,0 +1,126 @@
+"""docs/writing-rules.md tells the truth: its files, commands and outputs are the real ones."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cleaner.cli import app
+from cleaner.ruleset import builtin_rule_files, load_pack
+
+REPO = Path(__file__).resolve().parents[1]
+GUIDE = REPO / "docs" / "writing-rules.md"
+EXAMPLES = REPO / "docs" / "examples"
+runner = CliRunner()
+
+
+def blocks(language: str) -> list[str]:
+    text = GUIDE.read_text(encoding="utf-8")
+    return re.findall(rf"^```{language}\n(.*?)^```$", text, flags=re.MULTILINE | re.DOTALL)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "article.txt").write_text(blocks("text")[0], encoding="utf-8")
+    return tmp_path
+
+
+def output(result) -> str:  # stdout, then the one-line summary that goes to stderr
+    return result.stdout + result.stderr
+
+
+def test_guide_files_are_the_example_files() -> None:
+    assert blocks("text")[0] == (EXAMPLES / "article.txt").read_text(encoding="utf-8")
+    assert blocks("yaml")[-1] == (EXAMPLES / "harbour-gazette.yaml").read_text(encoding="utf-8")
+
+
+def test_guide_links_to_readme_sections_that_exist() -> None:
+    anchors = re.findall(r"\]\(\.\./README\.md#([a-z0-9-]+)\)", GUIDE.read_text(encoding="utf-8"))
+    headings = re.findall(r"^#+ (.+)$", (REPO / "README.md").read_text(encoding="utf-8"), flags=re.MULTILINE)
+    slugs = {re.sub(r"[^a-z0-9 -]", "", heading.lower()).replace(" ", "-") for heading in headings}
+    assert anchors and set(anchors) <= slugs
+
+
+def test_following_the_guide_step_by_step(workdir: Path) -> None:
+    texts = blocks("text")
+    draft = blocks("yaml")[0]
+    rules = workdir / "harbour-gazette.yaml"
+
+    # 1. The built-in packs leave the page alone.
+    assert runner.invoke(app, ["clean", "article.txt"]).stdout == texts[0]
+
+    # 3. Check the draft.
+    rules.write_text(draft, encoding="utf-8")
+    checked = runner.invoke(app, ["rules", "check", "harbour-gazette.yaml"])
+    assert checked.exit_code == 2
+    assert output(checked) == texts[1]
+
+    # The fixes the guide shows: scope head, examples, a pattern without a look-ahead.
+    fixed = (
+        draft.replace("scope: top", "scope: head")
+        .replace(
+            "    pattern: '^Listen to this article · \\d+ min$'\n",
+            "    pattern: '^Listen to this article · \\d+ min$'\n"
+            "    examples:\n"
+            '      remove: ["Listen to this article · 4 min"]\n'
+            '      keep: ["Listen to this article\'s critics and you would think the pier had fallen."]\n',
+        )
+        .replace(
+            "    pattern: '^Get the .+ newsletter(?=:)'\n",
+            "    pattern: '^Get the [A-Z][\\w ]{0,40} newsletter: .{0,200}Sign up$'\n"
+            "    examples:\n"
+            '      remove: ["Get the Morning Tide newsletter: harbour news before breakfast. Sign up"]\n'
+            '      keep: ["Get the newsletter out on time, the editor told us: nothing else mattered."]\n',
+        )
+    )
+    rules.write_text(fixed, encoding="utf-8")
+    assert output(runner.invoke(app, ["rules", "check", "harbour-gazette.yaml"])).endswith(
+        "0 errors, 0 warnings\n"
+    )
+
+    # 4. Test it: the greedy photo credit fails, with the diff the guide shows.
+    tested = runner.invoke(app, ["rules", "test", "harbour-gazette.yaml"])
+    assert tested.exit_code == 1
+    assert tested.stdout == texts[2]
+
+    # The finished file passes.
+    rules.write_text(blocks("yaml")[-1], encoding="utf-8")
+    passed = runner.invoke(app, ["rules", "test", "harbour-gazette.yaml"])
+    assert (passed.exit_code, passed.stdout) == (0, texts[3])
+
+    # 5. Apply it.
+    cleaned = runner.invoke(
+        app, ["clean", "article.txt", "--rules", "harbour-gazette.yaml", "--report", "r.jsonl"]
+    )
+    assert cleaned.exit_code == 0
+    assert cleaned.stdout == texts[4]
+    records = [json.loads(line) for line in (workdir / "r.jsonl").read_text(encoding="utf-8").splitlines()]
+    shown = json.loads(blocks("json")[0])
+    assert shown in records
+
+    # 6. Keep it on with cleaner.toml.
+    (workdir / "cleaner.toml").write_text(blocks("toml")[0], encoding="utf-8")
+    assert runner.invoke(app, ["clean", "article.txt"]).stdout == texts[4]
+    listed = runner.invoke(app, ["rules", "list"]).stdout.splitlines()
+    on = sum(len(load_pack(path).rules) for path in builtin_rule_files()) + 5
+    assert listed[-1] == f"{on} rules on, 0 off; config file: {workdir / 'cleaner.toml'}"
+    guide_rows = [line for line in texts[5].splitlines() if line.startswith("on  harbour-gazette")]
+    for row in guide_rows:
+        real = next(line for line in listed if line.split()[:3] == row.split()[:3])
+        assert real.split()[:6] == row.split()[:6]
+
+
+def test_readme_rule_file_example_checks_and_passes(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = re.findall(r"^```yaml\n(.*?)^```$", readme, flags=re.MULTILINE | re.DOTALL)[0]
+    path = tmp_path / "my-site.yaml"
+    path.write_text(example, encoding="utf-8")
+    checked = runner.invoke(app, ["rules", "check", str(path)])
+    assert (checked.exit_code, checked.stdout) == (0, "")
+    assert runner.invoke(app, ["rules", "test", str(path)]).exit_code == 0
