@@ -771,5 +771,16 @@ def evaluate_command(
 
 
 def main() -> None:
-    """Entry point of the ``cleaner`` console script."""
+    """Entry point of the ``cleaner`` console script.
+
+    The bare pipe form, ``cleaner clean`` with no other argument, calls the command with its
+    defaults directly: building the Typer command costs more than cleaning a short article
+    (Typer validates parameters through pydantic, which it imports on first use).
+    """
+    if sys.argv[1:] == ["clean"]:
+        try:
+            clean()
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
+        return
     app()

@@ -2,9 +2,12 @@
 
 Semantics, in order:
 
-1. **Matching.** Every enabled rule proposes candidate spans. A chain-wide RE2 set of the
-   rules' trigger patterns is run once over the document first; only rules whose trigger
-   occurs run their exact matcher, so text without boilerplate costs one scan.
+1. **Matching.** Every enabled rule proposes candidate spans. One scan over the document
+   finds where rules can match (candidate lines, found by the literals every match of a
+   line-local rule contains; an RE2 set over the whole document for the other rules); each
+   rule's exact matcher then runs only there, with the whole document as context, so it
+   finds exactly what it would find on the whole document, and text without boilerplate
+   costs one scan. See :mod:`cleaner.scan`.
 2. **Overlaps.** Candidates are taken by start offset (then longest, then chain order). A
    candidate that begins inside text already claimed keeps only its unclaimed tail, so the
    removed text is the union of all matches and every character is credited to exactly one
@@ -17,10 +20,16 @@ Semantics, in order:
    line for a ``head`` rule), so the clean text is cleaned again until nothing more is
    removed. This makes cleaning idempotent: cleaning clean text removes nothing. Every pass
    removes at least one character, so this ends; real text settles in one or two passes.
+   (A line that no cut touched is the same line as before, where nothing matched, so the
+   line-local rules of :mod:`cleaner.scan` look again only at lines that a cut touched.)
 5. **Guard** (optional, ``max_removed``). A document that would lose more than that fraction
    of its characters is returned unchanged with a zero-length ``guard/max-removed`` flag.
 
 Kept text is never altered: the clean text is the input with spans cut out.
+
+A long document can be cleaned in parts (see :mod:`cleaner.stream`): ``starts_document=False``
+says that text comes before the part (``head`` rules do not apply, and whitespace at its start
+is not the document's start), ``ends_document=False`` that text comes after it.
 """
 
 from __future__ import annotations
@@ -29,20 +38,15 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import re2
-
 from cleaner.matchers import Matcher, compile_rule
 from cleaner.ruleset import Rule
+from cleaner.scan import Scanner
 
 TIDY_RULE = "tidy/whitespace"
 GUARD_RULE = "guard/max-removed"
 # The seed article loses 23% to its appeal and captions, and no document of the labelled
 # evaluation set is more than 40% boilerplate, so half a document is a safe line to hold.
 DEFAULT_MAX_REMOVED = 0.5
-# RE2's default 8 MiB budget fits only about 150k program instructions in the chain-wide set:
-# the built-in packs use most of it, and user packs on top would fail to compile. This is a
-# cap, not an allocation.
-PREFILTER_MAX_MEM = 256 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,47 +94,90 @@ class Chain:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = list(rules)
         self.matchers: list[Matcher] = [compile_rule(rule) for rule in self.rules]
-        self._prefilter = None
-        if self.matchers:
-            options = re2.Options()
-            options.log_errors = False
-            options.max_mem = PREFILTER_MAX_MEM
-            prefilter = re2.Set.SearchSet(options)
-            for matcher in self.matchers:
-                prefilter.Add(matcher.trigger)
-            prefilter.Compile()
-            self._prefilter = prefilter
+        self._scanner = Scanner(self.matchers)
 
     def __reduce__(self) -> tuple:
         # Compiled RE2 objects do not pickle; workers rebuild the chain from its rules.
         return (Chain, (self.rules,))
 
-    def candidates(self, text: str) -> list[tuple[int, int, int, dict[str, str]]]:
-        """All rules' candidate spans as ``(start, end, rule_index, captures)``."""
-        if self._prefilter is None or not text:
+    def candidates(
+        self,
+        text: str,
+        *,
+        starts_document: bool = True,
+        ends_document: bool = True,
+        touched: list[tuple[int, int]] | None = None,
+    ) -> list[tuple[int, int, int, dict[str, str]]]:
+        """All rules' candidate spans as ``(start, end, rule_index, captures)``.
+
+        ``touched``: sorted ``(start, end)`` ranges of whole lines outside which the
+        line-local rules are known to find nothing (the lines an earlier pass cut into).
+        """
+        if not self.matchers or not text:
             return []
-        hits = self._prefilter.Match(text)
-        if not hits:
+        data = text.encode("utf-8")
+        bounds = _ScopeBounds(text, data)
+        if touched is not None and len(data) != len(text):
+            byte_at = _byte_offsets(text, [offset for pair in touched for offset in pair])
+            touched = [(byte_at[a], byte_at[b]) for a, b in touched]
+
+        def region(index: int) -> tuple[int, int] | None:
+            scope = self.rules[index].scope
+            if (scope == "head" and not starts_document) or (scope == "tail" and not ends_document):
+                return None
+            return bounds.byte_region(self.rules[index])
+
+        found = self._scanner.candidates(data, region, touched)
+        if not found:
             return []
-        bounds = _ScopeBounds(text)
-        found = []
-        for index in sorted(hits):
-            matcher = self.matchers[index]
-            lo, hi = bounds.region(matcher.rule)
-            for cand in matcher.find(text, lo, hi):
-                found.append((cand.start, cand.end, index, cand.captures))
-        return found
+        if len(data) == len(text):  # ASCII: byte and character offsets agree
+            return [(c.start, c.end, index, c.captures) for c, index in found]
+        char_at = _char_offsets(data, [c.start for c, _ in found] + [c.end for c, _ in found])
+        return [(char_at[c.start], char_at[c.end], index, c.captures) for c, index in found]
 
     def clean(self, text: str, *, max_removed: float | None = None) -> Result:
         """Clean one document. See the module docstring for the exact semantics."""
         return clean_text(text, self, max_removed=max_removed)
 
 
+def _char_offsets(data: bytes, offsets: list[int]) -> dict[int, int]:
+    """Character offsets of byte offsets (each at a character boundary) into UTF-8 ``data``."""
+    char_at, byte_pos, char_pos = {}, 0, 0
+    for offset in sorted(set(offsets)):
+        char_pos += len(data[byte_pos:offset].decode("utf-8"))
+        byte_pos = offset
+        char_at[offset] = char_pos
+    return char_at
+
+
+def _byte_offsets(text: str, offsets: list[int]) -> dict[int, int]:
+    """UTF-8 byte offsets of character offsets into ``text``."""
+    byte_at, char_pos, byte_pos = {}, 0, 0
+    for offset in sorted(set(offsets)):
+        byte_pos += len(text[char_pos:offset].encode("utf-8"))
+        char_pos = offset
+        byte_at[offset] = byte_pos
+    return byte_at
+
+
 class _ScopeBounds:
     """Where ``head`` and ``tail`` scopes begin and end, counted in non-blank lines."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, data: bytes | None = None) -> None:
         self.text = text
+        self.data = data
+
+    def byte_region(self, rule: Rule) -> tuple[int, int]:
+        """:meth:`region` as byte offsets into ``data``, the UTF-8 encoding of the text."""
+        assert self.data is not None
+        lo, hi = self.region(rule)
+        if len(self.data) == len(self.text):
+            return lo, hi
+        if rule.scope == "head":
+            return 0, len(self.text[:hi].encode("utf-8"))
+        if rule.scope == "tail":
+            return len(self.data) - len(self.text[lo:].encode("utf-8")), len(self.data)
+        return 0, len(self.data)
 
     def region(self, rule: Rule) -> tuple[int, int]:
         if rule.scope == "head":
@@ -179,7 +226,9 @@ def _resolve(
     return taken
 
 
-def _tidy(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _tidy(
+    text: str, cuts: list[tuple[int, int]], starts_document: bool = True, ends_document: bool = True
+) -> list[tuple[int, int]]:
     """Whitespace to remove around cuts (see rule 3 in the module docstring)."""
     removals: list[tuple[int, int]] = []
     i = 0
@@ -199,9 +248,9 @@ def _tidy(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
         pieces = [(left, cuts[first][0])]
         pieces += [(cuts[k][1], cuts[k + 1][0]) for k in range(first, last)]
         pieces.append((cuts[last][1], right))
-        if left == 0:
+        if left == 0 and starts_document:
             keep = None
-        elif right == len(text):
+        elif right == len(text) and ends_document:
             keep = len(pieces) - 1
         else:
             newlines = [text.count("\n", a, b) for a, b in pieces]
@@ -210,14 +259,24 @@ def _tidy(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return removals
 
 
-def _one_pass(text: str, chain: Chain) -> tuple[list[tuple[int, int, str, dict[str, str]]], str]:
+def _one_pass(
+    text: str,
+    chain: Chain,
+    starts_document: bool = True,
+    ends_document: bool = True,
+    touched: list[tuple[int, int]] | None = None,
+) -> tuple[list[tuple[int, int, str, dict[str, str]]], str]:
     """One round of matching and tidying: spans in ``text`` coordinates, and the cut text."""
-    taken = _resolve(chain.candidates(text))
+    found = chain.candidates(
+        text, starts_document=starts_document, ends_document=ends_document, touched=touched
+    )
+    taken = _resolve(found)
     if not taken:
         return [], text
     rule_ids = [rule.qualified_id for rule in chain.rules]
     spans = [(s, e, rule_ids[index], captures) for s, e, index, captures in taken]
-    spans += [(s, e, TIDY_RULE, {}) for s, e in _tidy(text, [(s, e) for s, e, _, _ in taken])]
+    cuts = [(s, e) for s, e, _, _ in taken]
+    spans += [(s, e, TIDY_RULE, {}) for s, e in _tidy(text, cuts, starts_document, ends_document)]
     spans.sort(key=lambda span: span[0])
     pieces, pos = [], 0
     for start, end, _, _ in spans:
@@ -225,6 +284,32 @@ def _one_pass(text: str, chain: Chain) -> tuple[list[tuple[int, int, str, dict[s
         pos = end
     pieces.append(text[pos:])
     return spans, "".join(pieces)
+
+
+def _touched_lines(clean: str, spans: list[tuple[int, int, str, dict[str, str]]]) -> list[tuple[int, int]]:
+    """The lines of ``clean`` (``(start, end)``, end at the line break) next to each cut.
+
+    ``spans`` are the pass's removals in the text it was cut from. Around each place text
+    was removed, the line holding it and the line before it are returned.
+    """
+    lines: list[tuple[int, int]] = []
+    removed = 0
+    for start, end, _, _ in spans:
+        at = start - removed
+        removed += end - start
+        for pos in (at - 1, at) if at > 0 else (at,):
+            line_start = clean.rfind("\n", 0, pos) + 1
+            line_end = clean.find("\n", pos)
+            line = (line_start, len(clean) if line_end < 0 else line_end)
+            if not lines or lines[-1] != line:
+                lines.append(line)
+    merged: list[tuple[int, int]] = []
+    for line in sorted(set(lines)):
+        if merged and line[0] <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], line[1]))
+        else:
+            merged.append(line)
+    return merged
 
 
 def _to_original(
@@ -263,7 +348,14 @@ def _kept_segments(length: int, spans: list[tuple[int, int, str, dict[str, str]]
     return kept
 
 
-def clean_text(text: str, chain: Chain, *, max_removed: float | None = None) -> Result:
+def clean_text(
+    text: str,
+    chain: Chain,
+    *,
+    max_removed: float | None = None,
+    starts_document: bool = True,
+    ends_document: bool = True,
+) -> Result:
     """Remove what the chain's rules match from one document, recording every removed span.
 
     With ``max_removed``, a document that would lose more than that fraction of its
@@ -277,15 +369,18 @@ def clean_text(text: str, chain: Chain, *, max_removed: float | None = None) -> 
     >>> [(s.rule, s.start, s.end) for s in result.spans]
     [('demo/more', 0, 9), ('tidy/whitespace', 9, 11)]
     """
-    spans, current = _one_pass(text, chain)
+    spans, current = _one_pass(text, chain, starts_document, ends_document)
     if not spans:
         return Result(text, [])
     # No cap on passes: a cap would break idempotence on deeply nested matches (``aaa…bbb``
     # under a rule ``ab``). Each pass removes at least one character, so the loop ends.
+    last = spans
     while True:
-        more, cleaner_text = _one_pass(current, chain)
+        touched = _touched_lines(current, last)
+        more, cleaner_text = _one_pass(current, chain, starts_document, ends_document, touched)
         if not more:
             break
+        last = more
         spans = sorted(spans + _to_original(more, _kept_segments(len(text), spans)), key=lambda s: s[0])
         current = cleaner_text
     return guard_max_removed(text, Result(current, _with_lines(text, spans)), max_removed)

@@ -3,16 +3,22 @@
 Patterns compile with RE2 (google-re2), whose matching time is linear in the input, so no
 rule file can hang a run. All patterns run in multi-line mode: ``^`` and ``$`` match at
 line boundaries. Matchers never do I/O.
+
+Matchers work on the UTF-8 bytes of a document (``find_bytes``, byte offsets): the google-re2
+wrapper would otherwise encode the whole text again and convert offsets on every call, which
+is quadratic for a long document searched many times. ``find`` is the same on a ``str``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import re2
 
+from cleaner.literals import Analysis, analyse
 from cleaner.ruleset import Rule
 
 
@@ -33,12 +39,25 @@ class Candidate:
     captures: dict[str, str]
 
 
+Regions = Sequence[tuple[int, int]]
+
+
 class Matcher(Protocol):
     rule: Rule
     trigger: str  # an RE2 pattern that matches wherever this rule could match
+    analysis: Analysis  # of the trigger: line-local? which literals must occur?
 
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
-        """Candidates that start within ``text[lo:hi]``."""
+        """Candidates that lie within ``text[lo:hi]`` (character offsets)."""
+        ...
+
+    def find_bytes(self, data: bytes, lo: int, hi: int, lines: Regions | None = None) -> Iterator[Candidate]:
+        """Candidates within ``data[lo:hi]`` (UTF-8 bytes, byte offsets).
+
+        ``lines``, when given, are sorted ``(start, end)`` line ranges (``end`` at the line
+        break) that hold every place the trigger matches; only a line-local trigger may be
+        given them. The result is the same as without them, only faster.
+        """
         ...
 
 
@@ -103,20 +122,110 @@ part of the pattern, or use a line or block rule
     return compiled
 
 
-def _trim_end(text: str, start: int, end: int) -> int:
+Spans = list[tuple[int, int]]  # (start, end) of the whole match and of each group; (-1, -1) if unset
+
+_UNANCHORED = re2._Anchor.UNANCHORED
+
+
+class Searcher:
+    """A compiled pattern searched in UTF-8 bytes, giving group spans.
+
+    It calls RE2 directly where the wrapper allows, since the wrapper's per-call work (a
+    generator and a match object per search) costs more than the search of a short line.
+
+    >>> Searcher(compile_pattern("(?P<w>b+)")).search(b"abbc", 0, 4)
+    [(1, 3), (1, 3)]
+    """
+
+    __slots__ = ("_match", "_names", "regex")
+
+    def __init__(self, regex: re2._Regexp) -> None:
+        self.regex = regex
+        raw = getattr(regex, "_regexp", None)
+        self._match = raw.Match if raw is not None and hasattr(raw, "Match") else None
+        self._names = sorted(regex.groupindex.items(), key=lambda item: item[1])
+
+    def search(self, data: bytes, pos: int, endpos: int) -> Spans | None:
+        size = len(data)
+        pos, endpos = max(0, min(pos, size)), max(0, min(endpos, size))
+        if pos > endpos:
+            return None
+        if self._match is not None:
+            spans = self._match(_UNANCHORED, data, pos, endpos)
+            return None if spans[0][0] < 0 else spans
+        match = self.regex.search(data, pos, endpos)
+        return None if match is None else [match.span(i) for i in range(self.regex.groups + 1)]
+
+    def captures(self, data: bytes, spans: Spans) -> dict[str, str]:
+        """Named groups that took part in the match, decoded."""
+        return {
+            name: data[spans[index][0] : spans[index][1]].decode("utf-8")
+            for name, index in self._names
+            if spans[index][0] >= 0
+        }
+
+
+def _trim_end(data: bytes, start: int, end: int) -> int:
     """The end of a match without its trailing whitespace: whitespace is left to the tidying
     step, which keeps paragraph breaks and a document's own final newline.
 
-    >>> _trim_end("Most read\\nA headline\\n", 0, 21)
+    >>> _trim_end("Most read\\nA headline\\u2003\\n".encode(), 0, 24)
     20
     """
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    while end > start:
+        char_start = end - 1
+        while char_start > start and data[char_start] & 0xC0 == 0x80:
+            char_start -= 1
+        if not data[char_start:end].decode("utf-8").isspace():
+            break
+        end = char_start
     return end
 
 
-def _captures(match: re2._Match) -> dict[str, str]:
-    return {name: value for name, value in match.groupdict().items() if value is not None}
+def next_char(data: bytes, pos: int) -> int:
+    """The offset of the character after the one starting at byte ``pos`` (UTF-8).
+
+    >>> next_char("é!".encode(), 0)
+    2
+    """
+    pos += 1
+    while pos < len(data) and data[pos] & 0xC0 == 0x80:
+        pos += 1
+    return pos
+
+
+def finditer(searcher: Searcher, data: bytes, pos: int, endpos: int) -> Iterator[Spans]:
+    """``regex.finditer(text, pos, endpos)`` on UTF-8 bytes: the same matches, byte offsets.
+
+    After an empty match it steps one character, not one byte, as the ``str`` version does.
+    """
+    while pos <= endpos:
+        spans = searcher.search(data, pos, endpos)
+        if spans is None:
+            return
+        yield spans
+        start, end = spans[0]
+        pos = end if end > start else next_char(data, end)
+
+
+def _windows(lo: int, hi: int, lines: Regions | None) -> Iterator[tuple[int, int]]:
+    if lines is None:
+        yield lo, hi
+        return
+    for start, end in lines:
+        start, end = max(start, lo), min(end, hi)
+        if start <= end:
+            yield start, end
+
+
+def _to_text(matcher: Matcher, text: str, lo: int, hi: int) -> Iterator[Candidate]:
+    """Run ``find_bytes`` on a ``str`` and give character offsets (the ``find`` method)."""
+    data = text.encode("utf-8")
+    blo, bhi = len(text[:lo].encode("utf-8")), len(text[:hi].encode("utf-8"))
+    for cand in matcher.find_bytes(data, blo, bhi):
+        start = len(data[: cand.start].decode("utf-8"))
+        end = start + len(data[cand.start : cand.end].decode("utf-8"))
+        yield Candidate(start, end, cand.captures)
 
 
 def phrase_pattern(rule: Rule) -> str:
@@ -136,7 +245,18 @@ def phrase_pattern(rule: Rule) -> str:
     return pattern
 
 
-class PatternMatcher:
+class _Analysed:
+    """The trigger's analysis, computed on first use: validating a rule file does not need it."""
+
+    rule: Rule
+    _analysed: str
+
+    @functools.cached_property
+    def analysis(self) -> Analysis:
+        return analyse(self._analysed, ignore_case=self.rule.ignore_case)
+
+
+class PatternMatcher(_Analysed):
     """``phrase`` and ``regex`` rules: remove exactly what the pattern matches."""
 
     def __init__(self, rule: Rule) -> None:
@@ -145,15 +265,21 @@ class PatternMatcher:
         assert source is not None
         self.regex = compile_pattern(source, ignore_case=rule.ignore_case)
         self.trigger = self.regex.pattern
+        self._analysed = source
+        self._searcher = Searcher(self.regex)
 
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
-        for match in self.regex.finditer(text, lo, hi):
-            end = _trim_end(text, match.start(), match.end())
-            if end > match.start():
-                yield Candidate(match.start(), end, _captures(match))
+        return _to_text(self, text, lo, hi)
+
+    def find_bytes(self, data: bytes, lo: int, hi: int, lines: Regions | None = None) -> Iterator[Candidate]:
+        for start, end in _windows(lo, hi, lines):
+            for spans in finditer(self._searcher, data, start, end):
+                match_end = _trim_end(data, spans[0][0], spans[0][1])
+                if match_end > spans[0][0]:
+                    yield Candidate(spans[0][0], match_end, self._searcher.captures(data, spans))
 
 
-class LineMatcher:
+class LineMatcher(_Analysed):
     """``line`` rules: remove the whole line (without its line break) when the pattern matches it."""
 
     def __init__(self, rule: Rule) -> None:
@@ -161,24 +287,31 @@ class LineMatcher:
         assert rule.pattern is not None
         self.regex = compile_pattern(rule.pattern, ignore_case=rule.ignore_case)
         self.trigger = self.regex.pattern
+        self._analysed = rule.pattern
+        self._searcher = Searcher(self.regex)
 
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
+        return _to_text(self, text, lo, hi)
+
+    def find_bytes(self, data: bytes, lo: int, hi: int, lines: Regions | None = None) -> Iterator[Candidate]:
         last_line_start = -1
-        for match in self.regex.finditer(text, lo, hi):
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            if line_start == last_line_start:
-                continue
-            last_line_start = line_start
-            line_end = text.find("\n", match.start())
-            if line_end < 0:
-                line_end = len(text)
-            if line_end > line_start and text[line_end - 1] == "\r":
-                line_end -= 1
-            if line_end > line_start:
-                yield Candidate(line_start, line_end, _captures(match))
+        for start, end in _windows(lo, hi, lines):
+            for spans in finditer(self._searcher, data, start, end):
+                match_start = spans[0][0]
+                line_start = data.rfind(b"\n", 0, match_start) + 1
+                if line_start == last_line_start:
+                    continue
+                last_line_start = line_start
+                line_end = data.find(b"\n", match_start)
+                if line_end < 0:
+                    line_end = len(data)
+                if line_end > line_start and data[line_end - 1] == 0x0D:  # \r
+                    line_end -= 1
+                if line_end > line_start:
+                    yield Candidate(line_start, line_end, self._searcher.captures(data, spans))
 
 
-class BlockMatcher:
+class BlockMatcher(_Analysed):
     """``block`` rules: from a ``start`` match to the first ``end`` match within ``max_chars``."""
 
     def __init__(self, rule: Rule) -> None:
@@ -188,20 +321,45 @@ class BlockMatcher:
         self.end = compile_pattern(rule.end, ignore_case=rule.ignore_case, field="end")
         self.max_chars = rule.max_chars
         self.trigger = self.start.pattern
+        self._analysed = rule.start
+        self._opening, self._closing = Searcher(self.start), Searcher(self.end)
 
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
+        return _to_text(self, text, lo, hi)
+
+    def find_bytes(self, data: bytes, lo: int, hi: int, lines: Regions | None = None) -> Iterator[Candidate]:
         pos = lo
-        while pos < hi:
-            opening = self.start.search(text, pos, hi)
-            if opening is None:
-                return
-            closing = self.end.search(text, opening.end(), opening.start() + self.max_chars)
-            if closing is None:
-                pos = opening.start() + 1
-                continue
-            captures = _captures(opening) | _captures(closing)
-            yield Candidate(opening.start(), _trim_end(text, opening.start(), closing.end()), captures)
-            pos = closing.end()
+        for start, end in _windows(lo, hi, lines):
+            while True:
+                start = max(start, pos)
+                if start >= hi:
+                    return
+                if start > end:
+                    break
+                opening = self._opening.search(data, start, end)
+                if opening is None:
+                    break
+                (open_start, open_end) = opening[0]
+                limit = _advance_chars(data, open_start, self.max_chars)
+                closing = self._closing.search(data, open_end, limit)
+                if closing is None:
+                    pos = next_char(data, open_start)
+                    continue
+                captures = self._opening.captures(data, opening) | self._closing.captures(data, closing)
+                yield Candidate(open_start, _trim_end(data, open_start, closing[0][1]), captures)
+                pos = closing[0][1]
+
+
+def _advance_chars(data: bytes, pos: int, count: int) -> int:
+    """The byte offset ``count`` characters after byte ``pos`` (or the end of ``data``).
+
+    >>> _advance_chars("aé b".encode(), 0, 3)
+    4
+    """
+    window = data[pos : pos + 4 * count]
+    if window.isascii():
+        return min(pos + count, len(data))
+    return pos + len(window.decode("utf-8", "ignore")[:count].encode("utf-8"))
 
 
 _MATCHERS: dict[str, type[PatternMatcher] | type[LineMatcher] | type[BlockMatcher]] = {

@@ -1,0 +1,94 @@
+"""A straightforward reference for the chain's matching, used only by tests.
+
+Every enabled rule runs over the whole ``str`` of its scope with the google-re2 ``str`` API,
+as the first version of the engine did, with no prefilter, no bytes and no candidate lines.
+The optimised path (:mod:`cleaner.scan`) must find exactly the same candidates.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+
+from cleaner.engine import Chain, _ScopeBounds
+from cleaner.matchers import compile_pattern as _compile_pattern
+from cleaner.matchers import phrase_pattern
+from cleaner.ruleset import Rule
+
+compile_pattern = functools.lru_cache(maxsize=None)(_compile_pattern)
+
+Found = tuple[int, int, int, dict[str, str]]
+
+
+def _captures(match) -> dict[str, str]:
+    return {name: value for name, value in match.groupdict().items() if value is not None}
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _find(rule: Rule, text: str, lo: int, hi: int) -> Iterator[tuple[int, int, dict[str, str]]]:
+    if rule.kind in ("phrase", "regex"):
+        source = phrase_pattern(rule) if rule.kind == "phrase" else rule.pattern
+        regex = compile_pattern(source, ignore_case=rule.ignore_case)
+        for match in regex.finditer(text, lo, hi):
+            end = _trim_end(text, match.start(), match.end())
+            if end > match.start():
+                yield match.start(), end, _captures(match)
+    elif rule.kind == "line":
+        regex = compile_pattern(rule.pattern, ignore_case=rule.ignore_case)
+        last_line_start = -1
+        for match in regex.finditer(text, lo, hi):
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            if line_start == last_line_start:
+                continue
+            last_line_start = line_start
+            line_end = text.find("\n", match.start())
+            if line_end < 0:
+                line_end = len(text)
+            if line_end > line_start and text[line_end - 1] == "\r":
+                line_end -= 1
+            if line_end > line_start:
+                yield line_start, line_end, _captures(match)
+    else:
+        start = compile_pattern(rule.start, ignore_case=rule.ignore_case)
+        end = compile_pattern(rule.end, ignore_case=rule.ignore_case)
+        pos = lo
+        while pos < hi:
+            opening = start.search(text, pos, hi)
+            if opening is None:
+                return
+            closing = end.search(text, opening.end(), opening.start() + rule.max_chars)
+            if closing is None:
+                pos = opening.start() + 1
+                continue
+            block_end = _trim_end(text, opening.start(), closing.end())
+            yield opening.start(), block_end, _captures(opening) | _captures(closing)
+            pos = closing.end()
+
+
+def reference_candidates(
+    chain: Chain, text: str, starts_document: bool = True, ends_document: bool = True
+) -> list[Found]:
+    """All rules' candidates on ``text``, found the slow, obvious way."""
+    bounds = _ScopeBounds(text)
+    found = []
+    for index, rule in enumerate(chain.rules):
+        if (rule.scope == "head" and not starts_document) or (rule.scope == "tail" and not ends_document):
+            continue
+        lo, hi = bounds.region(rule)
+        found.extend((s, e, index, caps) for s, e, caps in _find(rule, text, lo, hi))
+    return found
+
+
+
+class ReferenceChain(Chain):
+    """A chain whose every pass runs every rule over the whole text (no prefilter, no hints)."""
+
+    def candidates(
+        self, text: str, *, starts_document: bool = True, ends_document: bool = True, touched=None
+    ) -> list[Found]:
+        return reference_candidates(self, text, starts_document, ends_document)

@@ -1,0 +1,166 @@
+"""The optimised matching path finds exactly what the straightforward reference finds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from cleaner import Chain, clean_text, load_chain
+from cleaner.literals import analyse
+from cleaner.matchers import compile_pattern
+from cleaner.ruleset import Rule
+from tests.reference import ReferenceChain, reference_candidates
+
+# Pieces of text that the rules below care about, and the characters around them that matter:
+# line breaks, CR, tabs, non-ASCII letters, brackets, no-break spaces.
+FRAGMENTS = [
+    "Read more", "read MORE:", "open image in gallery", "( AFP/Getty )", "(PA)", "(", ")",
+    "date 2024-05-06", " date 2021-04-19 ", "Support Now", "Donate today!",
+    "Your support helps us to tell the story",
+    "Your support makes all the difference.", " Read more", "Sign up to our Morning newsletter",
+    "Support independent journalism", "The council met.", "Élan vital", "café", "\u2019", "“quoted”",
+    "\n", "\n", "\n\n", "\r\n", " ", "\t", "\u00a0", "x", "é", "END", "Ωmega", "by", "Sponsored",
+    # Whole lines, so that boilerplate lines often follow each other directly.
+    "Read more\n", "Support Now\n", "open image in gallery A crowd ( PA )\n", "date 2020-01-01\n",
+]
+texts = st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join)
+
+# Pattern pieces for generated rules: literals, classes that do and do not cross lines,
+# anchors, alternations, repeats.
+PIECES = [
+    "Read", "more", "read more", "gallery", "open image", r"\(", r"\)", "date", "Support", "é", "Ω",
+    r"[ \t]*", r"\s*", r"\s+", r"[^\n]{0,12}", r"[^()]*", r"[^()\n]*?", r".*", r".{0,5}", r"\d{4}",
+    r"\b", "^", "$", r"\A", r"\z", "(?:Now|today)", "(?:more|gallery)", r"\w+", r"[A-Z]", "(?s:.)",
+    r"\r?", "[[:alpha:]]", r"\pL", "x?", "(?P<cap>[a-z]+)",
+]
+patterns = st.lists(st.sampled_from(PIECES), min_size=1, max_size=5).map("".join)
+
+
+def _rule(draw, index: int) -> Rule:
+    kind = draw(st.sampled_from(["phrase", "regex", "line", "block"]))
+    scope = draw(st.sampled_from(["anywhere", "anywhere", "head", "tail"]))
+    common = {
+        "pack": "gen",
+        "id": f"r{index}",
+        "kind": kind,
+        "ignore_case": draw(st.booleans()),
+        "scope": scope,
+        "scope_lines": draw(st.integers(1, 3)),
+    }
+    if kind == "phrase":
+        return Rule(pattern=draw(st.sampled_from([*FRAGMENTS[:20], "é", "x", "(PA)"])).strip() or "x",
+                    word_boundary=draw(st.booleans()), **common)
+    if kind == "block":
+        return Rule(start=draw(patterns), end=draw(patterns), max_chars=draw(st.integers(1, 60)), **common)
+    return Rule(pattern=draw(patterns), **common)
+
+
+@st.composite
+def chains(draw) -> Chain:
+    rules = []
+    for index in range(draw(st.integers(1, 5))):
+        rule = _rule(draw, index)
+        try:
+            Chain([rule])
+        except ValueError:  # RE2 refuses it, or it matches the empty string
+            continue
+        rules.append(rule)
+    return Chain(rules)
+
+
+def _key(found):
+    return sorted((s, e, i, tuple(sorted(c.items()))) for s, e, i, c in found)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chain=chains(), text=texts)
+def test_generated_rules_find_what_the_reference_finds(chain: Chain, text: str) -> None:
+    assert _key(chain.candidates(text)) == _key(reference_candidates(chain, text))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chain=chains(), text=texts, starts=st.booleans(), ends=st.booleans())
+def test_cleaning_with_generated_rules_matches_the_reference(
+    chain: Chain, text: str, starts: bool, ends: bool
+) -> None:
+    """The whole fixpoint, where later passes look only at the lines a cut touched."""
+    reference = ReferenceChain(chain.rules)
+    got = clean_text(text, chain, starts_document=starts, ends_document=ends)
+    assert got == clean_text(text, reference, starts_document=starts, ends_document=ends)
+
+
+DEFAULT = load_chain()
+
+
+@settings(max_examples=60, deadline=None)  # the full default chain is slow to run by reference
+@given(text=texts)
+# Cutting a caption out of the middle of a line makes "Support Now" lines, found in pass two.
+@example(text="Support open image in gallery A ( PA )Now\n\nx\n\nDonate open image in gallery B ( AP )today")
+def test_cleaning_with_the_default_chain_matches_the_reference(text: str) -> None:
+    assert clean_text(text, DEFAULT) == clean_text(text, ReferenceChain(DEFAULT.rules))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=texts)
+@example(text="open image in gallery A (\nB )\n")
+@example(text="x\r\nRead more\r\n")
+@example(text="Support Now\nSupport Now\nopen image in gallery A ( PA )\nopen image in gallery B ( AP )")
+def test_default_chain_finds_what_the_reference_finds(text: str) -> None:
+    assert _key(DEFAULT.candidates(text)) == _key(reference_candidates(DEFAULT, text))
+
+
+def test_candidates_on_a_long_document_match_the_reference() -> None:
+    paragraph = "The council met on Monday. “Nobody wants this,” said Zoë Müller.\n\n"
+    boiler = [
+        "open image in gallery Crowds outside ( AFP/Getty )\n\n",
+        "Your support helps us to tell the story Read more Support Now é "
+        "Your support makes all the difference. Read more\n\n",
+        "Support Now\n\n",
+    ]
+    text = "date 2024-05-06\n" + "".join(paragraph * (i % 7) + boiler[i % 3] for i in range(300))
+    assert _key(DEFAULT.candidates(text)) == _key(reference_candidates(DEFAULT, text))
+    assert clean_text(text, DEFAULT).clean.count("open image") == 0
+
+
+@settings(max_examples=400, deadline=None)
+@given(pattern=patterns, text=texts, ignore_case=st.booleans())
+def test_analysis_is_sound_on_samples(pattern: str, text: str, ignore_case: bool) -> None:
+    """Where the analysis says "line-local" or names literals, no match contradicts it."""
+    try:
+        regex = compile_pattern(pattern, ignore_case=ignore_case)
+    except ValueError:
+        return
+    found = analyse(pattern, ignore_case=ignore_case)
+    for match in regex.finditer(text):
+        matched = match.group()
+        if found.line_local:
+            assert "\n" not in matched
+        if found.literals:
+            assert any(
+                re.search(re.escape(lit), matched, re.IGNORECASE if folded else 0)
+                for lit, folded in found.literals
+            ), (pattern, matched, found.literals)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "line_local", "literals"),
+    [
+        (r"^[ \t]*Read more[ \t]*$", True, {"Read more"}),
+        (r"^\s*Read more", False, {"Read more"}),
+        (r"open image in gallery\b.*\((?P<credit>[^()]*)\)", False, {"open image in gallery"}),
+        (r"(?:Support|Donate) now", True, {"Support now", "Donate now"}),
+        (r"[[:space:]]Read", False, set()),
+        (r"\pL+ more", False, set()),
+        (r"(?s:.)x", False, {"x"}),
+        (r"\d+ min read", True, {" min read"}),
+        # RE2 reads "{,3}" as literal text, Python as a repeat: the answer stays on the safe side.
+        (r"a{,3}x", True, {"x"}),
+    ],
+)
+def test_analysis_of_typical_patterns(pattern: str, line_local: bool, literals: set[str]) -> None:
+    found = analyse(pattern)
+    assert found.line_local is line_local
+    assert {text for text, _ in found.literals} == literals
