@@ -100,6 +100,9 @@ def _re2_reason(exc: re2.error, flags: str) -> str:
     return reason
 
 
+# Validation and the chain compile the same patterns when rules load; compiled RE2 objects are
+# immutable, so one compilation serves both (start-up of a piped run is mostly rule loading).
+@functools.lru_cache(maxsize=4096)
 def compile_pattern(source: str, *, ignore_case: bool = False, field: str = "pattern") -> re2._Regexp:
     """Compile an RE2 pattern in multi-line mode, refusing ones that match the empty string.
 
