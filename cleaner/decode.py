@@ -34,7 +34,8 @@ CONFIDENCE_FLOOR = 0.2
 CONTROL_SHARE_LIMIT = 0.1
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
-_BOMS = (
+#: Byte-order marks and the codec each one starts (longest first: UTF-32 LE begins like UTF-16 LE).
+BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -224,7 +225,7 @@ def guess_encoding(data: bytes, start: int = 0) -> tuple[str, float]:
 
 
 def _detect_and_decode(data: bytes) -> tuple[str, str]:
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if data.startswith(bom):
             return _decode_as(data, encoding)
     wide = _wide_unicode_without_bom(data[:SAMPLE_BYTES])
@@ -262,7 +263,7 @@ def _detect_and_decode(data: bytes) -> tuple[str, str]:
 
 def _decode_as(data: bytes, encoding: str) -> tuple[str, str]:
     bom_encoding = _BOM_FAMILY.get(encoding)
-    if bom_encoding and any(data.startswith(bom) for bom, enc in _BOMS if enc == bom_encoding):
+    if bom_encoding and any(data.startswith(bom) for bom, enc in BOMS if enc == bom_encoding):
         encoding = bom_encoding
     try:
         return data.decode(encoding), encoding

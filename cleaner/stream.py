@@ -39,7 +39,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from cleaner.decode import DecodeError
+from cleaner.decode import BOMS, DecodeError
 from cleaner.engine import Chain, Result, Span, clean_text
 
 WINDOW = 4 << 20  # characters cleaned at once
@@ -167,15 +167,6 @@ def _nonblank_count(text: str, start: int, end: int, enough: int) -> int:
     return seen
 
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
 def decode_chunks(first: bytes, rest: BinaryIO) -> Iterator[str]:
     """Decode a byte stream incrementally: a byte-order mark, else strict UTF-8.
 
@@ -185,7 +176,7 @@ def decode_chunks(first: bytes, rest: BinaryIO) -> Iterator[str]:
     >>> list(decode_chunks("caf".encode(), io.BytesIO("é".encode())))
     ['caf', 'é']
     """
-    encoding = next((name for bom, name in _BOMS if first.startswith(bom)), "utf-8")
+    encoding = next((name for bom, name in BOMS if first.startswith(bom)), "utf-8")
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     offset = 0
     chunk = first
