@@ -348,9 +348,12 @@ class BlockMatcher(_Analysed):
                 if closing is None:
                     pos = next_char(data, open_start)
                     continue
-                captures = self._opening.captures(data, opening) | self._closing.captures(data, closing)
-                yield Candidate(open_start, _trim_end(data, open_start, closing[0][1]), captures)
-                pos = closing[0][1]
+                close_end = closing[0][1]
+                if close_end > open_start:  # patterns that can match empty (\b) make empty blocks
+                    captures = self._opening.captures(data, opening) | self._closing.captures(data, closing)
+                    yield Candidate(open_start, _trim_end(data, open_start, close_end), captures)
+                # Always move on, or an empty block would be found here forever.
+                pos = max(close_end, next_char(data, open_start))
 
 
 def _advance_chars(data: bytes, pos: int, count: int) -> int:

@@ -65,9 +65,10 @@ def _find(rule: Rule, text: str, lo: int, hi: int) -> Iterator[tuple[int, int, d
             if closing is None:
                 pos = opening.start() + 1
                 continue
-            block_end = _trim_end(text, opening.start(), closing.end())
-            yield opening.start(), block_end, _captures(opening) | _captures(closing)
-            pos = closing.end()
+            if closing.end() > opening.start():
+                block_end = _trim_end(text, opening.start(), closing.end())
+                yield opening.start(), block_end, _captures(opening) | _captures(closing)
+            pos = max(closing.end(), opening.start() + 1)
 
 
 def reference_candidates(

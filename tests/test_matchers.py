@@ -216,3 +216,12 @@ def test_tail_scope_covers_whole_short_documents() -> None:
 def test_anywhere_scope_is_the_default() -> None:
     r = rule("phrase", pattern="Read more")
     assert removed(r, "Read more\n" + "line\n" * 50 + "Read more") == ["Read more", "Read more"]
+
+
+def test_block_whose_patterns_can_match_empty_ends_and_removes_nothing_empty() -> None:
+    # Rules built in code skip the rule-file checks; \b finds an empty match at every word
+    # boundary, and a block of two empty matches must neither loop nor be reported.
+    rule = Rule(pack="p", id="b", kind="block", start=r"\b", end=r"\b", max_chars=5)
+    assert list(compile_rule(rule).find("a b c", 0, 5)) == []
+    widened = Rule(pack="p", id="b", kind="block", start=r"\b", end=r"b\b", max_chars=5)
+    assert [(c.start, c.end) for c in compile_rule(widened).find("a b c", 0, 5)] == [(0, 3)]
