@@ -160,6 +160,24 @@ def _byte_offsets(text: str, offsets: list[int]) -> dict[int, int]:
     return byte_at
 
 
+def nonblank_lines_end(text: str, count: int) -> int | None:
+    """The offset of the end of the ``count``-th non-blank line of ``text``, or None.
+
+    >>> nonblank_lines_end("\\n\\nTitle\\n\\nBody\\n", 2), nonblank_lines_end("Title\\n", 2)
+    (13, None)
+    """
+    pos, seen = 0, 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        if text[pos:end].strip():
+            seen += 1
+            if seen == count:
+                return end
+        pos = end + 1
+    return None
+
+
 class _ScopeBounds:
     """Where ``head`` and ``tail`` scopes begin and end, counted in non-blank lines."""
 
@@ -187,16 +205,8 @@ class _ScopeBounds:
         return 0, len(self.text)
 
     def _head_end(self, lines: int) -> int:
-        text, pos, seen = self.text, 0, 0
-        while pos < len(text):
-            end = text.find("\n", pos)
-            end = len(text) if end < 0 else end
-            if text[pos:end].strip():
-                seen += 1
-                if seen == lines:
-                    return end
-            pos = end + 1
-        return len(text)
+        end = nonblank_lines_end(self.text, lines)
+        return len(self.text) if end is None else end
 
     def _tail_start(self, lines: int) -> int:
         text, end, seen = self.text, len(self.text), 0

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from cleaner.decode import BOMS, DecodeError
-from cleaner.engine import Chain, Result, Span, clean_text
+from cleaner.engine import Chain, Result, Span, clean_text, nonblank_lines_end
 
 WINDOW = 4 << 20  # characters cleaned at once
 MIN_MARGIN = 256 << 10
@@ -112,7 +112,7 @@ def _settled(text: str, result: Result, margin: int, head_lines: int, tail_lines
     last_clean = len(clean) - margin  # clean text from here on is within the margin
     if last_clean <= 0:
         return None
-    head_end = _nonblank_lines_end(clean, head_lines) if head_lines else -1
+    head_end = nonblank_lines_end(clean, head_lines) if head_lines else -1
     if head_end is None:
         return None
     pos = len(text)
@@ -140,20 +140,6 @@ def _settled(text: str, result: Result, margin: int, head_lines: int, tail_lines
         if tail_lines and _nonblank_count(clean, clean_at, last_clean, tail_lines) < tail_lines:
             continue
         return line_start
-
-
-def _nonblank_lines_end(text: str, count: int) -> int | None:
-    """The offset of the end of the ``count``-th non-blank line of ``text``, or None."""
-    pos, seen = 0, 0
-    while pos < len(text):
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
-        if text[pos:end].strip():
-            seen += 1
-            if seen == count:
-                return end
-        pos = end + 1
-    return None
 
 
 def _nonblank_count(text: str, start: int, end: int, enough: int) -> int:
