@@ -1,0 +1,359 @@
+"""Clean one large text input in bounded memory, with exactly the result of cleaning it whole.
+
+``cleaner clean`` hands a single input larger than :data:`cleaner.plan.STREAM_ABOVE` bytes
+(a file, or standard input once that much has arrived) to :func:`run_stream` instead of
+reading it whole. The clean text and the report are the same, byte for byte:
+
+1. Standard input is first copied to a temporary file, so that it can be read again.
+2. Decoding makes the choices :func:`cleaner.decode.decode_bytes` makes, through the same
+   :func:`~cleaner.decode.choose_encoding`: a binary file is refused by its first 64 KiB;
+   each codec the sequence tries is checked over the whole input in a pass that keeps
+   nothing; chardet reads the same window. The start of the text is checked for control
+   characters and for an HTML page, which is cleaned whole (trafilatura needs all of it).
+3. The text is cleaned window by window (:func:`cleaner.stream.clean_parts`). The clean text
+   and the report records go to temporary files, beside the output file or in the
+   temporary folder (``TMPDIR``), and the clean text's SHA-256 (every record carries it) is
+   computed on the way.
+4. Only now, with the whole input seen, is the ``--max-removed`` guard decided. When it
+   trips, the clean text file is replaced by the input's text, decoded again, and the
+   records by the guard's one record. The caller then writes the output (atomically) and
+   the report from the files, so nothing is written before the result is final.
+
+Memory is that of one window (:data:`cleaner.stream.WINDOW` characters and the margin)
+whatever the input's size, as long as the text has line breaks: a window ends at a line
+start. Disk space for the temporary files is about the input's size once more (twice, for
+standard input).
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import functools
+import hashlib
+import io
+import itertools
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO, BinaryIO
+
+from cleaner.decode import (
+    BOMS,
+    SAMPLE_BYTES,
+    Decoded,
+    DecodeError,
+    binary_kind,
+    choose_encoding,
+    guess_encoding,
+    looks_like_html,
+    refuse_control_characters,
+)
+from cleaner.engine import Result, Span, guard_max_removed
+from cleaner.explain import held_back_message
+from cleaner.report import write_records
+from cleaner.stream import READ_BYTES, WINDOW, clean_parts
+from cleaner.tasks import DocResult, DocTask, Settings, cannot_read, run_doc
+
+Spool = Callable[[], IO[bytes]]
+M_MMAP_THRESHOLD = -3  # mallopt's parameter number, from glibc's <malloc.h>
+
+
+@dataclass(frozen=True)
+class StreamTask:
+    """Clean one large text document in windows, in this process.
+
+    ``path`` names the file; ``None`` stands for standard input, of which ``head`` was read
+    already and ``rest`` holds the remainder. Temporary files go to ``spool_dir`` (the output
+    file's folder), or to the system's temporary folder when it is ``None``.
+    """
+
+    source: str
+    path: str | None
+    head: bytes = b""
+    rest: BinaryIO | None = None
+    spool_dir: str | None = None
+
+
+class _Problem(Exception):
+    """Why the input cannot be cleaned, in the words of a skipped input's message."""
+
+
+def run_stream(
+    task: StreamTask, settings: Settings, *, window: int = WINDOW, margin: int | None = None
+) -> DocResult:
+    """Clean one large document in windows; the result :func:`cleaner.tasks.run_doc` gives whole.
+
+    The result's ``clean`` and ``records`` are temporary files (``DocResult.close()`` deletes
+    them), holding the same bytes as ``run_doc``'s. ``window`` and ``margin`` are those of
+    :func:`cleaner.stream.clean_parts`; small ones cut even a short text into many windows.
+
+    >>> import io, cleaner
+    >>> data = b"open image in gallery A pier ( AP )\\n\\nThe pier.\\n\\n" * 40
+    >>> settings = Settings(cleaner.load_chain())
+    >>> task = StreamTask("<stdin>", None, rest=io.BytesIO(data))
+    >>> result = run_stream(task, settings, window=200, margin=100)
+    >>> whole = run_doc(DocTask("<stdin>", None, data), settings)
+    >>> _ = result.clean.seek(0), result.records.seek(0)
+    >>> result.clean.read() == whole.clean, result.records.read() == whole.records
+    (True, True)
+    >>> result.close()
+    """
+    import tempfile
+
+    _map_large_blocks()
+    spool = functools.partial(tempfile.TemporaryFile, dir=task.spool_dir)
+    with contextlib.ExitStack() as keep:
+        try:
+            result = _clean(task, settings, spool, keep, window, margin)
+        except (_Problem, DecodeError) as exc:
+            return DocResult(problem=str(exc))
+        except OSError as exc:  # reading the input raises _Problem: this is a temporary file
+            where = task.spool_dir or tempfile.gettempdir()
+            return DocResult(problem=f"cannot write a temporary file in {where}: {exc.strerror or exc}")
+        except Exception as exc:  # as run_doc: reported, not a traceback
+            return DocResult(problem=f"internal error ({type(exc).__name__}: {exc})")
+        keep.pop_all()  # the result's files now belong to the result
+        return result
+
+
+def _clean(
+    task: StreamTask,
+    settings: Settings,
+    spool: Spool,
+    keep: contextlib.ExitStack,
+    window: int,
+    margin: int | None,
+) -> DocResult:
+    """The body of :func:`run_stream`; ``keep`` holds the files the result hands back."""
+    with _opened(task, spool) as handle:
+        source = _Input(handle)
+        head = source.head
+        kind = binary_kind(head)
+        if kind:
+            raise DecodeError(f"binary file ({kind})")
+        first_error = functools.partial(_first_error, source)
+        codec = choose_encoding(head, first_error, functools.partial(_guess, source), settings.encoding)
+        chunks = _decoded(source, codec)
+        start, chunks = _text_start(chunks)
+        refuse_control_characters(start)
+        html = settings.html if settings.html is not None else looks_like_html(start, task.path)
+        if html:
+            return run_doc(DocTask(task.source, task.path, source.read_at(0, -1)), settings)
+
+        chars = [0]  # characters of text read, for the guard
+
+        def counted(chunks: Iterator[str]) -> Iterator[str]:
+            for chunk in chunks:
+                chars[0] += len(chunk)
+                yield chunk
+
+        decoded = Decoded("", codec)  # how the input was read: the records' extra fields
+        clean = keep.enter_context(spool())
+        records = keep.enter_context(spool())
+        digest = hashlib.sha256()
+        clean_chars, changed, rules = 0, False, Counter[str]()
+        with spool() as unsigned:  # records without the clean text's checksum, known only at the end
+            for part in clean_parts(counted(chunks), settings.chain, window=window, margin=margin):
+                data = part.clean.encode("utf-8")
+                clean.write(data)
+                digest.update(data)
+                clean_chars += len(part.clean)
+                if part.spans:
+                    _write_spans(unsigned, task.source, part.spans, decoded)
+                    rules.update(span.rule for span in part.spans)
+                    changed = changed or any(span.end > span.start for span in part.spans)
+            whole = Result(_Length(clean_chars), [])  # type: ignore[arg-type]
+            verdict = guard_max_removed(_Length(chars[0]), whole, settings.max_removed)  # type: ignore[arg-type]
+            if verdict is whole:
+                _sign(unsigned, records, digest.hexdigest())
+                return DocResult(source.size or 0, codec, rules, records, clean, changed=changed)
+        # Held back by the guard: the output is the input's own text, the report one record.
+        clean.seek(0)
+        clean.truncate()
+        digest = hashlib.sha256()
+        for chunk in _decoded(source, codec):
+            data = chunk.encode("utf-8")
+            clean.write(data)
+            digest.update(data)
+        with spool() as unsigned:
+            _write_spans(unsigned, task.source, verdict.spans, decoded)
+            _sign(unsigned, records, digest.hexdigest())
+        flag = verdict.held_back
+        assert flag is not None
+        return DocResult(
+            source.size or 0,
+            codec,
+            Counter(span.rule for span in verdict.spans),
+            records,
+            clean,
+            held_back=held_back_message(flag),
+        )
+
+
+def _map_large_blocks() -> None:
+    """Have glibc's malloc give each large block its own mapping, returned to the system when freed.
+
+    By default glibc raises this threshold whenever a large block is freed; window-sized
+    blocks then come from the heap, which fragments, and peak memory creeps up window after
+    window (a quarter more for 200 MB than for 10 MB). Fixed at its initial 128 KiB, it stays
+    flat. Without glibc, nothing changes.
+    """
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError, TypeError):
+        return
+    mallopt(M_MMAP_THRESHOLD, 128 << 10)
+
+
+class _Length:
+    """Stands for a text of which only the length is known: all the guard measures."""
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+
+    def __len__(self) -> int:
+        return self.length
+
+
+def _write_spans(out: IO[bytes], source: str, spans: list[Span], decoded: Decoded) -> None:
+    lines = io.StringIO()
+    write_records(lines, source, spans, decoded=decoded)
+    out.write(lines.getvalue().encode("utf-8"))
+
+
+def _sign(unsigned: IO[bytes], out: IO[bytes], sha256: str) -> None:
+    """Copy report lines, adding the clean text's checksum last, where ``write_records`` puts it."""
+    field = f', "clean_sha256": "{sha256}"}}\n'.encode()
+    unsigned.seek(0)
+    for line in unsigned:
+        out.write(line[:-2] + field)  # each line ends in "}\n"
+
+
+@contextlib.contextmanager
+def _opened(task: StreamTask, spool: Spool) -> Iterator[IO[bytes]]:
+    """The input as a file that can be read again: the file itself, or a copy of standard input."""
+    if task.path is not None:
+        try:
+            handle = open(task.path, "rb")  # noqa: SIM115 - closed by the with below
+        except OSError as exc:
+            raise _Problem(cannot_read(exc)) from None
+        with handle:
+            yield handle
+        return
+    assert task.rest is not None
+    with spool() as copy:
+        copy.write(task.head)
+        while True:
+            try:
+                block = task.rest.read(READ_BYTES)
+            except OSError as exc:
+                raise _Problem(cannot_read(exc)) from None
+            if not block:
+                break
+            copy.write(block)
+        yield copy
+
+
+class _Input:
+    """The input, read from its start for each pass; a size that changes between passes is refused."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+        self.size: int | None = None  # bytes, once a pass has read all of them
+        self.head = self.read_at(0, SAMPLE_BYTES)
+
+    def decoder(self, codec: str) -> codecs.IncrementalDecoder:
+        """A strict incremental decoder that reads this input as ``bytes.decode(codec)`` does.
+
+        UTF-16 and UTF-32 without a byte-order mark are native byte order for ``bytes.decode``,
+        while their incremental decoders refuse a stream without one.
+        """
+        if codec in ("utf-16", "utf-32") and not any(
+            self.head.startswith(bom) for bom, name in BOMS if name == codec
+        ):
+            codec = f"{codec}-{sys.byteorder[0]}e"
+        return codecs.getincrementaldecoder(codec)("strict")
+
+    def blocks(self) -> Iterator[bytes]:
+        seen = 0
+        try:
+            self._handle.seek(0)
+            while block := self._handle.read(READ_BYTES):
+                seen += len(block)
+                yield block
+        except OSError as exc:
+            raise _Problem(cannot_read(exc)) from None
+        if self.size is None:
+            self.size = seen
+        elif seen != self.size:
+            raise _Problem("the file changed while it was being cleaned")
+
+    def read_at(self, offset: int, size: int) -> bytes:
+        """``size`` bytes from ``offset`` (all the rest for -1)."""
+        try:
+            self._handle.seek(offset)
+            return self._handle.read(size)
+        except OSError as exc:
+            raise _Problem(cannot_read(exc)) from None
+
+
+def _first_error(source: _Input, codec: str) -> int | None:
+    """The offset of the first byte that ``codec`` cannot decode, or None: a pass keeping nothing."""
+    decoder = source.decoder(codec)
+    offset = 0
+    for block in source.blocks():
+        buffered = len(decoder.getstate()[0])  # bytes of a character cut by the previous block
+        try:
+            decoder.decode(block)
+        except UnicodeDecodeError as exc:
+            return offset - buffered + exc.start
+        offset += len(block)
+    buffered = len(decoder.getstate()[0])
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return offset - buffered + exc.start
+    return None
+
+
+def _guess(source: _Input, start: int) -> tuple[str, float]:
+    """chardet's guess around byte ``start``, read from the file.
+
+    :func:`~cleaner.decode.guess_encoding` looks back at most 1 KiB from ``start`` for a line
+    start, reads :data:`SAMPLE_BYTES` from there and asks whether the input goes on after
+    them; this slice answers all three as the whole input would.
+    """
+    floor = max(0, start - 1024)
+    return guess_encoding(source.read_at(floor, 1024 + SAMPLE_BYTES + 1), start - floor)
+
+
+def _decoded(source: _Input, codec: str) -> Iterator[str]:
+    """The input's text, block by block (its codec was checked over all of it already)."""
+    decoder = source.decoder(codec)
+    try:
+        for block in source.blocks():
+            text = decoder.decode(block)
+            if text:
+                yield text
+        text = decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise _Problem("the file changed while it was being cleaned") from None
+    if text:
+        yield text
+
+
+def _text_start(chunks: Iterator[str]) -> tuple[str, Iterator[str]]:
+    """The text's start, at least :data:`SAMPLE_BYTES` characters of it (where binary and HTML
+    inputs are told), and all the chunks, those included."""
+    first: list[str] = []
+    size = 0
+    for chunk in chunks:
+        first.append(chunk)
+        size += len(chunk)
+        if size >= SAMPLE_BYTES:
+            break
+    return "".join(first), itertools.chain(first, chunks)
