@@ -35,9 +35,9 @@ import io
 import itertools
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, BinaryIO
+from typing import IO
 
 from cleaner.decode import (
     BOMS,
@@ -53,9 +53,10 @@ from cleaner.decode import (
 from cleaner.engine import Result, Span, guard_max_removed
 from cleaner.explain import held_back_message
 from cleaner.report import write_records
-from cleaner.stream import READ_BYTES, WINDOW, clean_parts
+from cleaner.stream import WINDOW, clean_parts
 from cleaner.tasks import DocResult, DocTask, Settings, cannot_read, run_doc
 
+READ_BYTES = 1 << 20  # read and decoded at once
 Spool = Callable[[], IO[bytes]]
 M_MMAP_THRESHOLD = -3  # mallopt's parameter number, from glibc's <malloc.h>
 
@@ -64,16 +65,29 @@ M_MMAP_THRESHOLD = -3  # mallopt's parameter number, from glibc's <malloc.h>
 class StreamTask:
     """Clean one large text document in windows, in this process.
 
-    ``path`` names the file; ``None`` stands for standard input, of which ``head`` was read
-    already and ``rest`` holds the remainder. Temporary files go to ``spool_dir`` (the output
-    file's folder), or to the system's temporary folder when it is ``None``.
+    ``path`` names the file; ``None`` stands for standard input, whose bytes ``blocks`` gives
+    (the first block read already, to see that the input is large). Temporary files go to
+    ``spool_dir`` (the output file's folder), or to the system's temporary folder for ``None``.
     """
 
     source: str
     path: str | None
-    head: bytes = b""
-    rest: BinaryIO | None = None
+    blocks: Iterable[bytes] = ()
     spool_dir: str | None = None
+
+
+def read_blocks(head: bytes, rest: IO[bytes]) -> Iterator[bytes]:
+    """``head``, then the rest of a stream in blocks of :data:`READ_BYTES`; ``head`` is let go
+    as soon as it is taken.
+
+    >>> import io
+    >>> list(read_blocks(b"Read first. ", io.BytesIO(b"Then the rest.")))
+    [b'Read first. ', b'Then the rest.']
+    """
+    yield head
+    del head
+    while block := rest.read(READ_BYTES):
+        yield block
 
 
 class _Problem(Exception):
@@ -92,7 +106,7 @@ def run_stream(
     >>> import io, cleaner
     >>> data = b"open image in gallery A pier ( AP )\\n\\nThe pier.\\n\\n" * 40
     >>> settings = Settings(cleaner.load_chain())
-    >>> task = StreamTask("<stdin>", None, rest=io.BytesIO(data))
+    >>> task = StreamTask("<stdin>", None, [data])
     >>> result = run_stream(task, settings, window=200, margin=100)
     >>> whole = run_doc(DocTask("<stdin>", None, data), settings)
     >>> _ = result.clean.seek(0), result.records.seek(0)
@@ -244,15 +258,14 @@ def _opened(task: StreamTask, spool: Spool) -> Iterator[IO[bytes]]:
         with handle:
             yield handle
         return
-    assert task.rest is not None
+    blocks = iter(task.blocks)
     with spool() as copy:
-        copy.write(task.head)
         while True:
             try:
-                block = task.rest.read(READ_BYTES)
+                block = next(blocks, None)
             except OSError as exc:
                 raise _Problem(cannot_read(exc)) from None
-            if not block:
+            if block is None:
                 break
             copy.write(block)
         yield copy

@@ -309,10 +309,12 @@ class Planner:
             yield Step(unit, "doc", DocTask(unit.source, None, stdin.read()))
             return
         head = stdin.read(self.stream_above + 1)
-        if len(head) > self.stream_above:
-            yield Step(unit, "stream", _stream_task(unit, None, head, stdin))
-        else:
+        if len(head) <= self.stream_above:
             yield Step(unit, "doc", DocTask(unit.source, None, head))
+            return
+        task = _stream_task(unit, None, head, stdin)
+        del head  # the task copies it to a temporary file, and keeps it no longer
+        yield Step(unit, "stream", task)
 
     def _sweeper(self, index: int) -> Callable[[tuple[str, ...], list[str]], None]:
         def sweep(parts: tuple[str, ...], names: list[str]) -> None:
@@ -338,11 +340,12 @@ def _stream_task(
 ) -> StreamTask:
     """A :class:`cleaner.large.StreamTask`, its temporary files beside the output (imported only
     for large inputs, so that cleaning small ones starts fast)."""
-    from cleaner.large import StreamTask
+    from cleaner.large import StreamTask, read_blocks
 
     folder = unit.output.parent if unit.output is not None else None
     spool_dir = str(folder) if folder is not None and folder.is_dir() else None
-    return StreamTask(unit.source, path, head, rest, spool_dir)
+    blocks = read_blocks(head, rest) if rest is not None else ()
+    return StreamTask(unit.source, path, blocks, spool_dir)
 
 
 def _sweep(folder: Path, names: list[str]) -> None:

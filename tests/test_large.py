@@ -62,7 +62,7 @@ def materialized(result: DocResult) -> DocResult:
 
 
 def streamed(data: bytes, settings: Settings, window: int, source: str = "<stdin>") -> DocResult:
-    task = StreamTask(source, None, head=data[:5], rest=io.BytesIO(data[5:]))
+    task = StreamTask(source, None, [data[:5], data[5:]])
     return materialized(run_stream(task, settings, window=window, margin=MARGIN))
 
 
@@ -226,13 +226,13 @@ def test_standard_input_over_the_limit_is_streamed_to_standard_output(
     calls = []
 
     def spy(task: StreamTask, settings: Settings) -> DocResult:
-        calls.append(task.head)
+        calls.append(task.blocks)
         return run_stream(task, settings, window=2_000, margin=MARGIN)
 
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
     with mock.patch.object(large, "run_stream", spy):
         assert run(BatchOptions(max_removed=DEFAULT_MAX_REMOVED), CHAIN, stream_above=10_000) == 0
-    assert [len(head) for head in calls] == [10_001]
+    assert len(calls) == 1
     assert capfdbinary.readouterr().out == clean.encode()
 
 
