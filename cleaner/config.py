@@ -287,4 +287,4 @@ def load_chain_from_settings(settings: ChainSettings):  # -> cleaner.engine.Chai
     """
     from cleaner.engine import Chain
 
-    return Chain(plan_chain(settings).rules())
+    return Chain(plan_chain(settings).rules(), checked=True)
