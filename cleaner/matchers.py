@@ -12,6 +12,7 @@ is quadratic for a long document searched many times. ``find`` is the same on a 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -70,23 +71,24 @@ def _flags(ignore_case: bool) -> str:
 
 
 _NO_BACKTRACKING = "it matches in linear time and never backtracks"
+# (needle in RE2's message, hint); searched with Python's re, only when a pattern is refused.
 _RE2_HINTS = (
     (
-        re2.compile(r"perl operator: \(\?<?[=!]"),
+        r"perl operator: \(\?<?[=!]",
         f"RE2 has no look-arounds ({_NO_BACKTRACKING}): "
         "match the surrounding text as part of the pattern, or use a line or block rule",
     ),
     (
-        re2.compile(r"escape sequence: \\[1-9]|perl operator: \(\?P$"),
+        r"escape sequence: \\[1-9]|perl operator: \(\?P$",
         f"RE2 has no back-references ({_NO_BACKTRACKING}): spell out the repeated text",
     ),
-    (re2.compile(r"perl operator: \(\?>"), f"RE2 needs no atomic groups ({_NO_BACKTRACKING}): use (?:...)"),
+    (r"perl operator: \(\?>", f"RE2 needs no atomic groups ({_NO_BACKTRACKING}): use (?:...)"),
     (
-        re2.compile(r"repetition operator: [*+?}]\+"),
+        r"repetition operator: [*+?}]\+",
         f"RE2 needs no possessive quantifiers ({_NO_BACKTRACKING}): drop the extra +",
     ),
-    (re2.compile(r"escape sequence: \\Z"), "use \\z for the end of the text, or $ for the end of a line"),
-    (re2.compile(r"repetition size"), "RE2 allows repetition counts up to 1000"),
+    (r"escape sequence: \\Z", "use \\z for the end of the text, or $ for the end of a line"),
+    (r"repetition size", "RE2 allows repetition counts up to 1000"),
 )
 
 
@@ -95,7 +97,7 @@ def _re2_reason(exc: re2.error, flags: str) -> str:
     reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
     reason = reason.replace(flags, "", 1)  # RE2 quotes the pattern it saw; show the user's own
     for needle, hint in _RE2_HINTS:
-        if needle.search(reason):
+        if re.search(needle, reason):
             return f"{reason}; {hint}"
     return reason
 

@@ -100,6 +100,16 @@ class _Unknown(Exception):
     """A construct whose meaning is not certain; the answer is then the conservative one."""
 
 
+# Answers already known: analysing a long pattern costs about a millisecond, and the answers
+# for rule files are stored with them (see cleaner.packcache), so a run starts without it.
+_line_locality: dict[str, bool] = {}
+
+
+def remember_line_locality(answers: dict[str, bool]) -> None:
+    """Take answers of :func:`line_local` computed earlier (by the same code) as known."""
+    _line_locality.update(answers)
+
+
 def line_local(pattern: str) -> bool:
     """Whether no match of an RE2 pattern (compiled multi-line, as the matchers do) can
     contain a line break. Unknown constructs give False.
@@ -112,6 +122,13 @@ def line_local(pattern: str) -> bool:
     >>> line_local(r"[\\p{Lu}][^\\n.]{0,60}"), line_local(r"[^\\p{Lu}]+"), line_local(r"[[:space:]]+x")
     (True, False, False)
     """
+    known = _line_locality.get(pattern)
+    if known is None:
+        known = _line_locality[pattern] = _analyse_line_locality(pattern)
+    return known
+
+
+def _analyse_line_locality(pattern: str) -> bool:
     pieces = []
     for kind, text, _ in _tokens(pattern):
         if kind == "unicode":
