@@ -59,20 +59,20 @@ _TOKEN = re.compile(
 _UNICODE_WITH_NEWLINE = {"Any", "C", "Cc", "Cf", "Co", "Cs", "Common", "Zyyy", "Inherited", "Zinh"}
 
 
-def _tokens(pattern: str) -> Iterator[tuple[str, str, bool]]:
-    """``(kind, text, inside_class)`` for each piece of an RE2 pattern."""
+def _tokens(pattern: str) -> Iterator[tuple[str, str]]:
+    """``(kind, text)`` for each piece of an RE2 pattern; inside a class, only ``posix``,
+    ``unicode``, ``escape``, ``other`` and the ``close`` that ends it occur."""
     inside = False
     for token in _TOKEN.finditer(pattern):
         kind, text = token.lastgroup or "other", token.group()
         if kind == "open" and inside:  # "[" inside a class is a literal
-            kind, text = "other", "["
-            yield kind, text, inside
+            yield "other", "["
             if len(token.group()) > 1:  # what followed it is ordinary text too
-                yield "other", token.group()[1:], inside
+                yield "other", token.group()[1:]
             continue
-        if kind == "posix" and not inside:
+        if (kind == "posix" and not inside) or (kind == "repeat" and inside):  # literal text there
             kind = "other"
-        yield kind, text, inside
+        yield kind, text
         if kind == "open":
             inside = True
         elif kind == "close":
@@ -80,20 +80,38 @@ def _tokens(pattern: str) -> Iterator[tuple[str, str, bool]]:
 
 
 def relax(pattern: str) -> str:
-    """The pattern with every counted repeat widened: ``{0,n}`` to ``*``, ``{m,n}`` to ``+``.
-
-    Whatever the pattern matches, the result matches too (and possibly more), with a much
-    smaller automaton: ``[^\\n]{0,300}`` is 300 states to RE2, ``[^\\n]*`` one.
+    """A pattern that matches wherever ``pattern`` does (and possibly more), with a much smaller
+    automaton: counted repeats are widened (``{0,n}`` to ``*``, ``{m,n}`` to ``+``), and Unicode
+    and POSIX classes, thousands of byte ranges to RE2, become "any character".
 
     >>> relax(r"\\d{4}-\\d{2} [a{2}] \\Qx{2}\\E {,3} (?:ab){0,2}?")
     '\\\\d+-\\\\d+ [a{2}] \\\\Qx{2}\\\\E {,3} (?:ab)*?'
+    >>> relax(r"[\\p{Lu}0-9][^\\n]{0,60} \\pL [[:alpha:]]")
+    '(?s:.)[^\\\\n]* (?s:.) (?s:.)'
     """
-    out = []
-    for kind, text, inside in _tokens(pattern):
-        if kind == "repeat" and not inside:
-            text = "*" if text[1] == "0" and text[2:3] in (",", "}") else "+"
-        out.append(text)
-    return "".join(out)
+    out: list[str] = []
+    in_class: list[str] | None = None  # the pieces of the class being read
+    widen_class = False
+    for kind, text in _tokens(pattern):
+        if in_class is not None:
+            in_class.append(text)
+            widen_class |= kind in ("unicode", "posix")
+            if kind == "close":
+                out.append(_ANY if widen_class else "".join(in_class))
+                in_class, widen_class = None, False
+            continue
+        if kind == "open":
+            in_class = [text]
+        elif kind == "unicode":
+            out.append(_ANY)
+        elif kind == "repeat":
+            out.append("*" if text[1] == "0" and text[2:3] in (",", "}") else "+")
+        else:
+            out.append(text)
+    return "".join(out + (in_class or []))
+
+
+_ANY = "(?s:.)"
 
 
 class _Unknown(Exception):
@@ -130,7 +148,7 @@ def line_local(pattern: str) -> bool:
 
 def _analyse_line_locality(pattern: str) -> bool:
     pieces = []
-    for kind, text, _ in _tokens(pattern):
+    for kind, text in _tokens(pattern):
         if kind == "unicode":
             name = text[3:-1] if text[2] == "{" else text[2:]
             negated = (text[1] == "P") != name.startswith("^")
