@@ -37,4 +37,4 @@ def load_chain(rule_paths: Iterable[str | Path] = (), *, builtin: bool = True) -
     >>> len(load_chain().rules) > 0
     True
     """
-    return Chain(load_rules([Path(p) for p in rule_paths], builtin=builtin))
+    return Chain(load_rules([Path(p) for p in rule_paths], builtin=builtin), checked=True)

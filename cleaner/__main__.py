@@ -1,3 +1,24 @@
-from cleaner.cli import main
+"""The ``cleaner`` command (console script and ``python -m cleaner``).
 
-main()
+The bare pipe form, ``cleaner clean`` with no other argument, runs without the command-line
+framework (see :mod:`cleaner.pipe`); everything else goes to the Typer app in :mod:`cleaner.cli`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    """Run the command line: the pipe form directly, any other form through the Typer app."""
+    if sys.argv[1:] == ["clean"]:
+        from cleaner.pipe import main as clean_pipe
+
+        clean_pipe()
+    from cleaner.cli import app
+
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -145,17 +145,16 @@ HtmlOption = Annotated[
 @contextlib.contextmanager
 def rule_errors_exit(prefix: str = "cleaner: error: ") -> Iterator[None]:
     """Turn rule-file and config errors into one line each on stderr, and exit status 2."""
-    from cleaner.config import ConfigError
-    from cleaner.ruleset import RuleFileError
+    from cleaner.config import chain_error_lines
 
     try:
         yield
-    except RuleFileError as exc:
-        for problem in exc.problems:
-            typer.echo(f"{prefix}{problem}", err=True)
-        raise typer.Exit(EXIT_RULE_ERROR) from None
-    except ConfigError as exc:
-        typer.echo(f"{prefix}{exc}", err=True)
+    except ValueError as exc:
+        lines = chain_error_lines(exc)
+        if lines is None:
+            raise
+        for line in lines:
+            typer.echo(f"{prefix}{line}", err=True)
         raise typer.Exit(EXIT_RULE_ERROR) from None
 
 
@@ -769,19 +768,3 @@ def evaluate_command(
         typer.echo(f"cleaner: error: {reason}", err=True)
     if result.skipped:
         raise typer.Exit(EXIT_INPUT_ERROR)
-
-
-def main() -> None:
-    """Entry point of the ``cleaner`` console script.
-
-    The bare pipe form, ``cleaner clean`` with no other argument, calls the command with its
-    defaults directly: building the Typer command costs more than cleaning a short article
-    (Typer validates parameters through pydantic, which it imports on first use).
-    """
-    if sys.argv[1:] == ["clean"]:
-        try:
-            clean()
-        except typer.Exit as done:
-            sys.exit(done.exit_code)
-        return
-    app()

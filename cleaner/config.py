@@ -35,6 +35,7 @@ from typing import Any
 from cleaner.ruleset import (
     Pack,
     Rule,
+    RuleFileError,
     _did_you_mean,
     builtin_rule_files,
     chain_rules,
@@ -49,6 +50,22 @@ CONFIG_KEYS = ("rules", "packs", "disable", "default_rules")
 
 class ConfigError(ValueError):
     """A config file or chain option that cannot be used; the message names where."""
+
+
+def chain_error_lines(exc: BaseException) -> list[str] | None:
+    """The lines that describe why a chain cannot be built (one per problem of a rule file,
+    or the config error), or None for any other exception.
+
+    >>> chain_error_lines(ConfigError("cleaner.toml: unknown key 'rule'"))
+    ["cleaner.toml: unknown key 'rule'"]
+    >>> chain_error_lines(KeyError("x")) is None
+    True
+    """
+    if isinstance(exc, RuleFileError):
+        return [str(problem) for problem in exc.problems]
+    if isinstance(exc, ConfigError):
+        return [str(exc)]
+    return None
 
 
 @dataclass(frozen=True)
@@ -287,4 +304,4 @@ def load_chain_from_settings(settings: ChainSettings):  # -> cleaner.engine.Chai
     """
     from cleaner.engine import Chain
 
-    return Chain(plan_chain(settings).rules())
+    return Chain(plan_chain(settings).rules(), checked=True)

@@ -3,8 +3,8 @@
 Semantics, in order:
 
 1. **Matching.** Every enabled rule proposes candidate spans. One scan over the document
-   finds where rules can match (candidate lines, found by the literals every match of a
-   line-local rule contains; an RE2 set over the whole document for the other rules); each
+   finds where rules can match (blocks of lines where an RE2 set of all line-local rules
+   matches; an RE2 set over the whole document for the other rules); each
    rule's exact matcher then runs only there, with the whole document as context, so it
    finds exactly what it would find on the whole document, and text without boilerplate
    costs one scan. See :mod:`cleaner.scan`.
@@ -91,14 +91,17 @@ class Chain:
     'Story.'
     """
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(self, rules: Sequence[Rule], *, checked: bool = False) -> None:
+        # checked: the rules come from validated rule files, so each pattern is compiled only
+        # when a document first needs it; otherwise a bad pattern fails here.
         self.rules = list(rules)
-        self.matchers: list[Matcher] = [compile_rule(rule) for rule in self.rules]
+        self.checked = checked
+        self.matchers: list[Matcher] = [compile_rule(rule, checked=checked) for rule in self.rules]
         self._scanner = Scanner(self.matchers)
 
     def __reduce__(self) -> tuple:
         # Compiled RE2 objects do not pickle; workers rebuild the chain from its rules.
-        return (Chain, (self.rules,))
+        return (_rebuild_chain, (self.rules, self.checked))
 
     def candidates(
         self,
@@ -138,6 +141,10 @@ class Chain:
     def clean(self, text: str, *, max_removed: float | None = None) -> Result:
         """Clean one document. See the module docstring for the exact semantics."""
         return clean_text(text, self, max_removed=max_removed)
+
+
+def _rebuild_chain(rules: list[Rule], checked: bool) -> Chain:
+    return Chain(rules, checked=checked)
 
 
 def _char_offsets(data: bytes, offsets: list[int]) -> dict[int, int]:

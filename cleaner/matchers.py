@@ -12,13 +12,14 @@ is quadratic for a long document searched many times. ``find`` is the same on a 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import re2
 
-from cleaner.literals import Analysis, analyse
+from cleaner.prefilter import line_local
 from cleaner.ruleset import Rule
 
 
@@ -44,8 +45,8 @@ Regions = Sequence[tuple[int, int]]
 
 class Matcher(Protocol):
     rule: Rule
-    trigger: str  # an RE2 pattern that matches wherever this rule could match
-    analysis: Analysis  # of the trigger: line-local? which literals must occur?
+    trigger: str  # an RE2 pattern (with its flags) that matches wherever this rule could match
+    line_local: bool  # no match of the trigger contains a line break
 
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
         """Candidates that lie within ``text[lo:hi]`` (character offsets)."""
@@ -70,23 +71,24 @@ def _flags(ignore_case: bool) -> str:
 
 
 _NO_BACKTRACKING = "it matches in linear time and never backtracks"
+# (needle in RE2's message, hint); searched with Python's re, only when a pattern is refused.
 _RE2_HINTS = (
     (
-        re2.compile(r"perl operator: \(\?<?[=!]"),
+        r"perl operator: \(\?<?[=!]",
         f"RE2 has no look-arounds ({_NO_BACKTRACKING}): "
         "match the surrounding text as part of the pattern, or use a line or block rule",
     ),
     (
-        re2.compile(r"escape sequence: \\[1-9]|perl operator: \(\?P$"),
+        r"escape sequence: \\[1-9]|perl operator: \(\?P$",
         f"RE2 has no back-references ({_NO_BACKTRACKING}): spell out the repeated text",
     ),
-    (re2.compile(r"perl operator: \(\?>"), f"RE2 needs no atomic groups ({_NO_BACKTRACKING}): use (?:...)"),
+    (r"perl operator: \(\?>", f"RE2 needs no atomic groups ({_NO_BACKTRACKING}): use (?:...)"),
     (
-        re2.compile(r"repetition operator: [*+?}]\+"),
+        r"repetition operator: [*+?}]\+",
         f"RE2 needs no possessive quantifiers ({_NO_BACKTRACKING}): drop the extra +",
     ),
-    (re2.compile(r"escape sequence: \\Z"), "use \\z for the end of the text, or $ for the end of a line"),
-    (re2.compile(r"repetition size"), "RE2 allows repetition counts up to 1000"),
+    (r"escape sequence: \\Z", "use \\z for the end of the text, or $ for the end of a line"),
+    (r"repetition size", "RE2 allows repetition counts up to 1000"),
 )
 
 
@@ -95,7 +97,7 @@ def _re2_reason(exc: re2.error, flags: str) -> str:
     reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
     reason = reason.replace(flags, "", 1)  # RE2 quotes the pattern it saw; show the user's own
     for needle, hint in _RE2_HINTS:
-        if needle.search(reason):
+        if re.search(needle, reason):
             return f"{reason}; {hint}"
     return reason
 
@@ -248,58 +250,80 @@ def phrase_pattern(rule: Rule) -> str:
     return pattern
 
 
-class _Analysed:
-    """The trigger's analysis, computed on first use: validating a rule file does not need it."""
+class _Lazy:
+    """What every matcher shares: the trigger's analysis, and patterns compiled on first use.
+
+    Rules loaded from rule files were validated when they were read (or when the cached result
+    of that was stored), so a chain of them compiles a pattern only when the prefilter finds
+    a place where it may match. Rules built in code are compiled at once (``checked=False``),
+    so that a bad pattern fails where the rule is made.
+    """
 
     rule: Rule
-    _analysed: str
+    trigger: str
+    _source: str  # the trigger without its flags
+
+    def _setup(self, source: str, checked: bool, *patterns: str) -> None:
+        self._source = source
+        self.trigger = _flags(self.rule.ignore_case) + source
+        if not checked:
+            for name in patterns:
+                getattr(self, name)
+
+    def _compile(self, source: str | None, field: str = "pattern") -> re2._Regexp:
+        assert source is not None
+        return compile_pattern(source, ignore_case=self.rule.ignore_case, field=field)
 
     @functools.cached_property
-    def analysis(self) -> Analysis:
-        return analyse(self._analysed, ignore_case=self.rule.ignore_case)
+    def line_local(self) -> bool:
+        return line_local(self.trigger)
 
 
-class PatternMatcher(_Analysed):
+class PatternMatcher(_Lazy):
     """``phrase`` and ``regex`` rules: remove exactly what the pattern matches."""
 
-    def __init__(self, rule: Rule) -> None:
+    def __init__(self, rule: Rule, *, checked: bool = False) -> None:
         self.rule = rule
         source = phrase_pattern(rule) if rule.kind == "phrase" else rule.pattern
         assert source is not None
-        self.regex = compile_pattern(source, ignore_case=rule.ignore_case)
-        self.trigger = self.regex.pattern
-        self._analysed = source
-        self._searcher = Searcher(self.regex)
+        self._setup(source, checked, "_searcher")
+
+    @functools.cached_property
+    def _searcher(self) -> Searcher:
+        return Searcher(self._compile(self._source))
 
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
         return _to_text(self, text, lo, hi)
 
     def find_bytes(self, data: bytes, lo: int, hi: int, lines: Regions | None = None) -> Iterator[Candidate]:
+        searcher = self._searcher
         for start, end in _windows(lo, hi, lines):
-            for spans in finditer(self._searcher, data, start, end):
+            for spans in finditer(searcher, data, start, end):
                 match_end = _trim_end(data, spans[0][0], spans[0][1])
                 if match_end > spans[0][0]:
-                    yield Candidate(spans[0][0], match_end, self._searcher.captures(data, spans))
+                    yield Candidate(spans[0][0], match_end, searcher.captures(data, spans))
 
 
-class LineMatcher(_Analysed):
+class LineMatcher(_Lazy):
     """``line`` rules: remove the whole line (without its line break) when the pattern matches it."""
 
-    def __init__(self, rule: Rule) -> None:
+    def __init__(self, rule: Rule, *, checked: bool = False) -> None:
         self.rule = rule
         assert rule.pattern is not None
-        self.regex = compile_pattern(rule.pattern, ignore_case=rule.ignore_case)
-        self.trigger = self.regex.pattern
-        self._analysed = rule.pattern
-        self._searcher = Searcher(self.regex)
+        self._setup(rule.pattern, checked, "_searcher")
+
+    @functools.cached_property
+    def _searcher(self) -> Searcher:
+        return Searcher(self._compile(self._source))
 
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
         return _to_text(self, text, lo, hi)
 
     def find_bytes(self, data: bytes, lo: int, hi: int, lines: Regions | None = None) -> Iterator[Candidate]:
+        searcher = self._searcher
         last_line_start = -1
         for start, end in _windows(lo, hi, lines):
-            for spans in finditer(self._searcher, data, start, end):
+            for spans in finditer(searcher, data, start, end):
                 match_start = spans[0][0]
                 line_start = data.rfind(b"\n", 0, match_start) + 1
                 if line_start == last_line_start:
@@ -311,26 +335,31 @@ class LineMatcher(_Analysed):
                 if line_end > line_start and data[line_end - 1] == 0x0D:  # \r
                     line_end -= 1
                 if line_end > line_start:
-                    yield Candidate(line_start, line_end, self._searcher.captures(data, spans))
+                    yield Candidate(line_start, line_end, searcher.captures(data, spans))
 
 
-class BlockMatcher(_Analysed):
+class BlockMatcher(_Lazy):
     """``block`` rules: from a ``start`` match to the first ``end`` match within ``max_chars``."""
 
-    def __init__(self, rule: Rule) -> None:
+    def __init__(self, rule: Rule, *, checked: bool = False) -> None:
         self.rule = rule
         assert rule.start is not None and rule.end is not None and rule.max_chars is not None
-        self.start = compile_pattern(rule.start, ignore_case=rule.ignore_case, field="start")
-        self.end = compile_pattern(rule.end, ignore_case=rule.ignore_case, field="end")
         self.max_chars = rule.max_chars
-        self.trigger = self.start.pattern
-        self._analysed = rule.start
-        self._opening, self._closing = Searcher(self.start), Searcher(self.end)
+        self._setup(rule.start, checked, "_opening", "_closing")
+
+    @functools.cached_property
+    def _opening(self) -> Searcher:
+        return Searcher(self._compile(self.rule.start, "start"))
+
+    @functools.cached_property
+    def _closing(self) -> Searcher:
+        return Searcher(self._compile(self.rule.end, "end"))
 
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
         return _to_text(self, text, lo, hi)
 
     def find_bytes(self, data: bytes, lo: int, hi: int, lines: Regions | None = None) -> Iterator[Candidate]:
+        opening, closing = self._opening, self._closing
         pos = lo
         for start, end in _windows(lo, hi, lines):
             while True:
@@ -339,18 +368,18 @@ class BlockMatcher(_Analysed):
                     return
                 if start > end:
                     break
-                opening = self._opening.search(data, start, end)
-                if opening is None:
+                found = opening.search(data, start, end)
+                if found is None:
                     break
-                (open_start, open_end) = opening[0]
+                (open_start, open_end) = found[0]
                 limit = _advance_chars(data, open_start, self.max_chars)
-                closing = self._closing.search(data, open_end, limit)
-                if closing is None:
+                closed = closing.search(data, open_end, limit)
+                if closed is None:
                     pos = next_char(data, open_start)
                     continue
-                close_end = closing[0][1]
+                close_end = closed[0][1]
                 if close_end > open_start:  # patterns that can match empty (\b) make empty blocks
-                    captures = self._opening.captures(data, opening) | self._closing.captures(data, closing)
+                    captures = opening.captures(data, found) | closing.captures(data, closed)
                     yield Candidate(open_start, _trim_end(data, open_start, close_end), captures)
                 # Always move on, or an empty block would be found here forever.
                 pos = max(close_end, next_char(data, open_start))
@@ -376,11 +405,12 @@ _MATCHERS: dict[str, type[PatternMatcher] | type[LineMatcher] | type[BlockMatche
 }
 
 
-def compile_rule(rule: Rule) -> Matcher:
-    """Build the matcher for a rule's kind.
+def compile_rule(rule: Rule, *, checked: bool = False) -> Matcher:
+    """Build the matcher for a rule's kind; ``checked``: its patterns were validated already,
+    so compile them on first use.
 
     >>> m = compile_rule(Rule(pack="p", id="x", kind="phrase", pattern="Read more"))
     >>> [(c.start, c.end) for c in m.find("Go. Read more", 0, 13)]
     [(4, 13)]
     """
-    return _MATCHERS[rule.kind](rule)
+    return _MATCHERS[rule.kind](rule, checked=checked)

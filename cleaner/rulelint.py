@@ -77,12 +77,16 @@ def breadth_problem(rule: Rule) -> tuple[str, str] | None:
     >>> breadth_problem(Rule(pack="p", id="x", kind="line", pattern=r"^Read more$")) is None
     True
     """
-    from cleaner.matchers import compile_rule
+    from cleaner.matchers import compile_pattern, compile_rule, phrase_pattern
 
     matcher = compile_rule(rule)
-    compiled = (
-        {"start": matcher.start, "end": matcher.end} if rule.kind == "block" else {"pattern": matcher.regex}
-    )
+    sources = {"start": rule.start, "end": rule.end} if rule.kind == "block" else {"pattern": rule.pattern}
+    if rule.kind == "phrase":
+        sources["pattern"] = phrase_pattern(rule)
+    compiled = {
+        key: compile_pattern(source or "", ignore_case=rule.ignore_case, field=key)
+        for key, source in sources.items()
+    }
     for key, pattern in compiled.items():
         if any(match.start() == match.end() for match in pattern.finditer(ORDINARY_TEXT)):
             return key, (

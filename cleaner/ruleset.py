@@ -19,11 +19,11 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 KINDS = ("phrase", "regex", "line", "block")
 SCOPES = ("anywhere", "head", "tail")
@@ -206,18 +206,21 @@ def _at_mark(path: str, mark: yaml.Mark | None, message: str) -> RuleFileError:
     return RuleFileError(path, line, col, message)
 
 
-# libyaml's loader is some twenty times faster; its error messages differ from PyYAML's own,
-# so a file it refuses is read again with the pure-Python loader for the message.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The loader tried first; None: libyaml's when installed. It is some twenty times faster than
+# PyYAML's own, whose messages differ, so a file it refuses is read again with PyYAML's own.
+_FAST_LOADER: type | None = None
 
 
 def _compose(path: str, text: str) -> yaml.Node | None:
     """One YAML document as a node tree, after refusing unsafe YAML (see the module docstring)."""
+    import yaml  # only when a rule file is read; a run with cached rule files needs no YAML
+
+    fast_loader = _FAST_LOADER or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         try:
-            return _compose_with(path, text, _FAST_LOADER)
+            return _compose_with(path, text, fast_loader)
         except yaml.YAMLError:
-            if _FAST_LOADER is yaml.SafeLoader:
+            if fast_loader is yaml.SafeLoader:
                 raise
             return _compose_with(path, text, yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -227,6 +230,8 @@ def _compose(path: str, text: str) -> yaml.Node | None:
 
 
 def _compose_with(path: str, text: str, loader: type) -> yaml.Node | None:
+    import yaml
+
     depth = 0
     for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.AliasEvent):
@@ -261,6 +266,8 @@ def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
 
 def _scalar(node: yaml.ScalarNode) -> Any:
     """Resolve a scalar the way the safe loader would (bool, int, float, null, date, str)."""
+    import yaml
+
     if node.tag == _STR_TAG:
         return node.value
     try:
@@ -320,6 +327,8 @@ class _Checker:
 
     def located(self, node: yaml.Node) -> _Located:
         """Convert a composed node into plain values wrapped with their position."""
+        import yaml
+
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
         if isinstance(node, yaml.MappingNode):
             mapping: dict[str, tuple[_Located, _Located]] = {}
@@ -675,10 +684,15 @@ def load_pack(path: Path) -> Pack:
 
 
 def load_packs(files: Iterable[Path]) -> list[Pack]:
-    """Load rule files in order; raise one :class:`RuleFileError` with the errors of all of them."""
+    """Load rule files in order; raise one :class:`RuleFileError` with the errors of all of them.
+
+    Files loaded before without errors come from the cache (see :mod:`cleaner.packcache`).
+    """
+    from cleaner.packcache import check_file_cached
+
     packs, errors = [], []
     for file in files:
-        pack, problems = check_file(file)
+        pack, problems = check_file_cached(file)
         errors.extend(problem for problem in problems if problem.severity == ERROR)
         if pack is not None:
             packs.append(pack)
@@ -689,10 +703,9 @@ def load_packs(files: Iterable[Path]) -> list[Pack]:
 
 def builtin_rules_dir() -> Path:
     """The folder of built-in packs: inside the installed wheel, or the source checkout's."""
-    packaged = resources.files("cleaner") / "rules"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "rules"
+    here = Path(__file__).resolve().parent
+    packaged = here / "rules"  # the wheel puts the packs inside the package
+    return packaged if packaged.is_dir() else here.parent / "rules"
 
 
 def builtin_rule_files() -> list[Path]:

@@ -1,14 +1,13 @@
 """One pass over a document to find where each rule can match; the exact rules then run there.
 
-A chain's rules fall into two groups (see :mod:`cleaner.literals`):
+A chain's rules fall into three groups (see :mod:`cleaner.prefilter`):
 
-- **Line rules by literal**: the trigger never matches across a line break and every match
-  contains one of a few literal strings. One RE2 search for all those literals at once finds
-  the candidate lines; an RE2 set run on each candidate line tells which of these rules match
-  in it; each such rule then runs only on its lines. Any literal occurrence lies inside some
-  match of the literal search, and a line-local match lies inside its line, so no match is
-  missed, and a rule run on whole lines with the document around them as context finds
-  exactly what it finds on the whole document.
+- **Line-local rules** (no match contains a line break). The document is cut into blocks of
+  whole lines, a few KiB each, and one RE2 set of the rules' relaxed patterns runs over each
+  block; a rule whose entry matches runs its exact pattern on that block, with the whole
+  document around it as context. Every match lies inside one block, where its relaxed entry
+  matches too, so no match is missed, and an exact pattern run on a block finds there exactly
+  what it finds on the whole document. Text without boilerplate costs one pass of the set.
 - **Head and tail rules** run on their few lines directly.
 - **Other rules**: an RE2 set over the whole document says which of them occur; those run
   over the whole document.
@@ -22,27 +21,29 @@ from collections.abc import Callable, Sequence
 
 import re2
 
-from cleaner.matchers import Candidate, Matcher, Searcher
+from cleaner.matchers import Candidate, Matcher
+from cleaner.prefilter import relax
 
-# Generous memory for the combined programs, so that RE2's fast DFA is used, never its fallback.
+# Generous memory for the set's automaton, so that RE2's fast DFA is used, never its fallback.
 _MAX_MEM = 256 << 20
-
-
-def _options(**settings: bool) -> re2.Options:
-    options = re2.Options()
-    options.log_errors = False
-    options.max_mem = _MAX_MEM
-    for name, value in settings.items():
-        setattr(options, name, value)
-    return options
+# Bytes per block: each set search costs a few microseconds besides its bytes, and a block
+# where a rule's entry matches is searched again by that rule, so blocks are neither tiny nor large.
+BLOCK = 4 << 10
 
 
 def _set(patterns: Sequence[str]) -> re2.Set | None:
     if not patterns:
         return None
-    rule_set = re2.Set.SearchSet(_options())
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = _MAX_MEM
+    rule_set = re2.Set.SearchSet(options)
     for pattern in patterns:
-        rule_set.Add(pattern)
+        relaxed = relax(pattern)
+        try:
+            rule_set.Add(relaxed)
+        except re2.error:  # cannot happen for a pattern RE2 accepts; the exact one is always safe
+            rule_set.Add(pattern)
     rule_set.Compile()
     return rule_set
 
@@ -60,52 +61,39 @@ class Scanner:
     def __init__(self, matchers: Sequence[Matcher]) -> None:
         self.matchers = list(matchers)
         self.scoped = [i for i, m in enumerate(self.matchers) if m.rule.scope != "anywhere"]
-        self.by_line = [
-            i
-            for i, m in enumerate(self.matchers)
-            if m.rule.scope == "anywhere" and m.analysis.line_local and m.analysis.literals
+        self.by_block = [
+            i for i, m in enumerate(self.matchers) if m.rule.scope == "anywhere" and m.line_local
         ]
-        self.by_line_blocks = [i for i in self.by_line if self.matchers[i].rule.kind == "block"]
-        placed = set(self.scoped) | set(self.by_line)
+        self.by_block_blocks = [i for i in self.by_block if self.matchers[i].rule.kind == "block"]
+        placed = set(self.scoped) | set(self.by_block)
         self.whole = [i for i in range(len(self.matchers)) if i not in placed]
-        literals = sorted({lit for i in self.by_line for lit in self.matchers[i].analysis.literals})
-        self._locator = None
-        if literals:
-            alternatives = [
-                f"(?i:{re2.escape(text)})" if folded else re2.escape(text) for text, folded in literals
-            ]
-            self._locator = Searcher(re2.compile("|".join(alternatives), _options(never_capture=True)))
-        self._line_set = _set([self.matchers[i].trigger for i in self.by_line])
+        self._block_set = _set([self.matchers[i].trigger for i in self.by_block])
         self._whole_set = _set([self.matchers[i].trigger for i in self.whole])
 
-    def candidate_lines(
+    def candidate_blocks(
         self, data: bytes, within: Sequence[tuple[int, int]] | None = None
     ) -> dict[int, list[tuple[int, int]]]:
-        """For each line-by-literal rule that may match, its candidate lines ``(start, end)``.
+        """For each line-local rule that may match, the blocks ``(start, end)`` to run it on.
 
         ``within``: sorted ranges of whole lines to look in, instead of the whole document.
         """
-        lines: dict[int, list[tuple[int, int]]] = {}
-        if self._locator is None or self._line_set is None:
-            return lines
-        size = len(data)
-        by_line, search, line_set = self.by_line, self._locator.search, self._line_set
-        for pos, stop in within if within is not None else [(0, size)]:
-            # Searching again after each candidate line, rather than for every literal, is the
-            # same: the literals are never empty, and the lines after it are searched in full.
+        blocks: dict[int, list[tuple[int, int]]] = {}
+        if self._block_set is None:
+            return blocks
+        by_block, match, find = self.by_block, self._block_set.Match, data.find
+        for pos, stop in within if within is not None else [(0, len(data))]:
             while pos < stop:
-                found = search(data, pos, stop)
-                if found is None:
-                    break
-                start = found[0][0]
-                line_start = data.rfind(b"\n", 0, start) + 1
-                line_end = data.find(b"\n", start)
-                if line_end < 0:
-                    line_end = size
-                pos = line_end + 1
-                for hit in line_set.Match(data[line_start:line_end]) or ():
-                    lines.setdefault(by_line[hit], []).append((line_start, line_end))
-        return lines
+                end = find(b"\n", pos + BLOCK, stop) if stop - pos > BLOCK else -1
+                if end < 0:
+                    end = stop
+                for hit in match(data[pos:end]) or ():
+                    rule_blocks = blocks.setdefault(by_block[hit], [])
+                    if rule_blocks and rule_blocks[-1][1] + 1 == pos:  # the block before: one window
+                        rule_blocks[-1] = (rule_blocks[-1][0], end)
+                    else:
+                        rule_blocks.append((pos, end))
+                pos = end + 1
+        return blocks
 
     def candidates(
         self,
@@ -116,13 +104,15 @@ class Scanner:
         """Every rule's candidates in ``data`` (byte offsets), with the rule's index.
 
         ``region(i)`` gives the byte range rule ``i`` may match in (its scope), or None.
-        ``touched``: ranges of whole lines outside which no line-by-literal rule can match
-        (a later pass of the fixpoint). Block rules still run over the whole document then:
-        a block may start on an untouched line and end past a cut.
+        ``touched``: ranges of whole lines outside which no line-local rule can match (a
+        later pass of the fixpoint). A block rule's start may lie before them, up to its
+        ``max_chars``: its end can be brought in reach by a cut.
         """
-        lines = self.candidate_lines(data, touched)
-        everywhere = set(self.by_line_blocks) if touched is not None else set()
-        hits = set(lines) | set(self.scoped) | everywhere
+        blocks = self.candidate_blocks(data, touched)
+        if touched is not None:
+            for index in self.by_block_blocks:
+                blocks[index] = _reaching_back(data, touched, self.matchers[index].rule.max_chars or 0)
+        hits = set(blocks) | set(self.scoped)
         if self._whole_set is not None:
             hits.update(self.whole[hit] for hit in self._whole_set.Match(data) or ())
         found = []
@@ -131,7 +121,24 @@ class Scanner:
             if bounds is None:
                 continue
             lo, hi = bounds
-            on_lines = None if index in everywhere else lines.get(index)
-            for cand in self.matchers[index].find_bytes(data, lo, hi, on_lines):
+            for cand in self.matchers[index].find_bytes(data, lo, hi, blocks.get(index)):
                 found.append((cand, index))
         return found
+
+
+def _reaching_back(data: bytes, ranges: Sequence[tuple[int, int]], chars: int) -> list[tuple[int, int]]:
+    """The ranges, each widened back to the start of the line ``chars`` characters before it.
+
+    A UTF-8 character is at most four bytes, so going back ``4 * chars`` bytes is far enough.
+
+    >>> _reaching_back(b"ab\\ncd\\nef\\ngh\\nij\\nkl", [(12, 14), (15, 17)], 1)
+    [(6, 17)]
+    """
+    widened: list[tuple[int, int]] = []
+    for start, end in ranges:
+        start = data.rfind(b"\n", 0, max(0, start - 4 * chars)) + 1
+        if widened and start <= widened[-1][1] + 1:
+            widened[-1] = (widened[-1][0], max(widened[-1][1], end))
+        else:
+            widened.append((start, end))
+    return widened

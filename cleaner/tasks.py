@@ -12,13 +12,13 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from cleaner.corpus import Chunk, ChunkResult, clean_chunk
 from cleaner.decode import Decoded, DecodeError, decode_bytes
 from cleaner.engine import Chain, Result
-from cleaner.explain import held_back_message, unified_diff
-from cleaner.report import write_records
+
+if TYPE_CHECKING:
+    from cleaner.corpus import Chunk, ChunkResult
 
 DEFAULT_FIELD = "text"
 
@@ -33,6 +33,7 @@ class Settings:
     html: bool | None = None  # --html/--no-html; None: by name or content
     max_removed: float | None = None  # --max-removed guard
     diff: bool = False  # --diff: return a unified diff of each document
+    report: bool = True  # build each document's report records (the bare pipe writes none)
 
 
 def decode_document(data: bytes, settings: Settings, name: str | None = None) -> Decoded:
@@ -108,9 +109,9 @@ def input_bytes(task: DocTask | Chunk) -> int:
     >>> input_bytes(DocTask("a.txt", "a.txt", b"Story.")), input_bytes(DocTask("a.txt", "a.txt"))
     (6, 0)
     """
-    if isinstance(task, Chunk):
-        return sum(map(len, task.lines))
-    return len(task.data or b"")
+    if isinstance(task, DocTask):
+        return len(task.data or b"")
+    return sum(map(len, task.lines))
 
 
 def run_doc(task: DocTask, settings: Settings) -> DocResult:
@@ -125,8 +126,13 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
         return DocResult(len(data), problem=str(exc))
     except Exception as exc:  # one bad document must not stop a run; it is reported instead
         return DocResult(len(data), problem=f"internal error ({type(exc).__name__}: {exc})")
+    # Imported here: the bare pipe needs neither unless a document is held back.
+    from cleaner.explain import held_back_message, unified_diff
+    from cleaner.report import write_records
+
     report = io.StringIO()
-    write_records(report, task.source, result.spans, clean=result.clean, decoded=decoded)
+    if settings.report:
+        write_records(report, task.source, result.spans, clean=result.clean, decoded=decoded)
     flag = result.held_back
     return DocResult(
         len(data),
@@ -142,4 +148,6 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
 
 def run_chunk(chunk: Chunk, settings: Settings) -> ChunkResult:
     """Clean one chunk of a JSONL corpus (a task; runs in a worker)."""
+    from cleaner.corpus import clean_chunk
+
     return clean_chunk(chunk, settings.chain, settings.field, max_removed=settings.max_removed)

@@ -12,6 +12,15 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def rule_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache of validated rule files for the whole test run (and the processes it starts),
+    instead of the user's own."""
+    folder = tmp_path_factory.mktemp("cache")
+    os.environ["CLEANER_CACHE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """The project's shared data folder (seed article, evaluation set), beside the repository.

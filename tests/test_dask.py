@@ -147,9 +147,9 @@ def test_settings_reach_each_worker_once_not_with_every_task(
     built = []
     build = Chain.__init__
 
-    def counting(chain: Chain, rules: list) -> None:  # a worker unpickling the settings builds a Chain
+    def counting(chain: Chain, rules: list, **options: bool) -> None:  # a worker unpickling the settings
         built.append(chain)
-        build(chain, rules)
+        build(chain, rules, **options)
 
     monkeypatch.setattr(executors, "BATCH_BYTES", 1000)  # every article a batch of its own
     monkeypatch.setattr(Chain, "__init__", counting)
@@ -205,7 +205,7 @@ def test_scheduler_local_runs_worker_processes_with_the_bytes_of_jobs_1(tmp_path
 def test_without_dask_the_error_says_how_to_install_it(tmp_path: Path) -> None:
     write_files(tmp_path / "raw", {"a.txt": HARBOUR})
     code = (
-        "import sys; sys.modules['distributed'] = None; from cleaner.cli import main; "
+        "import sys; sys.modules['distributed'] = None; from cleaner.__main__ import main; "
         f"sys.argv = ['cleaner', 'clean', {str(tmp_path / 'raw')!r}, '-o', {str(tmp_path / 'out')!r}, "
         "'--scheduler', 'tcp://10.0.0.5:8786']; main()"
     )

@@ -1,0 +1,167 @@
+"""A cache of validated rule files, so that a run does not parse and check unchanged rules again.
+
+Reading a rule file means parsing YAML, checking every field and compiling every pattern,
+which costs more than cleaning a short article. Once a file has loaded without errors, the
+resulting pack is stored as JSON under the cache folder, keyed by a hash of the file's text and
+of the code that validates it; the next run with the same file loads the JSON instead. Each
+entry also holds the line-locality of the rules' patterns (:func:`cleaner.prefilter.line_local`),
+the other per-pattern analysis a chain needs at start-up.
+
+The folder is ``$CLEANER_CACHE_DIR``, else ``$XDG_CACHE_HOME/cleaner``, else
+``~/.cache/cleaner``; ``CLEANER_CACHE_DIR=`` (empty) turns the cache off. Deleting it is
+always safe. A cache that cannot be read or written is ignored: a rule file is then checked
+as if for the first time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from cleaner import prefilter
+from cleaner.ruleset import ERROR, Case, Pack, Problem, Rule, RuleFileError, check_pack, read_rule_file
+
+CACHE_ENV = "CLEANER_CACHE_DIR"
+FORMAT = 1
+MAX_ENTRIES = 256  # more than that, and the least recently written half goes
+# The code whose behaviour an entry records: a change to any of it makes every entry stale.
+_VALIDATING_CODE = ("ruleset.py", "rulelint.py", "matchers.py", "prefilter.py", "packcache.py")
+_salt: str | None = None
+
+
+def cache_dir(environ: Mapping[str, str] = os.environ) -> Path | None:
+    """Where validated rule files are cached, or None when caching is off.
+
+    >>> str(cache_dir({"CLEANER_CACHE_DIR": "/tmp/rules-cache"})), cache_dir({"CLEANER_CACHE_DIR": ""})
+    ('/tmp/rules-cache', None)
+    >>> str(cache_dir({"XDG_CACHE_HOME": "/var/cache/me"}))
+    '/var/cache/me/cleaner'
+    """
+    configured = environ.get(CACHE_ENV)
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cleaner"
+
+
+def _code_salt() -> str:
+    """A hash of the validating code, this Python's version and the RE2 library's file."""
+    global _salt
+    if _salt is None:
+        import sys
+
+        import re2
+
+        digest = hashlib.sha256(f"{FORMAT}:{sys.version_info[:2]}".encode())
+        here = Path(__file__).parent
+        for name in _VALIDATING_CODE:
+            digest.update((here / name).read_bytes())
+        library = os.stat(re2._re2.__file__)
+        digest.update(f"{library.st_size}:{library.st_mtime_ns}".encode())
+        _salt = digest.hexdigest()
+    return _salt
+
+
+def check_file_cached(path: Path) -> tuple[Pack | None, list[Problem]]:
+    """:func:`cleaner.ruleset.check_file`, answered from the cache for a file seen before.
+
+    A cached answer carries no problems: only files without errors are cached, and their
+    warnings matter to ``cleaner rules check``, which does not use the cache.
+
+    >>> from cleaner.ruleset import builtin_rule_files, check_file
+    >>> path = builtin_rule_files()[0]
+    >>> check_file_cached(path)[0] == check_file(path)[0]
+    True
+    """
+    try:
+        text = read_rule_file(path)
+    except RuleFileError as exc:
+        return None, exc.problems
+    folder = cache_dir()
+    entry = None
+    if folder is not None:
+        key = hashlib.sha256(f"{_code_salt()}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
+        entry = folder / "rules" / f"{key}.json"
+        pack = _read(entry, str(path))
+        if pack is not None:
+            return pack, []
+    pack, problems = check_pack(text, str(path))
+    if entry is not None and pack is not None and not any(p.severity == ERROR for p in problems):
+        _write(entry, pack)
+    return pack, problems
+
+
+def _line_locality(pack: Pack) -> dict[str, bool]:
+    from cleaner.matchers import compile_rule
+
+    matchers = [compile_rule(rule, checked=True) for rule in pack.rules]
+    return {matcher.trigger: matcher.line_local for matcher in matchers}
+
+
+def _read(entry: Path, source: str) -> Pack | None:
+    try:
+        stored = json.loads(entry.read_bytes())
+        if stored["format"] != FORMAT:
+            return None
+        data = stored["pack"]
+        rules = tuple(_rule(fields, source) for fields in data["rules"])
+        cases = tuple(Case(**fields) for fields in data["cases"])
+        pack = Pack(data["name"], data["description"], rules, source, cases)
+        prefilter.remember_line_locality(stored["line_local"])
+    except (OSError, ValueError, KeyError, TypeError):  # missing, unreadable, or not ours
+        return None
+    return pack
+
+
+def _rule(fields: dict[str, Any], source: str) -> Rule:
+    for name in ("examples_remove", "examples_keep"):
+        fields[name] = tuple(fields[name])
+    for name in ("examples_remove_at", "examples_keep_at"):
+        fields[name] = tuple(tuple(at) for at in fields[name])
+    return Rule(**fields, source=source)
+
+
+def _write(entry: Path, pack: Pack) -> None:
+    rules = []
+    for rule in pack.rules:
+        fields = asdict(rule)
+        del fields["source"]  # the same text may live at several paths; the reader fills it in
+        rules.append(fields)
+    data = {
+        "name": pack.name,
+        "description": pack.description,
+        "rules": rules,
+        "cases": [asdict(case) for case in pack.cases],
+    }
+    stored = {"format": FORMAT, "pack": data, "line_local": _line_locality(pack)}
+    import tempfile
+
+    with contextlib.suppress(OSError):  # a read-only or full disk only costs speed
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        _prune(entry.parent)
+        handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(stored, out, ensure_ascii=False)
+            os.replace(temporary, entry)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+
+def _prune(folder: Path) -> None:
+    """Keep the folder small: past :data:`MAX_ENTRIES`, drop the oldest half."""
+    entries = list(folder.glob("*.json"))
+    if len(entries) < MAX_ENTRIES:
+        return
+    entries.sort(key=lambda path: path.stat().st_mtime)
+    for stale in entries[: len(entries) // 2]:
+        with contextlib.suppress(OSError):
+            stale.unlink()

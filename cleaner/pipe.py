@@ -1,0 +1,69 @@
+"""``cleaner clean`` with no argument: standard input to standard output, with every default.
+
+This is the pipe form (``cat a.txt | cleaner clean > a.clean.txt``), run once per article, so
+its start-up is most of its time; it runs without the command-line framework, which takes
+longer to import and build than the chain takes to clean an article. It behaves exactly as the
+full command does for the same invocation (tests compare the two): the config file found from
+the current folder, the built-in packs, the ``--max-removed`` guard with its default, the same
+messages and exit statuses. No report is written, so none is built.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import BinaryIO, TextIO
+
+EXIT_OK, EXIT_INPUT_ERROR, EXIT_RULE_ERROR = 0, 1, 2
+SOURCE = "<stdin>"
+
+
+def clean_pipe(stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO) -> int:
+    """Clean what ``stdin`` holds onto ``stdout``; messages go to ``stderr``. Returns the exit status.
+
+    >>> import io
+    >>> out, err = io.BytesIO(), io.StringIO()
+    >>> article = b"open image in gallery A pier ( AP )\\n\\nThe pier reopened after two years of repairs.\\n"
+    >>> clean_pipe(io.BytesIO(article), out, err), out.getvalue()
+    (0, b'The pier reopened after two years of repairs.\\n')
+    """
+    from cleaner.config import chain_error_lines, load_chain_from_settings, resolve_settings
+
+    try:
+        chain = load_chain_from_settings(resolve_settings())
+    except ValueError as exc:  # a rule file or config file that cannot be used
+        lines = chain_error_lines(exc)
+        if lines is None:
+            raise
+        for line in lines:
+            print(f"cleaner: error: {line}", file=stderr)
+        return EXIT_RULE_ERROR
+    from cleaner.engine import DEFAULT_MAX_REMOVED
+    from cleaner.tasks import DocTask, Settings, cannot_read, run_doc
+
+    try:
+        data = stdin.read()
+    except OSError as exc:
+        print(f"cleaner: error: {SOURCE}: {cannot_read(exc)}", file=stderr)
+        return EXIT_INPUT_ERROR
+    settings = Settings(chain, max_removed=DEFAULT_MAX_REMOVED, report=False)
+    result = run_doc(DocTask(SOURCE, None, data), settings)
+    if result.problem:
+        print(f"cleaner: error: {SOURCE}: {result.problem}", file=stderr)
+        return EXIT_INPUT_ERROR
+    if result.held_back:
+        print(f"cleaner: warning: {SOURCE}: {result.held_back}", file=stderr)
+    stdout.write(result.clean)
+    stdout.flush()
+    return EXIT_OK
+
+
+def main() -> None:
+    """Run :func:`clean_pipe` on the process's standard streams and exit with its status."""
+    try:
+        status = clean_pipe(sys.stdin.buffer, sys.stdout.buffer, sys.stderr)
+    except KeyboardInterrupt:
+        status = 130
+    except BrokenPipeError:  # the reader went away (`cleaner clean < big | head`)
+        sys.stderr.close()
+        status = 1
+    sys.exit(status)
