@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 import signal
 import sys
 import threading
@@ -42,19 +41,9 @@ from cleaner.engine import Chain
 from cleaner.executors import DaskExecutor, Executor, ExecutorError, ProcessExecutor, SerialExecutor, cores
 from cleaner.ledger import Ledger, ResumeError
 from cleaner.output import atomic_writer
-from cleaner.plan import (
-    DEFAULT_INCLUDE,
-    STREAM_ABOVE,
-    BatchOptions,
-    Layout,
-    Planner,
-    Step,
-    Unit,
-    UsageError,
-    layout_for,
-)
+from cleaner.plan import DEFAULT_INCLUDE, BatchOptions, Layout, Planner, Step, Unit, UsageError, layout_for
 from cleaner.summary import ProgressBar, Tally
-from cleaner.tasks import DEFAULT_FIELD, DocResult, Settings, run_chunk, run_doc
+from cleaner.tasks import DEFAULT_FIELD, STREAM_ABOVE, DocResult, Settings, run_chunk, run_doc
 from cleaner.walk import Walker
 
 __all__ = ["DEFAULT_FIELD", "DEFAULT_INCLUDE", "BatchOptions", "UsageError", "run"]
@@ -204,12 +193,12 @@ class _Collector:
         if self.preview:
             self._preview(unit, result.changed, result.diff)
         elif unit.output is None:
-            _write_all(sys.stdout.buffer, result.clean)
+            result.write_clean(sys.stdout.buffer)
             sys.stdout.buffer.flush()
         else:
             try:
                 with atomic_writer(unit.output, "wb", fsync=self.fsync) as out:
-                    _write_all(out, result.clean)
+                    result.write_clean(out)
             except OSError as exc:
                 self.skip(unit.source, f"cannot write {unit.output}: {exc.strerror or exc}", file=True)
                 self.ledger.commit(unit.source, unit.key, b"")
@@ -278,15 +267,6 @@ class _Collector:
         if self._corpus is not None:
             self._corpus.abandon()
             self._corpus = None
-
-
-def _write_all(out: IO[bytes], data: bytes | IO[bytes]) -> None:
-    """Write a document's clean text: bytes, or a temporary file (:mod:`cleaner.large`)."""
-    if isinstance(data, bytes):
-        out.write(data)
-    else:
-        data.seek(0)
-        shutil.copyfileobj(data, out, 1 << 20)
 
 
 def _drive(steps: Iterator[Step], executor: Executor, collector: _Collector, stop: _StopRequest) -> None:

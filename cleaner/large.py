@@ -143,67 +143,86 @@ def _clean(
     """The body of :func:`run_stream`; ``keep`` holds the files the result hands back."""
     with _opened(task, spool) as handle:
         source = _Input(handle)
-        head = source.head
-        kind = binary_kind(head)
+        kind = binary_kind(source.head)
         if kind:
             raise DecodeError(f"binary file ({kind})")
         first_error = functools.partial(_first_error, source)
-        codec = choose_encoding(head, first_error, functools.partial(_guess, source), settings.encoding)
-        chunks = _decoded(source, codec)
-        start, chunks = _text_start(chunks)
+        guess = functools.partial(_guess, source)
+        codec = choose_encoding(source.head, first_error, guess, settings.encoding)
+        start, chunks = _text_start(_decoded(source, codec))
         refuse_control_characters(start)
-        html = settings.html if settings.html is not None else looks_like_html(start, task.path)
-        if html:
+        if settings.html if settings.html is not None else looks_like_html(start, task.path):
             return run_doc(DocTask(task.source, task.path, source.read_at(0, -1)), settings)
 
-        chars = [0]  # characters of text read, for the guard
-
-        def counted(chunks: Iterator[str]) -> Iterator[str]:
-            for chunk in chunks:
-                chars[0] += len(chunk)
-                yield chunk
-
-        decoded = Decoded("", codec)  # how the input was read: the records' extra fields
-        clean = keep.enter_context(spool())
-        records = keep.enter_context(spool())
-        digest = hashlib.sha256()
-        clean_chars, changed, rules = 0, False, Counter[str]()
-        with spool() as unsigned:  # records without the clean text's checksum, known only at the end
-            for part in clean_parts(counted(chunks), settings.chain, window=window, margin=margin):
-                data = part.clean.encode("utf-8")
-                clean.write(data)
-                digest.update(data)
-                clean_chars += len(part.clean)
-                if part.spans:
-                    _write_spans(unsigned, task.source, part.spans, decoded)
-                    rules.update(span.rule for span in part.spans)
-                    changed = changed or any(span.end > span.start for span in part.spans)
-            whole = Result(_Length(clean_chars), [])  # type: ignore[arg-type]
-            verdict = guard_max_removed(_Length(chars[0]), whole, settings.max_removed)  # type: ignore[arg-type]
-            if verdict is whole:
-                _sign(unsigned, records, digest.hexdigest())
-                return DocResult(source.size or 0, codec, rules, records, clean, changed=changed)
-        # Held back by the guard: the output is the input's own text, the report one record.
-        clean.seek(0)
-        clean.truncate()
-        digest = hashlib.sha256()
-        for chunk in _decoded(source, codec):
-            data = chunk.encode("utf-8")
-            clean.write(data)
-            digest.update(data)
         with spool() as unsigned:
-            _write_spans(unsigned, task.source, verdict.spans, decoded)
-            _sign(unsigned, records, digest.hexdigest())
-        flag = verdict.held_back
-        assert flag is not None
-        return DocResult(
-            source.size or 0,
-            codec,
-            Counter(span.rule for span in verdict.spans),
-            records,
-            clean,
-            held_back=held_back_message(flag),
-        )
+            out = _Spooled(keep.enter_context(spool()), unsigned, task.source, codec, settings.report)
+            text = _Counted(chunks)
+            rules: Counter[str] = Counter()
+            for part in clean_parts(text, settings.chain, window=window, margin=margin):
+                out.add(part.clean, part.spans)
+                rules.update(span.rule for span in part.spans)
+            whole = Result(_Length(out.chars), [])  # type: ignore[arg-type]
+            verdict = guard_max_removed(_Length(text.chars), whole, settings.max_removed)  # type: ignore[arg-type]
+            changed, held_back = out.chars < text.chars, None
+            if verdict.held_back is not None:  # the output is the input's own text, the report one record
+                out.restart()
+                for chunk in _decoded(source, codec):
+                    out.add(chunk, [])
+                out.add("", verdict.spans)
+                rules, changed = Counter(span.rule for span in verdict.spans), False
+                held_back = held_back_message(verdict.held_back)
+            records = keep.enter_context(spool())
+            out.sign(records)
+        size = source.size or 0
+        return DocResult(size, codec, rules, records, out.clean, changed=changed, held_back=held_back)
+
+
+class _Counted:
+    """Text chunks passed on, counting their characters."""
+
+    def __init__(self, chunks: Iterator[str]) -> None:
+        self._chunks = chunks
+        self.chars = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for chunk in self._chunks:
+            self.chars += len(chunk)
+            yield chunk
+
+
+class _Spooled:
+    """A document's clean text (UTF-8) and report records, in temporary files, and the clean
+    text's SHA-256, which every record carries and which is known only at the end."""
+
+    def __init__(self, clean: IO[bytes], unsigned: IO[bytes], source: str, codec: str, report: bool) -> None:
+        self.clean, self._unsigned = clean, unsigned
+        self._source, self._report = source, report
+        self._decoded = Decoded("", codec)  # how the input was read: the records' extra fields
+        self.restart()
+
+    def restart(self) -> None:
+        for handle in (self.clean, self._unsigned):
+            handle.seek(0)
+            handle.truncate()
+        self._digest = hashlib.sha256()
+        self.chars = 0
+
+    def add(self, clean: str, spans: list[Span]) -> None:
+        data = clean.encode("utf-8")
+        self.clean.write(data)
+        self._digest.update(data)
+        self.chars += len(clean)
+        if spans and self._report:
+            lines = io.StringIO()
+            write_records(lines, self._source, spans, decoded=self._decoded)
+            self._unsigned.write(lines.getvalue().encode("utf-8"))
+
+    def sign(self, out: IO[bytes]) -> None:
+        """Copy the records to ``out``, each with the checksum last, where ``write_records`` puts it."""
+        field = f', "clean_sha256": "{self._digest.hexdigest()}"}}\n'.encode()
+        self._unsigned.seek(0)
+        for line in self._unsigned:
+            out.write(line[:-2] + field)  # each line ends in "}\n"
 
 
 def _map_large_blocks() -> None:
@@ -231,20 +250,6 @@ class _Length:
 
     def __len__(self) -> int:
         return self.length
-
-
-def _write_spans(out: IO[bytes], source: str, spans: list[Span], decoded: Decoded) -> None:
-    lines = io.StringIO()
-    write_records(lines, source, spans, decoded=decoded)
-    out.write(lines.getvalue().encode("utf-8"))
-
-
-def _sign(unsigned: IO[bytes], out: IO[bytes], sha256: str) -> None:
-    """Copy report lines, adding the clean text's checksum last, where ``write_records`` puts it."""
-    field = f', "clean_sha256": "{sha256}"}}\n'.encode()
-    unsigned.seek(0)
-    for line in unsigned:
-        out.write(line[:-2] + field)  # each line ends in "}\n"
 
 
 @contextlib.contextmanager

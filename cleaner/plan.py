@@ -31,9 +31,6 @@ if TYPE_CHECKING:
 
 DEFAULT_INCLUDE = ("*.txt", "*.text", "*.md", "*.jsonl", "*.jsonl.gz", "*.html", "*.htm")
 STDIN_SOURCE = "<stdin>"
-#: A single input larger than this many bytes is cleaned in windows, in bounded memory, with
-#: the same result (:mod:`cleaner.large`). Below it, reading it whole is faster.
-STREAM_ABOVE = 8 << 20
 
 
 class UsageError(ValueError):

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from cleaner.corpus import Chunk, ChunkResult
 
 DEFAULT_FIELD = "text"
+#: A single input larger than this many bytes is cleaned in windows, in bounded memory, with
+#: the same result (:mod:`cleaner.large`). Below it, reading it whole is faster.
+STREAM_ABOVE = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,15 @@ class DocResult:
     changed: bool = False  # some text was removed
     held_back: str | None = None  # why the --max-removed guard left the document unchanged
     diff: bytes = b""  # with Settings.diff: the unified diff of input against clean text
+
+    def write_clean(self, out: IO[bytes]) -> None:
+        """Write the clean text to ``out``, from the bytes or from the temporary file."""
+        if isinstance(self.clean, bytes):
+            out.write(self.clean)
+            return
+        self.clean.seek(0)
+        while block := self.clean.read(1 << 20):
+            out.write(block)
 
     def close(self) -> None:
         """Delete the temporary files of a document cleaned in windows (bytes need nothing)."""

@@ -21,9 +21,9 @@ from cleaner import large
 from cleaner.batch import BatchOptions, run
 from cleaner.engine import DEFAULT_MAX_REMOVED, GUARD_RULE
 from cleaner.large import StreamTask, run_stream
-from cleaner.plan import STREAM_ABOVE
+from cleaner.pipe import clean_pipe
 from cleaner.report import record_span
-from cleaner.tasks import DocResult, DocTask, Settings, run_doc
+from cleaner.tasks import STREAM_ABOVE, DocResult, DocTask, Settings, run_doc
 
 REPO = Path(__file__).resolve().parents[1]
 CHAIN = cleaner.load_chain()
@@ -267,7 +267,24 @@ def test_check_streams_and_diff_reads_whole(tmp_path: Path, capfd: pytest.Captur
     assert "-open image in gallery" in capfd.readouterr().out
 
 
-def test_the_command_streams_a_file_over_the_real_limit(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "data",
+    [big_article(300)[0].encode(), MOSTLY_CAPTIONS.encode() * 200, PNG * 200],
+    ids=["article", "held-back", "binary"],
+)
+def test_the_bare_pipe_streams_standard_input_over_the_limit(data: bytes) -> None:
+    outcomes = []
+    for stream_above in (1_000, len(data)):
+        out, err = io.BytesIO(), io.StringIO()
+        with mock.patch.object(large, "run_stream", wraps=run_stream) as spy:
+            status = clean_pipe(io.BytesIO(data), out, err, stream_above=stream_above)
+        outcomes.append((spy.call_count, status, out.getvalue(), err.getvalue()))
+    (streams, *streamed), (wholes, *whole) = outcomes
+    assert (streams, wholes) == (1, 0)
+    assert streamed == whole
+
+
+def test_the_command_streams_input_over_the_real_limit(tmp_path: Path) -> None:
     copies = STREAM_ABOVE // len(big_article(1)[0]) + 1
     text, clean = big_article(copies)
     path = tmp_path / "big.txt"
@@ -275,6 +292,12 @@ def test_the_command_streams_a_file_over_the_real_limit(tmp_path: Path) -> None:
     assert path.stat().st_size > STREAM_ABOVE
     out, report = tmp_path / "out.txt", tmp_path / "removed.jsonl"
 
+    with path.open("rb") as stdin:
+        piped = subprocess.run(
+            [sys.executable, "-m", "cleaner", "clean"], stdin=stdin, capture_output=True, timeout=120
+        )
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout == clean.encode()
     done = subprocess.run(
         [sys.executable, "-m", "cleaner", "clean", str(path), "-o", str(out), "--report", str(report)],
         capture_output=True,
