@@ -25,7 +25,7 @@ import codecs
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: Bytes that encoding detection looks at, whatever the input's size.
 SAMPLE_BYTES = 64 * 1024
@@ -98,6 +98,9 @@ class Decoded:
     encoding: str
     html: bool = False
     date: str | None = None
+    # The input itself when it is exactly the UTF-8 encoding of ``text``: the engine searches
+    # UTF-8 bytes, and need not encode the text again.
+    utf8: bytes | None = field(default=None, repr=False, compare=False)
 
 
 def decode_bytes(
@@ -141,7 +144,7 @@ def decode_bytes(
     if html is None:
         html = looks_like_html(text, name)
     if not html:
-        return Decoded(text, used)
+        return Decoded(text, used, utf8=data if used == "utf-8" else None)
     if not text.strip():
         return Decoded(text, used, html=True)
     from cleaner.html import extract_page

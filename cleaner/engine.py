@@ -35,12 +35,13 @@ is not the document's start), ``ends_document=False`` that text comes after it.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cleaner.matchers import Matcher, compile_rule
 from cleaner.ruleset import Rule
-from cleaner.scan import Scanner
+from cleaner.scan import Scanner, reaching_back
 
 TIDY_RULE = "tidy/whitespace"
 GUARD_RULE = "guard/max-removed"
@@ -64,22 +65,94 @@ class Span:
     captures: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
 class Result:
-    """The clean text and the spans removed from the input, in offset order."""
+    """The clean text and the spans removed from the input, in offset order.
 
-    clean: str
-    spans: list[Span]
+    The engine makes the clean text as UTF-8 and the spans as byte ranges; ``clean`` and
+    ``spans`` are worked out the first time they are read (a pipe that writes bytes and no
+    report never needs them).
+
+    >>> result = Result("Story.", [Span("demo/more", 6, 16, " Read more")])
+    >>> result.clean, result.clean_utf8, result.changed, result.removed_chars
+    ('Story.', b'Story.', True, 10)
+    """
+
+    __slots__ = ("_clean", "_clean_utf8", "_cuts", "_spans")
+
+    def __init__(self, clean: str | None, spans: list[Span], *, clean_utf8: bytes | None = None) -> None:
+        if clean is None and clean_utf8 is None:
+            raise TypeError("Result needs the clean text, as str or as UTF-8")
+        self._clean, self._clean_utf8 = clean, clean_utf8
+        self._spans: list[Span] | None = spans
+        self._cuts: tuple[str, bytes, list[Cut]] | None = None
+
+    @classmethod
+    def _of_cuts(cls, text: str, data: bytes, cuts: list[Cut], clean_utf8: bytes) -> Result:
+        """The result of cutting ``cuts`` (sorted byte ranges of ``data``, ``text`` in UTF-8)."""
+        result = cls(None, [], clean_utf8=clean_utf8)
+        result._spans, result._cuts = None, (text, data, cuts)
+        return result
+
+    @property
+    def clean(self) -> str:
+        if self._clean is None:
+            assert self._clean_utf8 is not None
+            self._clean = self._clean_utf8.decode("utf-8")
+        return self._clean
+
+    @property
+    def clean_utf8(self) -> bytes:
+        if self._clean_utf8 is None:
+            assert self._clean is not None
+            self._clean_utf8 = self._clean.encode("utf-8")
+        return self._clean_utf8
+
+    @property
+    def spans(self) -> list[Span]:
+        if self._spans is None:
+            assert self._cuts is not None
+            self._spans = _spans(*self._cuts)
+        return self._spans
+
+    @property
+    def removed_chars(self) -> int:
+        """How many characters the spans remove."""
+        if self._spans is not None:
+            return sum(span.end - span.start for span in self._spans)
+        assert self._cuts is not None
+        text, data, cuts = self._cuts
+        if len(data) == len(text):
+            return sum(end - start for start, end, _, _ in cuts)
+        return sum(len(data[start:end].decode("utf-8")) for start, end, _, _ in cuts)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Result):
+            return NotImplemented
+        return (self.clean, self.spans) == (other.clean, other.spans)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Result(clean={self.clean!r}, spans={self.spans!r})"
 
     @property
     def changed(self) -> bool:
         # A guard flag is a zero-length span: it marks the document but removes nothing.
-        return any(span.end > span.start for span in self.spans)
+        if self._spans is None:
+            return True  # cuts are never empty
+        return any(span.end > span.start for span in self._spans)
 
     @property
     def held_back(self) -> Span | None:
         """The ``guard/max-removed`` flag when the guard left the document unchanged."""
-        return next((span for span in self.spans if span.rule == GUARD_RULE), None)
+        if self._spans is None:
+            return None  # the guard makes its flag as a span
+        return next((span for span in self._spans if span.rule == GUARD_RULE), None)
+
+
+# Candidates and cuts inside the engine: (start, end, rule index or id, captures), byte offsets.
+Found = tuple[int, int, int, dict[str, str]]
+Cut = tuple[int, int, str, dict[str, str]]
 
 
 class Chain:
@@ -104,43 +177,83 @@ class Chain:
         return (_rebuild_chain, (self.rules, self.checked))
 
     def candidates(
+        self, text: str, *, starts_document: bool = True, ends_document: bool = True
+    ) -> list[tuple[int, int, int, dict[str, str]]]:
+        """All rules' candidate spans in ``text`` as ``(start, end, rule_index, captures)``,
+        character offsets.
+
+        >>> from cleaner.ruleset import Rule
+        >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
+        >>> chain.candidates("é Read more")
+        [(2, 11, 0, {})]
+        """
+        data = text.encode("utf-8")
+        found = self.find(data, starts_document=starts_document, ends_document=ends_document)
+        if len(data) == len(text):
+            return found
+        char_at = _char_offsets(data, [offset for s, e, _, _ in found for offset in (s, e)])
+        return [(char_at[s], char_at[e], index, captures) for s, e, index, captures in found]
+
+    def find(
         self,
-        text: str,
+        data: bytes,
         *,
         starts_document: bool = True,
         ends_document: bool = True,
-        touched: list[tuple[int, int]] | None = None,
-    ) -> list[tuple[int, int, int, dict[str, str]]]:
-        """All rules' candidate spans as ``(start, end, rule_index, captures)``.
+        touched: Sequence[tuple[int, int]] | None = None,
+    ) -> list[Found]:
+        """All rules' candidate spans in UTF-8 ``data``, byte offsets (what the engine uses).
 
         ``touched``: sorted ``(start, end)`` ranges of whole lines outside which the
         line-local rules are known to find nothing (the lines an earlier pass cut into).
         """
-        if not self.matchers or not text:
+        if not self.matchers or not data:
             return []
-        data = text.encode("utf-8")
-        bounds = _ScopeBounds(text, data)
-        if touched is not None and len(data) != len(text):
-            byte_at = _byte_offsets(text, [offset for pair in touched for offset in pair])
-            touched = [(byte_at[a], byte_at[b]) for a, b in touched]
+        bounds = _ScopeBounds(data)
 
         def region(index: int) -> tuple[int, int] | None:
-            scope = self.rules[index].scope
-            if (scope == "head" and not starts_document) or (scope == "tail" and not ends_document):
+            rule = self.rules[index]
+            if (rule.scope == "head" and not starts_document) or (rule.scope == "tail" and not ends_document):
                 return None
-            return bounds.byte_region(self.rules[index])
+            return bounds.region(rule)
 
         found = self._scanner.candidates(data, region, touched)
-        if not found:
-            return []
-        if len(data) == len(text):  # ASCII: byte and character offsets agree
-            return [(c.start, c.end, index, c.captures) for c, index in found]
-        char_at = _char_offsets(data, [c.start for c, _ in found] + [c.end for c, _ in found])
-        return [(char_at[c.start], char_at[c.end], index, c.captures) for c, index in found]
+        return [(c.start, c.end, index, c.captures) for c, index in found]
 
-    def clean(self, text: str, *, max_removed: float | None = None) -> Result:
+    def may_find_more(
+        self, data: bytes, touched: list[tuple[int, int]], starts_document: bool, ends_document: bool
+    ) -> bool:
+        """Whether another pass over ``data`` may find anything, where ``touched`` (sorted
+        ``(start, end)`` ranges of whole lines) holds every line a cut of the last pass
+        changed; False means it certainly finds nothing, so that pass can be skipped.
+
+        A pass that may find something is one of: a rule that is not line-local (it may
+        match anywhere); a head or tail rule whose lines were touched; a line-local rule whose
+        entry in the prefilter set matches in a touched line; a block rule whose start does,
+        in a touched line or up to its ``max_chars`` before one.
+        """
+        scanner = self._scanner
+        if scanner.whole:
+            return True
+        bounds = _ScopeBounds(data)
+        for index in scanner.scoped:
+            rule = self.rules[index]
+            if (rule.scope == "head" and not starts_document) or (rule.scope == "tail" and not ends_document):
+                continue
+            lo, hi = bounds.region(rule)
+            if any(start <= hi and end >= lo for start, end in touched):
+                return True
+        if scanner.may_match_in(data[start:end] for start, end in touched):
+            return True
+        reach = max((self.rules[index].max_chars or 0 for index in scanner.by_block_blocks), default=0)
+        if reach:
+            reaching = reaching_back(data, touched, reach)
+            return scanner.may_match_in((data[start:end] for start, end in reaching), openings_only=True)
+        return False
+
+    def clean(self, text: str, *, max_removed: float | None = None, encoded: bytes | None = None) -> Result:
         """Clean one document. See the module docstring for the exact semantics."""
-        return clean_text(text, self, max_removed=max_removed)
+        return clean_text(text, self, max_removed=max_removed, encoded=encoded)
 
 
 def _rebuild_chain(rules: list[Rule], checked: bool) -> Chain:
@@ -157,27 +270,35 @@ def _char_offsets(data: bytes, offsets: list[int]) -> dict[int, int]:
     return char_at
 
 
-def _byte_offsets(text: str, offsets: list[int]) -> dict[int, int]:
-    """UTF-8 byte offsets of character offsets into ``text``."""
-    byte_at, char_pos, byte_pos = {}, 0, 0
-    for offset in sorted(set(offsets)):
-        byte_pos += len(text[char_pos:offset].encode("utf-8"))
-        char_pos = offset
-        byte_at[offset] = byte_pos
-    return byte_at
+# One whitespace character (what str.isspace() accepts) in UTF-8, and runs of them.
+_SPACE = (
+    rb"[\t-\r\x1c-\x20]|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80"
+)
+_SPACES = re.compile(rb"(?:" + _SPACE + rb")*")
 
 
-def nonblank_lines_end(text: str, count: int) -> int | None:
-    """The offset of the end of the ``count``-th non-blank line of ``text``, or None.
+def _blank(text: str | bytes, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is only whitespace, for ``str`` or UTF-8 ``bytes`` alike."""
+    if isinstance(text, str):
+        return not text[start:end].strip()
+    return _SPACES.fullmatch(text, start, end) is not None
+
+
+def nonblank_lines_end(text: str | bytes, count: int) -> int | None:
+    """The offset of the end of the ``count``-th non-blank line of ``text`` (``str``, or UTF-8
+    ``bytes`` for a byte offset), or None.
 
     >>> nonblank_lines_end("\\n\\nTitle\\n\\nBody\\n", 2), nonblank_lines_end("Title\\n", 2)
     (13, None)
+    >>> nonblank_lines_end("\\u00a0\\nBody".encode(), 1)
+    7
     """
+    newline = "\n" if isinstance(text, str) else b"\n"
     pos, seen = 0, 0
     while pos < len(text):
-        end = text.find("\n", pos)
+        end = text.find(newline, pos)  # type: ignore[arg-type]
         end = len(text) if end < 0 else end
-        if text[pos:end].strip():
+        if not _blank(text, pos, end):
             seen += 1
             if seen == count:
                 return end
@@ -186,40 +307,25 @@ def nonblank_lines_end(text: str, count: int) -> int | None:
 
 
 class _ScopeBounds:
-    """Where ``head`` and ``tail`` scopes begin and end, counted in non-blank lines."""
+    """Where ``head`` and ``tail`` scopes begin and end in UTF-8 text, counted in non-blank lines."""
 
-    def __init__(self, text: str, data: bytes | None = None) -> None:
-        self.text = text
+    def __init__(self, data: bytes) -> None:
         self.data = data
 
-    def byte_region(self, rule: Rule) -> tuple[int, int]:
-        """:meth:`region` as byte offsets into ``data``, the UTF-8 encoding of the text."""
-        assert self.data is not None
-        lo, hi = self.region(rule)
-        if len(self.data) == len(self.text):
-            return lo, hi
+    def region(self, rule: Rule) -> tuple[int, int]:
+        """The byte range a rule may match in."""
         if rule.scope == "head":
-            return 0, len(self.text[:hi].encode("utf-8"))
+            end = nonblank_lines_end(self.data, rule.scope_lines)
+            return 0, len(self.data) if end is None else end
         if rule.scope == "tail":
-            return len(self.data) - len(self.text[lo:].encode("utf-8")), len(self.data)
+            return self._tail_start(rule.scope_lines), len(self.data)
         return 0, len(self.data)
 
-    def region(self, rule: Rule) -> tuple[int, int]:
-        if rule.scope == "head":
-            return 0, self._head_end(rule.scope_lines)
-        if rule.scope == "tail":
-            return self._tail_start(rule.scope_lines), len(self.text)
-        return 0, len(self.text)
-
-    def _head_end(self, lines: int) -> int:
-        end = nonblank_lines_end(self.text, lines)
-        return len(self.text) if end is None else end
-
     def _tail_start(self, lines: int) -> int:
-        text, end, seen = self.text, len(self.text), 0
+        data, end, seen = self.data, len(self.data), 0
         while end > 0:
-            start = text.rfind("\n", 0, end) + 1
-            if text[start:end].strip():
+            start = data.rfind(b"\n", 0, end) + 1
+            if not _blank(data, start, end):
                 seen += 1
                 if seen == lines:
                     return start
@@ -227,12 +333,10 @@ class _ScopeBounds:
         return 0
 
 
-def _resolve(
-    candidates: list[tuple[int, int, int, dict[str, str]]],
-) -> list[tuple[int, int, int, dict[str, str]]]:
+def _resolve(candidates: list[Found]) -> list[Found]:
     """Non-overlapping spans: first start wins, later overlapping matches keep their tails."""
     candidates.sort(key=lambda c: (c[0], -c[1], c[2]))
-    taken: list[tuple[int, int, int, dict[str, str]]] = []
+    taken: list[Found] = []
     claimed = 0
     for start, end, index, captures in candidates:
         start = max(start, claimed)
@@ -243,80 +347,86 @@ def _resolve(
     return taken
 
 
+def _space_before(data: bytes, pos: int) -> int:
+    """The start of the whitespace run that ends at ``pos`` in UTF-8 ``data``."""
+    while pos > 0:
+        char_start = pos - 1
+        while char_start > 0 and data[char_start] & 0xC0 == 0x80:  # a continuation byte
+            char_start -= 1
+        if _SPACES.fullmatch(data, char_start, pos) is None:
+            break
+        pos = char_start
+    return pos
+
+
 def _tidy(
-    text: str, cuts: list[tuple[int, int]], starts_document: bool = True, ends_document: bool = True
+    data: bytes, cuts: list[tuple[int, int]], starts_document: bool = True, ends_document: bool = True
 ) -> list[tuple[int, int]]:
-    """Whitespace to remove around cuts (see rule 3 in the module docstring)."""
+    """Whitespace to remove around cuts (see rule 3 in the module docstring), in UTF-8 bytes."""
     removals: list[tuple[int, int]] = []
     i = 0
     while i < len(cuts):
         # A group: cuts separated only by whitespace; pieces are the whitespace runs around them.
         first = i
-        while i + 1 < len(cuts) and not text[cuts[i][1] : cuts[i + 1][0]].strip():
+        while i + 1 < len(cuts) and _blank(data, cuts[i][1], cuts[i + 1][0]):
             i += 1
         last = i
         i += 1
-        left = cuts[first][0]
-        while left > 0 and text[left - 1].isspace():
-            left -= 1
-        right = cuts[last][1]
-        while right < len(text) and text[right].isspace():
-            right += 1
+        left = _space_before(data, cuts[first][0])
+        right = _SPACES.match(data, cuts[last][1]).end()  # type: ignore[union-attr]
         pieces = [(left, cuts[first][0])]
         pieces += [(cuts[k][1], cuts[k + 1][0]) for k in range(first, last)]
         pieces.append((cuts[last][1], right))
         if left == 0 and starts_document:
             keep = None
-        elif right == len(text) and ends_document:
+        elif right == len(data) and ends_document:
             keep = len(pieces) - 1
         else:
-            newlines = [text.count("\n", a, b) for a, b in pieces]
+            newlines = [data.count(b"\n", a, b) for a, b in pieces]
             keep = newlines.index(max(newlines))
         removals.extend(p for k, p in enumerate(pieces) if k != keep and p[1] > p[0])
     return removals
 
 
 def _one_pass(
-    text: str,
+    data: bytes,
     chain: Chain,
     starts_document: bool = True,
     ends_document: bool = True,
     touched: list[tuple[int, int]] | None = None,
-) -> tuple[list[tuple[int, int, str, dict[str, str]]], str]:
-    """One round of matching and tidying: spans in ``text`` coordinates, and the cut text."""
-    found = chain.candidates(
-        text, starts_document=starts_document, ends_document=ends_document, touched=touched
-    )
+) -> tuple[list[Cut], bytes]:
+    """One round of matching and tidying: cuts in ``data``'s byte offsets, and the cut text."""
+    found = chain.find(data, starts_document=starts_document, ends_document=ends_document, touched=touched)
     taken = _resolve(found)
     if not taken:
-        return [], text
+        return [], data
     rule_ids = [rule.qualified_id for rule in chain.rules]
-    spans = [(s, e, rule_ids[index], captures) for s, e, index, captures in taken]
-    cuts = [(s, e) for s, e, _, _ in taken]
-    spans += [(s, e, TIDY_RULE, {}) for s, e in _tidy(text, cuts, starts_document, ends_document)]
-    spans.sort(key=lambda span: span[0])
+    cuts: list[Cut] = [(s, e, rule_ids[index], captures) for s, e, index, captures in taken]
+    ranges = [(s, e) for s, e, _, _ in taken]
+    cuts += [(s, e, TIDY_RULE, {}) for s, e in _tidy(data, ranges, starts_document, ends_document)]
+    cuts.sort(key=lambda cut: cut[0])
     pieces, pos = [], 0
-    for start, end, _, _ in spans:
-        pieces.append(text[pos:start])
+    for start, end, _, _ in cuts:
+        pieces.append(data[pos:start])
         pos = end
-    pieces.append(text[pos:])
-    return spans, "".join(pieces)
+    pieces.append(data[pos:])
+    return cuts, b"".join(pieces)
 
 
-def _touched_lines(clean: str, spans: list[tuple[int, int, str, dict[str, str]]]) -> list[tuple[int, int]]:
+def _touched_lines(clean: bytes, cuts: list[Cut]) -> list[tuple[int, int]]:
     """The lines of ``clean`` (``(start, end)``, end at the line break) next to each cut.
 
-    ``spans`` are the pass's removals in the text it was cut from. Around each place text
+    ``cuts`` are the pass's removals in the text it was cut from. Around each place text
     was removed, the line holding it and the line before it are returned.
     """
     lines: list[tuple[int, int]] = []
     removed = 0
-    for start, end, _, _ in spans:
+    for start, end, _, _ in cuts:
         at = start - removed
         removed += end - start
         for pos in (at - 1, at) if at > 0 else (at,):
-            line_start = clean.rfind("\n", 0, pos) + 1
-            line_end = clean.find("\n", pos)
+            line_start = clean.rfind(b"\n", 0, pos) + 1
+            line_end = clean.find(b"\n", pos)
             line = (line_start, len(clean) if line_end < 0 else line_end)
             if not lines or lines[-1] != line:
                 lines.append(line)
@@ -329,10 +439,8 @@ def _touched_lines(clean: str, spans: list[tuple[int, int, str, dict[str, str]]]
     return merged
 
 
-def _to_original(
-    spans: list[tuple[int, int, str, dict[str, str]]], kept: list[tuple[int, int]]
-) -> list[tuple[int, int, str, dict[str, str]]]:
-    """Map spans found in a clean text back to the original, splitting at earlier cuts.
+def _to_original(cuts: list[Cut], kept: list[tuple[int, int]]) -> list[Cut]:
+    """Map cuts found in a clean text back to the original, splitting at earlier cuts.
 
     ``kept`` lists the original ``(start, end)`` segments whose concatenation is the clean text.
     """
@@ -341,7 +449,7 @@ def _to_original(
         clean_starts.append(offset)
         offset += end - start
     mapped = []
-    for start, end, rule, captures in spans:
+    for start, end, rule, captures in cuts:
         k = bisect.bisect_right(clean_starts, start) - 1
         while start < end:
             seg_start, seg_end = kept[k]
@@ -354,9 +462,9 @@ def _to_original(
     return mapped
 
 
-def _kept_segments(length: int, spans: list[tuple[int, int, str, dict[str, str]]]) -> list[tuple[int, int]]:
+def _kept_segments(length: int, cuts: list[Cut]) -> list[tuple[int, int]]:
     kept, pos = [], 0
-    for start, end, _, _ in spans:
+    for start, end, _, _ in cuts:
         if start > pos:
             kept.append((pos, start))
         pos = end
@@ -372,11 +480,13 @@ def clean_text(
     max_removed: float | None = None,
     starts_document: bool = True,
     ends_document: bool = True,
+    encoded: bytes | None = None,
 ) -> Result:
     """Remove what the chain's rules match from one document, recording every removed span.
 
     With ``max_removed``, a document that would lose more than that fraction of its
     characters is left unchanged and flagged instead (see :func:`guard_max_removed`).
+    ``encoded``: ``text`` in UTF-8, when the caller has it (it saves encoding it again).
 
     >>> from cleaner.ruleset import Rule
     >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
@@ -386,21 +496,24 @@ def clean_text(
     >>> [(s.rule, s.start, s.end) for s in result.spans]
     [('demo/more', 0, 9), ('tidy/whitespace', 9, 11)]
     """
-    spans, current = _one_pass(text, chain, starts_document, ends_document)
-    if not spans:
-        return Result(text, [])
+    data = text.encode("utf-8") if encoded is None else encoded
+    cuts, current = _one_pass(data, chain, starts_document, ends_document)
+    if not cuts:
+        return Result(text, [], clean_utf8=data)
     # No cap on passes: a cap would break idempotence on deeply nested matches (``aaa…bbb``
     # under a rule ``ab``). Each pass removes at least one character, so the loop ends.
-    last = spans
+    last = cuts
     while True:
         touched = _touched_lines(current, last)
-        more, cleaner_text = _one_pass(current, chain, starts_document, ends_document, touched)
+        if not chain.may_find_more(current, touched, starts_document, ends_document):
+            break
+        more, cleaner_data = _one_pass(current, chain, starts_document, ends_document, touched)
         if not more:
             break
         last = more
-        spans = sorted(spans + _to_original(more, _kept_segments(len(text), spans)), key=lambda s: s[0])
-        current = cleaner_text
-    return guard_max_removed(text, Result(current, _with_lines(text, spans)), max_removed)
+        cuts = sorted(cuts + _to_original(more, _kept_segments(len(data), cuts)), key=lambda cut: cut[0])
+        current = cleaner_data
+    return guard_max_removed(text, Result._of_cuts(text, data, cuts, current), max_removed)
 
 
 def guard_max_removed(text: str, result: Result, max_removed: float | None) -> Result:
@@ -419,18 +532,23 @@ def guard_max_removed(text: str, result: Result, max_removed: float | None) -> R
     """
     if max_removed is None or not text:
         return result
-    fraction = (len(text) - len(result.clean)) / len(text)
+    fraction = result.removed_chars / len(text)
     if fraction <= max_removed:
         return result
     captures = {"would_remove": f"{fraction:.4f}", "max_removed": f"{max_removed:g}"}
     return Result(text, [Span(GUARD_RULE, 0, 0, "", 1, captures)])
 
 
-def _with_lines(text: str, spans: list[tuple[int, int, str, dict[str, str]]]) -> list[Span]:
-    spans.sort(key=lambda span: span[0])
+def _spans(text: str, data: bytes, cuts: list[Cut]) -> list[Span]:
+    """The cuts (byte offsets into ``data``, sorted) as spans of ``text``: character offsets,
+    line numbers and the removed text."""
+    ascii_only = len(data) == len(text)
+    char_at = {} if ascii_only else _char_offsets(data, [offset for s, e, _, _ in cuts for offset in (s, e)])
     result, line, pos = [], 1, 0
-    for start, end, rule, captures in spans:
-        line += text.count("\n", pos, start)
+    for start, end, rule, captures in cuts:
+        line += data.count(b"\n", pos, start)
         pos = start
+        if not ascii_only:
+            start, end = char_at[start], char_at[end]
         result.append(Span(rule, start, end, text[start:end], line, dict(captures)))
     return result

@@ -50,7 +50,7 @@ from cleaner.decode import (
     looks_like_html,
     refuse_control_characters,
 )
-from cleaner.engine import Result, Span, guard_max_removed
+from cleaner.engine import GUARD_RULE, Span
 from cleaner.explain import held_back_message
 from cleaner.report import write_records
 from cleaner.stream import WINDOW, clean_parts
@@ -160,17 +160,16 @@ def _clean(
             rules: Counter[str] = Counter()
             for part in clean_parts(text, settings.chain, window=window, margin=margin):
                 out.add(part.clean, part.spans)
-                rules.update(span.rule for span in part.spans)
-            whole = Result(_Length(out.chars), [])  # type: ignore[arg-type]
-            verdict = guard_max_removed(_Length(text.chars), whole, settings.max_removed)  # type: ignore[arg-type]
+                if settings.report:  # as run_doc: the bare pipe counts nothing
+                    rules.update(span.rule for span in part.spans)
+            flag = _guard_flag(text.chars, text.chars - out.chars, settings.max_removed)
             changed, held_back = out.chars < text.chars, None
-            if verdict.held_back is not None:  # the output is the input's own text, the report one record
+            if flag is not None:  # held back: the output is the input's own text, the report one record
                 out.restart()
                 for chunk in _decoded(source, codec):
                     out.add(chunk, [])
-                out.add("", verdict.spans)
-                rules, changed = Counter(span.rule for span in verdict.spans), False
-                held_back = held_back_message(verdict.held_back)
+                out.add("", [flag])
+                rules, changed, held_back = Counter([flag.rule]), False, held_back_message(flag)
             records = keep.enter_context(spool())
             out.sign(records)
         size = source.size or 0
@@ -242,14 +241,21 @@ def _map_large_blocks() -> None:
     mallopt(M_MMAP_THRESHOLD, 128 << 10)
 
 
-class _Length:
-    """Stands for a text of which only the length is known: all the guard measures."""
+def _guard_flag(chars: int, removed: int, max_removed: float | None) -> Span | None:
+    """The ``--max-removed`` flag for a text of ``chars`` characters that would lose ``removed``,
+    or None when it may: the rule of :func:`cleaner.engine.guard_max_removed`, which takes
+    the whole text (tests hold the two to the same output and report).
 
-    def __init__(self, length: int) -> None:
-        self.length = length
-
-    def __len__(self) -> int:
-        return self.length
+    >>> _guard_flag(79, 68, 0.5).captures, _guard_flag(79, 30, 0.5), _guard_flag(79, 68, None)
+    ({'would_remove': '0.8608', 'max_removed': '0.5'}, None, None)
+    """
+    if max_removed is None or not chars:
+        return None
+    fraction = removed / chars
+    if fraction <= max_removed:
+        return None
+    captures = {"would_remove": f"{fraction:.4f}", "max_removed": f"{max_removed:g}"}
+    return Span(GUARD_RULE, 0, 0, "", 1, captures)
 
 
 @contextlib.contextmanager

@@ -21,13 +21,14 @@ class RestoreError(ValueError):
     """The clean text and the report do not fit together (one was edited since)."""
 
 
-def text_sha256(text: str) -> str:
-    """Hex SHA-256 of ``text`` as UTF-8: the checksum of a clean file as ``cleaner`` writes it.
+def text_sha256(text: str | bytes) -> str:
+    """Hex SHA-256 of ``text`` as UTF-8 (or of UTF-8 bytes): the checksum of a clean file as
+    ``cleaner`` writes it.
 
-    >>> text_sha256("Story.")[:12]
-    'c141e8ee2e58'
+    >>> text_sha256("Story.")[:12], text_sha256(b"Story.")[:12]
+    ('c141e8ee2e58', 'c141e8ee2e58')
     """
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
 
 
 def span_record(
@@ -101,7 +102,7 @@ def write_records(
     source: str,
     spans: Iterable[Span],
     *,
-    clean: str | None = None,
+    clean: str | bytes | None = None,
     decoded: Decoded | None = None,
     record_id: str | int | None = None,
 ) -> int:
@@ -109,7 +110,7 @@ def write_records(
 
     ``record_id`` names the JSONL corpus record the spans come from (see :func:`span_record`).
 
-    Given the ``clean`` text, every record carries its ``clean_sha256`` so that restore can
+    Given the ``clean`` text (or its UTF-8), every record carries its ``clean_sha256`` so that restore can
     detect later edits. With ``decoded`` (how the input was read), records also say the
     input's encoding and whether offsets refer to text extracted from HTML, and an HTML
     page's date comes first.

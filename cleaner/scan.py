@@ -17,7 +17,7 @@ Everything works on UTF-8 bytes and byte offsets; callers convert offsets once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import re2
 
@@ -69,6 +69,20 @@ class Scanner:
         self.whole = [i for i in range(len(self.matchers)) if i not in placed]
         self._block_set = _set([self.matchers[i].trigger for i in self.by_block])
         self._whole_set = _set([self.matchers[i].trigger for i in self.whole])
+        self._opening_set = _set([self.matchers[i].trigger for i in self.by_block_blocks])
+
+    def may_match_in(self, lines: Iterable[bytes], *, openings_only: bool = False) -> bool:
+        """Whether a line-local rule (or, with ``openings_only``, a block rule's start) may
+        match in one of these pieces of whole lines; False means it certainly does not.
+
+        >>> from cleaner.matchers import compile_rule
+        >>> from cleaner.ruleset import Rule
+        >>> scanner = Scanner([compile_rule(Rule(pack="p", id="x", kind="line", pattern="^Read more$"))])
+        >>> scanner.may_match_in([b"Story.", b"Read more"]), scanner.may_match_in([b"Story. Read more"])
+        (True, False)
+        """
+        rule_set = self._opening_set if openings_only else self._block_set
+        return rule_set is not None and any(rule_set.Match(piece) for piece in lines)
 
     def candidate_blocks(
         self, data: bytes, within: Sequence[tuple[int, int]] | None = None
@@ -111,7 +125,7 @@ class Scanner:
         blocks = self.candidate_blocks(data, touched)
         if touched is not None:
             for index in self.by_block_blocks:
-                blocks[index] = _reaching_back(data, touched, self.matchers[index].rule.max_chars or 0)
+                blocks[index] = reaching_back(data, touched, self.matchers[index].rule.max_chars or 0)
         hits = set(blocks) | set(self.scoped)
         if self._whole_set is not None:
             hits.update(self.whole[hit] for hit in self._whole_set.Match(data) or ())
@@ -126,12 +140,13 @@ class Scanner:
         return found
 
 
-def _reaching_back(data: bytes, ranges: Sequence[tuple[int, int]], chars: int) -> list[tuple[int, int]]:
-    """The ranges, each widened back to the start of the line ``chars`` characters before it.
+def reaching_back(data: bytes, ranges: Sequence[tuple[int, int]], chars: int) -> list[tuple[int, int]]:
+    """The ranges, each widened back to the start of the line ``chars`` characters before it
+    (merged where they meet), for block rules, whose start may lie that far before a cut.
 
     A UTF-8 character is at most four bytes, so going back ``4 * chars`` bytes is far enough.
 
-    >>> _reaching_back(b"ab\\ncd\\nef\\ngh\\nij\\nkl", [(12, 14), (15, 17)], 1)
+    >>> reaching_back(b"ab\\ncd\\nef\\ngh\\nij\\nkl", [(12, 14), (15, 17)], 1)
     [(6, 17)]
     """
     widened: list[tuple[int, int]] = []

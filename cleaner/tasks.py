@@ -36,7 +36,7 @@ class Settings:
     html: bool | None = None  # --html/--no-html; None: by name or content
     max_removed: float | None = None  # --max-removed guard
     diff: bool = False  # --diff: return a unified diff of each document
-    report: bool = True  # build each document's report records (the bare pipe writes none)
+    report: bool = True  # build each document's report records and span counts (the bare pipe needs neither)
 
 
 def decode_document(data: bytes, settings: Settings, name: str | None = None) -> Decoded:
@@ -59,7 +59,8 @@ def clean_document(data: bytes, settings: Settings, name: str | None = None) -> 
     ('utf-8', 'Story.')
     """
     decoded = decode_document(data, settings, name)
-    return decoded, settings.chain.clean(decoded.text, max_removed=settings.max_removed)
+    chain, max_removed = settings.chain, settings.max_removed
+    return decoded, chain.clean(decoded.text, max_removed=max_removed, encoded=decoded.utf8)
 
 
 @dataclass(frozen=True)
@@ -144,14 +145,14 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
 
     report = io.StringIO()
     if settings.report:
-        write_records(report, task.source, result.spans, clean=result.clean, decoded=decoded)
+        write_records(report, task.source, result.spans, clean=result.clean_utf8, decoded=decoded)
     flag = result.held_back
     return DocResult(
         len(data),
         decoded.encoding,
-        Counter(span.rule for span in result.spans),
+        Counter(span.rule for span in result.spans) if settings.report else Counter(),
         report.getvalue().encode("utf-8"),
-        result.clean.encode("utf-8"),
+        result.clean_utf8,
         changed=result.changed,
         held_back=None if flag is None else held_back_message(flag),
         diff=unified_diff(decoded.text, result.clean, task.source).encode("utf-8") if settings.diff else b"",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from cleaner.engine import Chain, _ScopeBounds
+from cleaner.engine import Chain
 from cleaner.matchers import compile_pattern as _compile_pattern
 from cleaner.matchers import phrase_pattern
 from cleaner.ruleset import Rule
@@ -71,16 +71,35 @@ def _find(rule: Rule, text: str, lo: int, hi: int) -> Iterator[tuple[int, int, d
             pos = max(closing.end(), opening.start() + 1)
 
 
+def _nonblank_lines(text: str) -> list[tuple[int, int]]:
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return lines
+
+
+def _region(text: str, rule: Rule) -> tuple[int, int]:
+    """The characters a rule may match in: all, or up to the end of its first ``scope_lines``
+    non-blank lines (head), or from the start of its last ones (tail)."""
+    lines = _nonblank_lines(text)
+    if rule.scope == "head":
+        return 0, lines[rule.scope_lines - 1][1] if len(lines) >= rule.scope_lines else len(text)
+    if rule.scope == "tail":
+        return lines[-rule.scope_lines][0] if len(lines) >= rule.scope_lines else 0, len(text)
+    return 0, len(text)
+
+
 def reference_candidates(
     chain: Chain, text: str, starts_document: bool = True, ends_document: bool = True
 ) -> list[Found]:
     """All rules' candidates on ``text``, found the slow, obvious way."""
-    bounds = _ScopeBounds(text)
     found = []
     for index, rule in enumerate(chain.rules):
         if (rule.scope == "head" and not starts_document) or (rule.scope == "tail" and not ends_document):
             continue
-        lo, hi = bounds.region(rule)
+        lo, hi = _region(text, rule)
         found.extend((s, e, index, caps) for s, e, caps in _find(rule, text, lo, hi))
     return found
 
@@ -89,7 +108,11 @@ def reference_candidates(
 class ReferenceChain(Chain):
     """A chain whose every pass runs every rule over the whole text (no prefilter, no hints)."""
 
-    def candidates(
-        self, text: str, *, starts_document: bool = True, ends_document: bool = True, touched=None
-    ) -> list[Found]:
-        return reference_candidates(self, text, starts_document, ends_document)
+    def find(self, data: bytes, *, starts_document: bool = True, ends_document: bool = True, touched=None):
+        text = data.decode("utf-8")
+        found = reference_candidates(self, text, starts_document, ends_document)
+        byte_at = {offset: len(text[:offset].encode("utf-8")) for s, e, _, _ in found for offset in (s, e)}
+        return [(byte_at[s], byte_at[e], index, captures) for s, e, index, captures in found]
+
+    def may_find_more(self, data: bytes, touched, starts_document: bool, ends_document: bool) -> bool:
+        return True  # the reference always tries another pass
