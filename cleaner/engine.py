@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 from cleaner.matchers import Matcher, compile_rule
 from cleaner.ruleset import Rule
-from cleaner.scan import Scanner, reaching_back
+from cleaner.scan import Scanner
 
 TIDY_RULE = "tidy/whitespace"
 GUARD_RULE = "guard/max-removed"
@@ -201,11 +201,13 @@ class Chain:
         starts_document: bool = True,
         ends_document: bool = True,
         touched: Sequence[tuple[int, int]] | None = None,
+        unclosed: list[int] | None = None,
     ) -> list[Found]:
         """All rules' candidate spans in UTF-8 ``data``, byte offsets (what the engine uses).
 
         ``touched``: sorted ``(start, end)`` ranges of whole lines outside which the
         line-local rules are known to find nothing (the lines an earlier pass cut into).
+        ``unclosed`` collects where a block rule's start matched without an end in reach.
         """
         if not self.matchers or not data:
             return []
@@ -217,20 +219,28 @@ class Chain:
                 return None
             return bounds.region(rule)
 
-        found = self._scanner.candidates(data, region, touched)
+        found = self._scanner.candidates(data, region, touched, unclosed)
         return [(c.start, c.end, index, c.captures) for c, index in found]
 
     def may_find_more(
-        self, data: bytes, touched: list[tuple[int, int]], starts_document: bool, ends_document: bool
+        self,
+        data: bytes,
+        touched: list[tuple[int, int]],
+        starts_document: bool,
+        ends_document: bool,
+        unclosed: Sequence[int],
     ) -> bool:
         """Whether another pass over ``data`` may find anything, where ``touched`` (sorted
         ``(start, end)`` ranges of whole lines) holds every line a cut of the last pass
-        changed; False means it certainly finds nothing, so that pass can be skipped.
+        changed and ``unclosed`` (sorted) every block rule's start that ended no block; False
+        means it certainly finds nothing, so that pass can be skipped.
 
         A pass that may find something is one of: a rule that is not line-local (it may
-        match anywhere); a head or tail rule whose lines were touched; a line-local rule whose
-        entry in the prefilter set matches in a touched line; a block rule whose start does,
-        in a touched line or up to its ``max_chars`` before one.
+        match anywhere); a head or tail rule whose lines were touched; a line-local rule
+        (block rules' starts included) whose entry in the prefilter set matches in a touched
+        line; an unclosed block start in a touched line or up to ``max_chars`` before one,
+        whose end a cut may have brought in reach. (Any other start of a block rule ended a
+        block, which was cut out with it.)
         """
         scanner = self._scanner
         if scanner.whole:
@@ -245,10 +255,11 @@ class Chain:
                 return True
         if scanner.may_match_in(data[start:end] for start, end in touched):
             return True
-        reach = max((self.rules[index].max_chars or 0 for index in scanner.by_block_blocks), default=0)
-        if reach:
-            reaching = reaching_back(data, touched, reach)
-            return scanner.may_match_in((data[start:end] for start, end in reaching), openings_only=True)
+        reach = 4 * scanner.block_reach()  # bytes: a character is at most four
+        for start, end in touched if unclosed else ():
+            at = bisect.bisect_left(unclosed, start - reach)
+            if at < len(unclosed) and unclosed[at] <= end:
+                return True
         return False
 
     def clean(self, text: str, *, max_removed: float | None = None, encoded: bytes | None = None) -> Result:
@@ -394,9 +405,15 @@ def _one_pass(
     starts_document: bool = True,
     ends_document: bool = True,
     touched: list[tuple[int, int]] | None = None,
+    unclosed: list[int] | None = None,
 ) -> tuple[list[Cut], bytes]:
-    """One round of matching and tidying: cuts in ``data``'s byte offsets, and the cut text."""
-    found = chain.find(data, starts_document=starts_document, ends_document=ends_document, touched=touched)
+    """One round of matching and tidying: cuts in ``data``'s byte offsets, and the cut text.
+
+    ``unclosed`` collects where a block rule's start matched without an end in reach.
+    """
+    found = chain.find(
+        data, starts_document=starts_document, ends_document=ends_document, touched=touched, unclosed=unclosed
+    )
     taken = _resolve(found)
     if not taken:
         return [], data
@@ -437,6 +454,24 @@ def _touched_lines(clean: bytes, cuts: list[Cut]) -> list[tuple[int, int]]:
         else:
             merged.append(line)
     return merged
+
+
+def _after_cuts(positions: list[int], cuts: list[Cut]) -> list[int]:
+    """Where ``positions`` (sorted) of a text are once ``cuts`` (sorted) are cut out of it; a
+    position inside a cut is dropped.
+
+    >>> _after_cuts([1, 4, 9], [(3, 5, "x", {}), (6, 8, "y", {})])
+    [1, 5]
+    """
+    moved, removed, k = [], 0, 0
+    for pos in positions:
+        while k < len(cuts) and cuts[k][1] <= pos:
+            removed += cuts[k][1] - cuts[k][0]
+            k += 1
+        if k < len(cuts) and cuts[k][0] <= pos:
+            continue
+        moved.append(pos - removed)
+    return moved
 
 
 def _to_original(cuts: list[Cut], kept: list[tuple[int, int]]) -> list[Cut]:
@@ -497,19 +532,25 @@ def clean_text(
     [('demo/more', 0, 9), ('tidy/whitespace', 9, 11)]
     """
     data = text.encode("utf-8") if encoded is None else encoded
-    cuts, current = _one_pass(data, chain, starts_document, ends_document)
+    unclosed: list[int] = []
+    cuts, current = _one_pass(data, chain, starts_document, ends_document, unclosed=unclosed)
     if not cuts:
         return Result(text, [], clean_utf8=data)
+    unclosed = _after_cuts(unclosed, cuts)  # where they are in the cut text
     # No cap on passes: a cap would break idempotence on deeply nested matches (``aaa…bbb``
     # under a rule ``ab``). Each pass removes at least one character, so the loop ends.
     last = cuts
     while True:
         touched = _touched_lines(current, last)
-        if not chain.may_find_more(current, touched, starts_document, ends_document):
+        if not chain.may_find_more(current, touched, starts_document, ends_document, unclosed):
             break
-        more, cleaner_data = _one_pass(current, chain, starts_document, ends_document, touched)
+        found_unclosed: list[int] = []
+        more, cleaner_data = _one_pass(
+            current, chain, starts_document, ends_document, touched, found_unclosed
+        )
         if not more:
             break
+        unclosed = _after_cuts(sorted(set(unclosed) | set(found_unclosed)), more)
         last = more
         cuts = sorted(cuts + _to_original(more, _kept_segments(len(data), cuts)), key=lambda cut: cut[0])
         current = cleaner_data

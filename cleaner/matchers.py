@@ -358,7 +358,11 @@ class BlockMatcher(_Lazy):
     def find(self, text: str, lo: int, hi: int) -> Iterator[Candidate]:
         return _to_text(self, text, lo, hi)
 
-    def find_bytes(self, data: bytes, lo: int, hi: int, lines: Regions | None = None) -> Iterator[Candidate]:
+    def find_bytes(
+        self, data: bytes, lo: int, hi: int, lines: Regions | None = None, unclosed: list[int] | None = None
+    ) -> Iterator[Candidate]:
+        """See :class:`Matcher`; ``unclosed`` collects where a start matched that ends no block
+        (no end within ``max_chars``): a cut after it may later bring one in reach."""
         opening, closing = self._opening, self._closing
         pos = lo
         for start, end in _windows(lo, hi, lines):
@@ -375,12 +379,16 @@ class BlockMatcher(_Lazy):
                 limit = _advance_chars(data, open_start, self.max_chars)
                 closed = closing.search(data, open_end, limit)
                 if closed is None:
+                    if unclosed is not None:
+                        unclosed.append(open_start)
                     pos = next_char(data, open_start)
                     continue
                 close_end = closed[0][1]
                 if close_end > open_start:  # patterns that can match empty (\b) make empty blocks
                     captures = opening.captures(data, found) | closing.captures(data, closed)
                     yield Candidate(open_start, _trim_end(data, open_start, close_end), captures)
+                elif unclosed is not None:
+                    unclosed.append(open_start)
                 # Always move on, or an empty block would be found here forever.
                 pos = max(close_end, next_char(data, open_start))
 

@@ -69,11 +69,10 @@ class Scanner:
         self.whole = [i for i in range(len(self.matchers)) if i not in placed]
         self._block_set = _set([self.matchers[i].trigger for i in self.by_block])
         self._whole_set = _set([self.matchers[i].trigger for i in self.whole])
-        self._opening_set = _set([self.matchers[i].trigger for i in self.by_block_blocks])
 
-    def may_match_in(self, lines: Iterable[bytes], *, openings_only: bool = False) -> bool:
-        """Whether a line-local rule (or, with ``openings_only``, a block rule's start) may
-        match in one of these pieces of whole lines; False means it certainly does not.
+    def may_match_in(self, lines: Iterable[bytes]) -> bool:
+        """Whether a line-local rule (a block rule's start included) may match in one of these
+        pieces of whole lines; False means it certainly does not.
 
         >>> from cleaner.matchers import compile_rule
         >>> from cleaner.ruleset import Rule
@@ -81,7 +80,7 @@ class Scanner:
         >>> scanner.may_match_in([b"Story.", b"Read more"]), scanner.may_match_in([b"Story. Read more"])
         (True, False)
         """
-        rule_set = self._opening_set if openings_only else self._block_set
+        rule_set = self._block_set
         return rule_set is not None and any(rule_set.Match(piece) for piece in lines)
 
     def candidate_blocks(
@@ -114,13 +113,15 @@ class Scanner:
         data: bytes,
         region: Callable[[int], tuple[int, int] | None],
         touched: Sequence[tuple[int, int]] | None = None,
+        unclosed: list[int] | None = None,
     ) -> list[tuple[Candidate, int]]:
         """Every rule's candidates in ``data`` (byte offsets), with the rule's index.
 
         ``region(i)`` gives the byte range rule ``i`` may match in (its scope), or None.
         ``touched``: ranges of whole lines outside which no line-local rule can match (a
         later pass of the fixpoint). A block rule's start may lie before them, up to its
-        ``max_chars``: its end can be brought in reach by a cut.
+        ``max_chars``: its end can be brought in reach by a cut. ``unclosed`` collects where
+        a line-local block rule's start matched without an end (see ``BlockMatcher``).
         """
         blocks = self.candidate_blocks(data, touched)
         if touched is not None:
@@ -135,9 +136,17 @@ class Scanner:
             if bounds is None:
                 continue
             lo, hi = bounds
-            for cand in self.matchers[index].find_bytes(data, lo, hi, blocks.get(index)):
-                found.append((cand, index))
+            matcher, windows = self.matchers[index], blocks.get(index)
+            if unclosed is not None and index in self.by_block_blocks:
+                candidates = matcher.find_bytes(data, lo, hi, windows, unclosed)  # type: ignore[call-arg]
+            else:
+                candidates = matcher.find_bytes(data, lo, hi, windows)
+            found.extend((cand, index) for cand in candidates)
         return found
+
+    def block_reach(self) -> int:
+        """The most characters a line-local block rule's start may lie before its end."""
+        return max((self.matchers[i].rule.max_chars or 0 for i in self.by_block_blocks), default=0)
 
 
 def reaching_back(data: bytes, ranges: Sequence[tuple[int, int]], chars: int) -> list[tuple[int, int]]:

@@ -108,11 +108,11 @@ def reference_candidates(
 class ReferenceChain(Chain):
     """A chain whose every pass runs every rule over the whole text (no prefilter, no hints)."""
 
-    def find(self, data: bytes, *, starts_document: bool = True, ends_document: bool = True, touched=None):
+    def find(self, data: bytes, *, starts_document=True, ends_document=True, touched=None, unclosed=None):
         text = data.decode("utf-8")
         found = reference_candidates(self, text, starts_document, ends_document)
         byte_at = {offset: len(text[:offset].encode("utf-8")) for s, e, _, _ in found for offset in (s, e)}
         return [(byte_at[s], byte_at[e], index, captures) for s, e, index, captures in found]
 
-    def may_find_more(self, data: bytes, touched, starts_document: bool, ends_document: bool) -> bool:
+    def may_find_more(self, data: bytes, touched, starts_document, ends_document, unclosed) -> bool:
         return True  # the reference always tries another pass

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
+
 import cleaner
 from cleaner.engine import TIDY_RULE, Chain, clean_text
 from cleaner.ruleset import Rule
+from tests.reference import ReferenceChain
 
 
 def phrase(rule_id: str, text: str, **options: object) -> Rule:
@@ -135,6 +138,30 @@ def test_fixpoint_joined_text_is_cut_again_and_mapped_to_original_offsets() -> N
         ("t/ad", 10, 11, "]"),
         (TIDY_RULE, 11, 12, " "),
     ]
+
+
+@pytest.mark.parametrize(
+    ("gap", "in_reach"),
+    [
+        ("", True),
+        ("Sign up now.\nAnother line.\n", True),  # the start's line is not one a cut touched
+        ("Sign up now.\nA line too long for the block to reach.\n", False),
+    ],
+)
+def test_fixpoint_finds_a_block_whose_end_a_later_cut_brings_in_reach(gap: str, in_reach: bool) -> None:
+    """Cutting the ads between a block's start and its end brings the end within max_chars,
+    so the second pass must look back from the cut for starts that ended no block."""
+    ads = "Sponsored: " + "x" * 40 + "\n"
+    text = f"Intro.\nPOLL START\n{gap}{ads * 3}POLL END\nStory goes on here.\n"
+    block = Rule(pack="t", id="poll", kind="block", start="^POLL START", end="^POLL END", max_chars=60)
+    chain = Chain([block, regex("ads", r"^Sponsored: x+\n")])
+    result = clean_text(text, chain)
+    assert result == clean_text(text, ReferenceChain(chain.rules))
+    if in_reach:
+        assert result.clean == "Intro.\nStory goes on here.\n"
+    else:
+        assert result.clean == text.replace(ads, "")
+    assert clean_text(result.clean, chain).spans == []
 
 
 def test_fixpoint_has_no_pass_limit() -> None:
