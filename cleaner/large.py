@@ -1,8 +1,9 @@
 """Clean one large text input in bounded memory, with exactly the result of cleaning it whole.
 
-``cleaner clean`` hands a single input larger than :data:`cleaner.plan.STREAM_ABOVE` bytes
-(a file, or standard input once that much has arrived) to :func:`run_stream` instead of
-reading it whole. The clean text and the report are the same, byte for byte:
+``cleaner clean`` (the full command, :mod:`cleaner.batch`, and the bare pipe,
+:mod:`cleaner.pipe`) hands a single input larger than :data:`cleaner.tasks.STREAM_ABOVE`
+bytes (a file, or standard input once that much has arrived) to :func:`run_stream` instead
+of reading it whole. The clean text and the report are the same, byte for byte:
 
 1. Standard input is first copied to a temporary file, so that it can be read again.
 2. Decoding makes the choices :func:`cleaner.decode.decode_bytes` makes, through the same
@@ -14,10 +15,11 @@ reading it whole. The clean text and the report are the same, byte for byte:
    and the report records go to temporary files, beside the output file or in the
    temporary folder (``TMPDIR``), and the clean text's SHA-256 (every record carries it) is
    computed on the way.
-4. Only now, with the whole input seen, is the ``--max-removed`` guard decided. When it
-   trips, the clean text file is replaced by the input's text, decoded again, and the
-   records by the guard's one record. The caller then writes the output (atomically) and
-   the report from the files, so nothing is written before the result is final.
+4. Only now, with the whole input seen, is the ``--max-removed`` guard decided, by the rule
+   of :func:`cleaner.engine.guard_max_removed` applied to the counts. When it trips, the
+   clean text file is replaced by the input's text, decoded again, and the records by the
+   guard's one record. The caller then writes the output (atomically) and the report from
+   the files, so nothing is written before the result is final.
 
 Memory is that of one window (:data:`cleaner.stream.WINDOW` characters and the margin)
 whatever the input's size, as long as the text has line breaks: a window ends at a line
