@@ -8,8 +8,9 @@ in the same run, so that a busy machine skews both sides alike:
   bench pack ``bench/rules/anticipated.yaml`` (about 50 rules, the size packs are growing to);
 - start-up of ``cleaner clean < seed`` vs ``python -c pass`` and ``import typer`` (the seed
   article of ``../shared`` beside the repository, else a generated 6 kB article);
-- peak RSS of streaming one document through ``cleaner.stream`` (``bench/stream_clean.py``)
-  for a 10 MB vs a 1 GB input (``--huge``; 100 MB otherwise).
+- peak RSS of ``cleaner clean`` on one large input, which it cleans in windows
+  (``cleaner.large``): ``cleaner clean < FILE > out`` and ``cleaner clean FILE -o out
+  --report r.jsonl``, for a 10 MB vs a 1 GB input (``--huge``; 100 MB otherwise).
 
 Run from the repository root with the project's venv::
 
@@ -145,19 +146,30 @@ def startup(args: argparse.Namespace, work: Path) -> list[tuple[str, str, str]]:
 
 
 def memory(args: argparse.Namespace, work: Path) -> list[tuple[str, str, str]]:
+    """Peak RSS of the command on one large input (which it cleans in windows, cleaner.large), as a
+    pipe and as a file with an output file and a report, for 10 MB and for 1 GB (100 MB)."""
+    out, report = work / "out.txt", work / "removed.jsonl"
+    command = cleaner_command()
     rows = []
-    sizes = [10 * MB, (1000 if args.huge else 100) * MB]
-    peaks = []
-    for size in sizes:
+    first: dict[str, int] = {}
+    for size in [10 * MB, (1000 if args.huge else 100) * MB]:
         path = work / f"memory-{size // MB}.txt"
         nbytes = write_corpus(path, size, boilerplate=0.05, seed=size)
-        _, rss = run([sys.executable, str(BENCH / "stream_clean.py")], stdin=path, stdout=work / "out.txt")
+        runs = {  # run in this order
+            "`cleaner clean < FILE > out`": run([*command, "clean"], stdin=path, stdout=out),
+            "`cleaner clean FILE -o out --report r.jsonl`": run(
+                [*command, "clean", str(path), "-o", str(out), "--report", str(report)]
+            ),
+        }
         path.unlink()
-        peaks.append(rss)
-        note = f"{rss / peaks[0]:.2f} x the 10 MB input" if len(peaks) > 1 else ""
-        label = f"peak RSS, streaming clean (`bench/stream_clean.py`), {nbytes / MB:,.0f} MB input"
-        rows.append((label, f"{rss / 1024:,.0f} MiB", note))
-        print(rows[-1], flush=True)
+        report.unlink()
+        mb = nbytes / MB
+        for form, (seconds, rss) in runs.items():
+            note = f"{rss / first[form]:.2f} x the 10 MB input" if form in first else ""
+            first.setdefault(form, rss)
+            rows.append((f"peak RSS, {form}, {mb:,.0f} MB", f"{rss / 1024:,.0f} MiB", note))
+            rows.append((f"throughput, {form}, {mb:,.0f} MB", f"{mb / seconds:,.1f} MB/s", ""))
+        print(*rows[-4:], sep="\n", flush=True)
     return rows
 
 

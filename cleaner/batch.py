@@ -43,13 +43,25 @@ from cleaner.ledger import Ledger, ResumeError
 from cleaner.output import atomic_writer
 from cleaner.plan import DEFAULT_INCLUDE, BatchOptions, Layout, Planner, Step, Unit, UsageError, layout_for
 from cleaner.summary import ProgressBar, Tally
-from cleaner.tasks import DEFAULT_FIELD, DocResult, Settings, run_chunk, run_doc
+from cleaner.tasks import DEFAULT_FIELD, STREAM_ABOVE, DocResult, Settings, run_chunk, run_doc
 from cleaner.walk import Walker
 
 __all__ = ["DEFAULT_FIELD", "DEFAULT_INCLUDE", "BatchOptions", "UsageError", "run"]
 
 EXIT_PROBLEMS = 1
-TASK_RUNNERS: dict[str, Callable[[Any, Settings], Any]] = {"doc": run_doc, "chunk": run_chunk}
+
+
+def _run_stream(task: Any, settings: Settings) -> DocResult:
+    from cleaner.large import run_stream  # only for large inputs: small runs start without it
+
+    return run_stream(task, settings)
+
+
+TASK_RUNNERS: dict[str, Callable[[Any, Settings], Any]] = {
+    "doc": run_doc,
+    "chunk": run_chunk,
+    "stream": _run_stream,
+}
 
 
 class _Interrupted(Exception):
@@ -181,12 +193,12 @@ class _Collector:
         if self.preview:
             self._preview(unit, result.changed, result.diff)
         elif unit.output is None:
-            sys.stdout.buffer.write(result.clean)
+            result.write_clean(sys.stdout.buffer)
             sys.stdout.buffer.flush()
         else:
             try:
                 with atomic_writer(unit.output, "wb", fsync=self.fsync) as out:
-                    out.write(result.clean)
+                    result.write_clean(out)
             except OSError as exc:
                 self.skip(unit.source, f"cannot write {unit.output}: {exc.strerror or exc}", file=True)
                 self.ledger.commit(unit.source, unit.key, b"")
@@ -200,6 +212,13 @@ class _Collector:
         tally.encodings[result.encoding] += 1
         self.ledger.commit(unit.source, unit.key, result.records)
         return 1, result.bytes_in
+
+    def _on_stream(self, unit: Unit, step: Step, result: DocResult) -> tuple[int, int]:
+        """A large document cleaned in windows: handled as any document, then its temporary files go."""
+        try:
+            return self._on_doc(unit, step, result)
+        finally:
+            result.close()
 
     def _on_corpus_open(self, unit: Unit, step: Step, result: None) -> tuple[int, int]:
         self._corpus = _CorpusOutput(unit.output, self.fsync, discard=self.preview)
@@ -267,10 +286,13 @@ def _drive(steps: Iterator[Step], executor: Executor, collector: _Collector, sto
         stop.check()
 
 
-def run(options: BatchOptions, chain: Chain) -> int:
+def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREAM_ABOVE) -> int:
     """Clean the inputs ``options`` name; returns the exit status (0 ok, 1 problems, 130/143 stopped).
 
     Raises :class:`UsageError` for options that do not fit together, before doing anything.
+    A single input (not a directory or several) of more than ``stream_above`` bytes is cleaned
+    in windows, in bounded memory, with the same output and report (:mod:`cleaner.large`);
+    ``--diff`` reads it whole, and ``None`` never streams.
 
     >>> import tempfile, cleaner
     >>> top = Path(tempfile.mkdtemp())
@@ -312,7 +334,10 @@ def run(options: BatchOptions, chain: Chain) -> int:
     walker = Walker(options.include, options.exclude, [layout.output, options.report, options.summary])
     if chatty and sys.stderr.isatty():
         collector.progress = ProgressBar(*_count(layout, walker))
-    steps = Planner(layout, walker, ledger, options.resume, read_inputs=not executor.local).steps()
+    streamed = None if layout.tree or options.diff else stream_above
+    steps = Planner(
+        layout, walker, ledger, options.resume, read_inputs=not executor.local, stream_above=streamed
+    ).steps()
     status, complete = 0, False
     with _StopRequest() as stop:
         try:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: Bytes that encoding detection looks at, whatever the input's size.
@@ -126,11 +127,20 @@ def decode_bytes(
     kind = binary_kind(data[:SAMPLE_BYTES])
     if kind:
         raise DecodeError(f"binary file ({kind})")
-    if encoding is not None:
-        text, used = _decode_as(data, normalize_encoding(encoding))
-    else:
-        text, used = _detect_and_decode(data)
-    _refuse_control_characters(text)
+    texts: dict[str, str] = {}
+
+    def first_error(codec: str) -> int | None:
+        try:
+            texts[codec] = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            return exc.start
+        return None
+
+    used = choose_encoding(
+        data[:SAMPLE_BYTES], first_error, lambda start: guess_encoding(data, start), encoding
+    )
+    text = texts[used]
+    refuse_control_characters(text)
     if html is None:
         html = looks_like_html(text, name)
     if not html:
@@ -227,51 +237,74 @@ def guess_encoding(data: bytes, start: int = 0) -> tuple[str, float]:
         raise DecodeError(f"detected encoding {found['encoding']} has no Python codec") from None
 
 
-def _detect_and_decode(data: bytes) -> tuple[str, str]:
-    for bom, encoding in BOMS:
-        if data.startswith(bom):
-            return _decode_as(data, encoding)
-    wide = _wide_unicode_without_bom(data[:SAMPLE_BYTES])
-    if wide:
-        try:
-            return data.decode(wide), wide
-        except UnicodeDecodeError:
-            pass  # not UTF-16/32 after all; the NUL bytes make it binary below
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        first_bad = exc.start
-    if b"\x00" in data[:SAMPLE_BYTES]:
+def choose_encoding(
+    head: bytes,
+    first_error: Callable[[str], int | None],
+    guess: Callable[[int], tuple[str, float]],
+    encoding: str | None = None,
+) -> str:
+    """The codec that decodes the whole input, chosen in the order of the module docstring.
+
+    ``head`` is the input's first :data:`SAMPLE_BYTES` bytes. ``first_error(codec)`` decodes the
+    whole input strictly and returns the offset of its first bad byte, or ``None`` when all of it
+    decodes. ``guess(offset)`` is chardet's guess (:func:`guess_encoding`) around the first byte
+    that is not UTF-8. ``encoding`` is the caller's choice. Raises :class:`DecodeError` when no
+    codec fits. Both a whole input in memory (:func:`decode_bytes`) and a large file read in
+    passes (:mod:`cleaner.large`) decode through this one sequence.
+
+    >>> data = "Grüße aus Köln".encode("cp1252")
+    >>> def first_error(codec):
+    ...     try:
+    ...         data.decode(codec)
+    ...     except UnicodeDecodeError as exc:
+    ...         return exc.start
+    >>> choose_encoding(data, first_error, lambda start: guess_encoding(data, start), "latin-1")
+    'iso8859-1'
+    >>> choose_encoding(data, first_error, lambda start: guess_encoding(data, start), "utf-8")
+    Traceback (most recent call last):
+    cleaner.decode.DecodeError: not valid utf-8 at byte 2
+    """
+    if encoding is not None:
+        return _explicit_encoding(head, normalize_encoding(encoding), first_error)
+    for bom, codec in BOMS:
+        if head.startswith(bom):
+            return _explicit_encoding(head, codec, first_error)
+    wide = _wide_unicode_without_bom(head)
+    if wide and first_error(wide) is None:
+        return wide
+    # Otherwise not UTF-16/32 after all; NUL bytes then make it binary below.
+    first_bad = first_error("utf-8")
+    if first_bad is None:
+        return "utf-8"
+    if b"\x00" in head:
         raise DecodeError("binary file (contains NUL bytes)")
-    declared = _declared_encoding(data[:1024])
-    if declared:
-        try:
-            return data.decode(declared), declared
-        except UnicodeDecodeError:
-            pass  # pages often declare a charset they do not use; detect instead
-    encoding, confidence = guess_encoding(data, first_bad)
+    declared = _declared_encoding(head[:1024])
+    if declared and first_error(declared) is None:
+        return declared  # pages often declare a charset they do not use: then detect instead
+    codec, confidence = guess(first_bad)
     if confidence < CONFIDENCE_FLOOR:
         raise DecodeError(
-            f"unknown encoding: not UTF-8 (byte {first_bad}), and chardet's best guess, {encoding}, "
+            f"unknown encoding: not UTF-8 (byte {first_bad}), and chardet's best guess, {codec}, "
             f"has confidence {confidence:.2f} < {CONFIDENCE_FLOOR}; name it with --encoding"
         )
-    try:
-        return data.decode(encoding), encoding
-    except UnicodeDecodeError as exc:
+    bad = first_error(codec)
+    if bad is not None:
         raise DecodeError(
-            f"detected {encoding} from a sample, but byte {exc.start} is not valid {encoding}; "
+            f"detected {codec} from a sample, but byte {bad} is not valid {codec}; "
             "name the encoding with --encoding"
-        ) from None
+        )
+    return codec
 
 
-def _decode_as(data: bytes, encoding: str) -> tuple[str, str]:
-    bom_encoding = _BOM_FAMILY.get(encoding)
-    if bom_encoding and any(data.startswith(bom) for bom, enc in BOMS if enc == bom_encoding):
-        encoding = bom_encoding
-    try:
-        return data.decode(encoding), encoding
-    except UnicodeDecodeError as exc:
-        raise DecodeError(f"not valid {encoding} at byte {exc.start}") from None
+def _explicit_encoding(head: bytes, codec: str, first_error: Callable[[str], int | None]) -> str:
+    """``codec`` (or its byte-order-mark form, when the input starts with its mark), which must fit."""
+    bom_codec = _BOM_FAMILY.get(codec)
+    if bom_codec and any(head.startswith(bom) for bom, name in BOMS if name == bom_codec):
+        codec = bom_codec
+    bad = first_error(codec)
+    if bad is not None:
+        raise DecodeError(f"not valid {codec} at byte {bad}")
+    return codec
 
 
 def _wide_unicode_without_bom(head: bytes) -> str | None:
@@ -313,7 +346,16 @@ def _declared_encoding(head: bytes) -> str | None:
     return None if encoding.startswith("utf-") else encoding
 
 
-def _refuse_control_characters(text: str) -> None:
+def refuse_control_characters(text: str) -> None:
+    """Raise :class:`DecodeError` when the start of a decoded text looks binary: NUL bytes, or
+    more than :data:`CONTROL_SHARE_LIMIT` control characters, in its first :data:`SAMPLE_BYTES`
+    characters.
+
+    >>> refuse_control_characters("Plain words.\\n")
+    >>> refuse_control_characters("\\x01\\x02\\x03 ok")
+    Traceback (most recent call last):
+    cleaner.decode.DecodeError: binary file (50% control characters)
+    """
     sample = text[:SAMPLE_BYTES]
     if "\x00" in sample:
         raise DecodeError("binary file (contains NUL bytes)")

@@ -17,8 +17,11 @@ EXIT_OK, EXIT_INPUT_ERROR, EXIT_RULE_ERROR = 0, 1, 2
 SOURCE = "<stdin>"
 
 
-def clean_pipe(stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO) -> int:
+def clean_pipe(stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO, *, stream_above: int | None = None) -> int:
     """Clean what ``stdin`` holds onto ``stdout``; messages go to ``stderr``. Returns the exit status.
+
+    Input larger than ``stream_above`` bytes (default :data:`cleaner.tasks.STREAM_ABOVE`) is
+    cleaned in windows, in bounded memory, with the same result (:mod:`cleaner.large`).
 
     >>> import io
     >>> out, err = io.BytesIO(), io.StringIO()
@@ -38,21 +41,33 @@ def clean_pipe(stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO) -> int:
             print(f"cleaner: error: {line}", file=stderr)
         return EXIT_RULE_ERROR
     from cleaner.engine import DEFAULT_MAX_REMOVED
-    from cleaner.tasks import DocTask, Settings, cannot_read, run_doc
+    from cleaner.tasks import STREAM_ABOVE, DocResult, DocTask, Settings, cannot_read, run_doc
 
+    limit = STREAM_ABOVE if stream_above is None else stream_above
     try:
-        data = stdin.read()
+        data = stdin.read(limit + 1)
     except OSError as exc:
         print(f"cleaner: error: {SOURCE}: {cannot_read(exc)}", file=stderr)
         return EXIT_INPUT_ERROR
     settings = Settings(chain, max_removed=DEFAULT_MAX_REMOVED, report=False)
-    result = run_doc(DocTask(SOURCE, None, data), settings)
-    if result.problem:
-        print(f"cleaner: error: {SOURCE}: {result.problem}", file=stderr)
-        return EXIT_INPUT_ERROR
-    if result.held_back:
-        print(f"cleaner: warning: {SOURCE}: {result.held_back}", file=stderr)
-    stdout.write(result.clean)
+    result: DocResult
+    if len(data) > limit:  # a large input: cleaned in windows, in bounded memory
+        from cleaner.large import StreamTask, read_blocks, run_stream
+
+        task = StreamTask(SOURCE, None, read_blocks(data, stdin))
+        del data  # the task copies it to a temporary file, and keeps it no longer
+        result = run_stream(task, settings)
+    else:
+        result = run_doc(DocTask(SOURCE, None, data), settings)
+    try:
+        if result.problem:
+            print(f"cleaner: error: {SOURCE}: {result.problem}", file=stderr)
+            return EXIT_INPUT_ERROR
+        if result.held_back:
+            print(f"cleaner: warning: {SOURCE}: {result.held_back}", file=stderr)
+        result.write_clean(stdout)
+    finally:
+        result.close()
     stdout.flush()
     return EXIT_OK
 

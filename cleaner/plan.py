@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from cleaner.corpus import Chunk, is_corpus, is_gzip, read_chunks, split_record_source
 from cleaner.ledger import Key, Ledger, RecordKey
 from cleaner.output import temp_target
 from cleaner.tasks import DocTask, cannot_read
 from cleaner.walk import Walker
+
+if TYPE_CHECKING:
+    from cleaner.large import StreamTask
 
 DEFAULT_INCLUDE = ("*.txt", "*.text", "*.md", "*.jsonl", "*.jsonl.gz", "*.html", "*.htm")
 STDIN_SOURCE = "<stdin>"
@@ -200,8 +204,9 @@ class Step:
     """One thing the collector does for a unit, in order; ``task`` is work for an executor."""
 
     unit: Unit
-    event: str  # doc | corpus_open | chunk | corpus_close | resumed | failed (batch._Collector._on_*)
-    task: DocTask | Chunk | None = None
+    # doc | stream | corpus_open | chunk | corpus_close | resumed | failed (batch._Collector._on_*)
+    event: str
+    task: DocTask | Chunk | StreamTask | None = None
     reason: str | None = None
     progress: int = 0  # input bytes this step accounts for (the progress bar)
 
@@ -210,14 +215,24 @@ class Planner:
     """Turns the inputs into steps, lazily, in input order.
 
     With ``read_inputs``, a document's task carries its bytes, read here, for workers that
-    cannot read this machine's files; otherwise the worker reads it by path.
+    cannot read this machine's files; otherwise the worker reads it by path. A text document
+    larger than ``stream_above`` bytes becomes a ``stream`` step (:mod:`cleaner.large`),
+    cleaned in this process; ``None`` never streams.
     """
 
     def __init__(
-        self, layout: Layout, walker: Walker, ledger: Ledger, resume: bool, *, read_inputs: bool = False
+        self,
+        layout: Layout,
+        walker: Walker,
+        ledger: Ledger,
+        resume: bool,
+        *,
+        read_inputs: bool = False,
+        stream_above: int | None = None,
     ) -> None:
         self.layout, self.walker, self.ledger, self.resume = layout, walker, ledger, resume
         self.read_inputs = read_inputs
+        self.stream_above = stream_above
 
     def steps(self) -> Iterator[Step]:
         for index, root in enumerate(self.layout.roots):
@@ -258,6 +273,8 @@ class Planner:
             yield from self._corpus_steps(unit, lines, raw.tell)
 
     def _doc_step(self, unit: Unit, path: Path) -> Step:
+        if self.stream_above is not None and _regular_size(path) > self.stream_above:
+            return Step(unit, "stream", _stream_task(unit, str(path)))
         task = DocTask(unit.source, str(path))
         if not self.read_inputs:
             return Step(unit, "doc", task)
@@ -284,7 +301,17 @@ class Planner:
         if unit.corpus:
             yield from self._corpus_steps(unit, sys.stdin.buffer, lambda: 0)
             return
-        yield Step(unit, "doc", DocTask(unit.source, None, sys.stdin.buffer.read()))
+        stdin = sys.stdin.buffer
+        if self.stream_above is None:
+            yield Step(unit, "doc", DocTask(unit.source, None, stdin.read()))
+            return
+        head = stdin.read(self.stream_above + 1)
+        if len(head) <= self.stream_above:
+            yield Step(unit, "doc", DocTask(unit.source, None, head))
+            return
+        task = _stream_task(unit, None, head, stdin)
+        del head  # the task copies it to a temporary file, and keeps it no longer
+        yield Step(unit, "stream", task)
 
     def _sweeper(self, index: int) -> Callable[[tuple[str, ...], list[str]], None]:
         def sweep(parts: tuple[str, ...], names: list[str]) -> None:
@@ -293,6 +320,29 @@ class Planner:
                 _sweep(folder, names)
 
         return sweep
+
+
+def _regular_size(path: Path) -> int:
+    """The size of a regular file; -1 for anything else (a pipe is read whole, an error reported
+    by the task)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return -1
+    return info.st_size if stat.S_ISREG(info.st_mode) else -1
+
+
+def _stream_task(
+    unit: Unit, path: str | None, head: bytes = b"", rest: IO[bytes] | None = None
+) -> StreamTask:
+    """A :class:`cleaner.large.StreamTask`, its temporary files beside the output (imported only
+    for large inputs, so that cleaning small ones starts fast)."""
+    from cleaner.large import StreamTask, read_blocks
+
+    folder = unit.output.parent if unit.output is not None else None
+    spool_dir = str(folder) if folder is not None and folder.is_dir() else None
+    blocks = read_blocks(head, rest) if rest is not None else ()
+    return StreamTask(unit.source, path, blocks, spool_dir)
 
 
 def _sweep(folder: Path, names: list[str]) -> None:

@@ -34,17 +34,13 @@ True
 from __future__ import annotations
 
 import bisect
-import codecs
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
 
-from cleaner.decode import BOMS, DecodeError
 from cleaner.engine import Chain, Result, Span, clean_text, nonblank_lines_end
 
 WINDOW = 4 << 20  # characters cleaned at once
 MIN_MARGIN = 256 << 10
-READ_BYTES = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,36 +147,3 @@ def _nonblank_count(text: str, start: int, end: int, enough: int) -> int:
             seen += 1
         pos = line_end + 1
     return seen
-
-
-def decode_chunks(first: bytes, rest: BinaryIO) -> Iterator[str]:
-    """Decode a byte stream incrementally: a byte-order mark, else strict UTF-8.
-
-    Raises :class:`~cleaner.decode.DecodeError` at the first NUL or invalid byte, with its offset.
-
-    >>> import io
-    >>> list(decode_chunks("caf".encode(), io.BytesIO("é".encode())))
-    ['caf', 'é']
-    """
-    encoding = next((name for bom, name in BOMS if first.startswith(bom)), "utf-8")
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
-    offset = 0
-    chunk = first
-    while True:
-        final = not chunk
-        if not final and encoding == "utf-8" and b"\x00" in chunk:
-            raise DecodeError("binary file (contains NUL bytes)")
-        buffered = len(decoder.getstate()[0])
-        try:
-            text = decoder.decode(chunk, final=final)
-        except UnicodeDecodeError as exc:
-            at = offset - buffered + exc.start
-            if encoding == "utf-8":
-                raise DecodeError(f"not valid UTF-8 (byte {max(at, 0)})") from None
-            raise DecodeError(f"invalid {encoding} near byte {max(at, 0)}") from None
-        if text:
-            yield text
-        if final:
-            return
-        offset += len(chunk)
-        chunk = rest.read(READ_BYTES)

@@ -12,7 +12,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from cleaner.decode import Decoded, DecodeError, decode_bytes
 from cleaner.engine import Chain, Result
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from cleaner.corpus import Chunk, ChunkResult
 
 DEFAULT_FIELD = "text"
+#: A single input larger than this many bytes is cleaned in windows, in bounded memory, with
+#: the same result (:mod:`cleaner.large`). Below it, reading it whole is faster.
+STREAM_ABOVE = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -72,17 +75,36 @@ class DocTask:
 
 @dataclass
 class DocResult:
-    """What cleaning one document gave; ``problem`` says why it was skipped."""
+    """What cleaning one document gave; ``problem`` says why it was skipped.
+
+    A large document cleaned in windows (:mod:`cleaner.large`) gives its report lines and clean
+    text as temporary files instead of bytes; :meth:`close` deletes them.
+    """
 
     bytes_in: int = 0
     encoding: str = ""
     spans: Counter[str] = field(default_factory=Counter)
-    records: bytes = b""  # report lines
-    clean: bytes = b""  # the clean text, UTF-8
+    records: bytes | IO[bytes] = b""  # report lines
+    clean: bytes | IO[bytes] = b""  # the clean text, UTF-8
     problem: str | None = None
     changed: bool = False  # some text was removed
     held_back: str | None = None  # why the --max-removed guard left the document unchanged
     diff: bytes = b""  # with Settings.diff: the unified diff of input against clean text
+
+    def write_clean(self, out: IO[bytes]) -> None:
+        """Write the clean text to ``out``, from the bytes or from the temporary file."""
+        if isinstance(self.clean, bytes):
+            out.write(self.clean)
+            return
+        self.clean.seek(0)
+        while block := self.clean.read(1 << 20):
+            out.write(block)
+
+    def close(self) -> None:
+        """Delete the temporary files of a document cleaned in windows (bytes need nothing)."""
+        for data in (self.records, self.clean):
+            if not isinstance(data, bytes):
+                data.close()
 
 
 def cannot_read(exc: OSError) -> str:

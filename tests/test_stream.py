@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
-import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from cleaner import clean_text, load_chain
-from cleaner.decode import DecodeError
-from cleaner.stream import clean_parts, decode_chunks
+from cleaner.stream import clean_parts
 
 CHAIN = load_chain()
 # Longer than any match in texts made of PARAGRAPHS (each appeal's end is in its paragraph),
@@ -62,14 +58,3 @@ def test_a_long_document_is_really_cut_into_windows() -> None:
     assert count > 5
     assert clean == whole.clean and spans == whole.spans
     assert spans[0].rule == "dates/date-header"
-
-
-def test_decoding_chunks_reports_the_offset_of_a_bad_byte() -> None:
-    data = "é".encode() * 10 + b"\xff" + b"x" * 10
-    with pytest.raises(DecodeError, match=r"byte 20\b"):
-        list(decode_chunks(data[:7], io.BytesIO(data[7:])))
-
-
-def test_decoding_chunks_follows_a_byte_order_mark() -> None:
-    data = "café au lait".encode("utf-16")  # with its byte-order mark
-    assert "".join(decode_chunks(data[:5], io.BytesIO(data[5:]))) == "café au lait"
