@@ -573,11 +573,25 @@ def guard_max_removed(text: str, result: Result, max_removed: float | None) -> R
     """
     if max_removed is None or not text:
         return result
-    fraction = result.removed_chars / len(text)
+    flag = guard_flag(len(text), result.removed_chars, max_removed)
+    return result if flag is None else Result(text, [flag])
+
+
+def guard_flag(chars: int, removed: int, max_removed: float | None) -> Span | None:
+    """The ``guard/max-removed`` flag for a text of ``chars`` characters that would lose
+    ``removed`` of them, or None when it may (or ``max_removed`` is None). One rule for
+    documents cleaned whole and in windows.
+
+    >>> guard_flag(79, 68, 0.5).captures, guard_flag(79, 30, 0.5), guard_flag(79, 68, None)
+    ({'would_remove': '0.8608', 'max_removed': '0.5'}, None, None)
+    """
+    if max_removed is None or not chars:
+        return None
+    fraction = removed / chars
     if fraction <= max_removed:
-        return result
+        return None
     captures = {"would_remove": f"{fraction:.4f}", "max_removed": f"{max_removed:g}"}
-    return Result(text, [Span(GUARD_RULE, 0, 0, "", 1, captures)])
+    return Span(GUARD_RULE, 0, 0, "", 1, captures)
 
 
 def _spans(text: str, data: bytes, cuts: list[Cut]) -> list[Span]:

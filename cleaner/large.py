@@ -16,7 +16,7 @@ of reading it whole. The clean text and the report are the same, byte for byte:
    temporary folder (``TMPDIR``), and the clean text's SHA-256 (every record carries it) is
    computed on the way.
 4. Only now, with the whole input seen, is the ``--max-removed`` guard decided, by the rule
-   of :func:`cleaner.engine.guard_max_removed` applied to the counts. When it trips, the
+   of :func:`cleaner.engine.guard_flag` applied to the counts. When it trips, the
    clean text file is replaced by the input's text, decoded again, and the records by the
    guard's one record. The caller then writes the output (atomically) and the report from
    the files, so nothing is written before the result is final.
@@ -52,7 +52,7 @@ from cleaner.decode import (
     looks_like_html,
     refuse_control_characters,
 )
-from cleaner.engine import GUARD_RULE, Span
+from cleaner.engine import Span, guard_flag
 from cleaner.explain import held_back_message
 from cleaner.report import write_records
 from cleaner.stream import WINDOW, clean_parts
@@ -164,7 +164,7 @@ def _clean(
                 out.add(part.clean, part.spans)
                 if settings.report:  # as run_doc: the bare pipe counts nothing
                     rules.update(span.rule for span in part.spans)
-            flag = _guard_flag(text.chars, text.chars - out.chars, settings.max_removed)
+            flag = guard_flag(text.chars, text.chars - out.chars, settings.max_removed)
             changed, held_back = out.chars < text.chars, None
             if flag is not None:  # held back: the output is the input's own text, the report one record
                 out.restart()
@@ -241,23 +241,6 @@ def _map_large_blocks() -> None:
     except (OSError, AttributeError, TypeError):
         return
     mallopt(M_MMAP_THRESHOLD, 128 << 10)
-
-
-def _guard_flag(chars: int, removed: int, max_removed: float | None) -> Span | None:
-    """The ``--max-removed`` flag for a text of ``chars`` characters that would lose ``removed``,
-    or None when it may: the rule of :func:`cleaner.engine.guard_max_removed`, which takes
-    the whole text (tests hold the two to the same output and report).
-
-    >>> _guard_flag(79, 68, 0.5).captures, _guard_flag(79, 30, 0.5), _guard_flag(79, 68, None)
-    ({'would_remove': '0.8608', 'max_removed': '0.5'}, None, None)
-    """
-    if max_removed is None or not chars:
-        return None
-    fraction = removed / chars
-    if fraction <= max_removed:
-        return None
-    captures = {"would_remove": f"{fraction:.4f}", "max_removed": f"{max_removed:g}"}
-    return Span(GUARD_RULE, 0, 0, "", 1, captures)
 
 
 @contextlib.contextmanager
