@@ -6,11 +6,12 @@ in the same run, so that a busy machine skews both sides alike:
 - cleaner MB/s on one large stream (5 % boilerplate, and none) vs ``cat`` and ``grep -F -f``
   over the boilerplate literals, for the default chain and for the default chain plus the
   bench pack ``bench/rules/anticipated.yaml`` (about 50 rules, the size packs are growing to);
+  the ratio to grep also on CPU time (user + system), which a busy machine skews less;
 - start-up of ``cleaner clean < seed`` vs ``python -c pass`` and ``import typer`` (the seed
   article of ``../shared`` beside the repository, else a generated 6 kB article);
-- peak RSS of ``cleaner clean`` on one large input, which it cleans in windows
-  (``cleaner.large``): ``cleaner clean < FILE > out`` and ``cleaner clean FILE -o out
-  --report r.jsonl``, for a 10 MB vs a 1 GB input (``--huge``; 100 MB otherwise).
+- peak RSS of ``cleaner clean < FILE > out`` and ``cleaner clean FILE -o out --report
+  r.jsonl`` for a 10 MB, a 100 MB (both cleaned whole) and a 1 GB input (``--huge``; 200 MB
+  otherwise), which is cleaned in windows (``cleaner.large``).
 
 Run from the repository root with the project's venv::
 
@@ -31,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -50,10 +52,16 @@ def cleaner_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "cleaner"]
 
 
+class Run(NamedTuple):
+    seconds: float  # wall time
+    cpu: float  # user + system time of the child
+    rss: int  # peak resident set of the child, KiB
+
+
 def run(
     argv: Sequence[str], stdin: Path | None = None, stdout: Path | None = None, cwd: Path | None = None
-) -> tuple[float, int]:
-    """Run a command; return (wall seconds, peak RSS in KiB of that child)."""
+) -> Run:
+    """Run a command; return its wall and CPU seconds and peak RSS."""
     fin = stdin.open("rb") if stdin else subprocess.DEVNULL
     fout = stdout.open("wb") if stdout else subprocess.DEVNULL
     try:
@@ -72,7 +80,7 @@ def run(
             fout.close()  # type: ignore[union-attr]
     if proc.returncode not in (0, 1) or (proc.returncode == 1 and argv[0] != "grep"):
         raise SystemExit(f"bench: {' '.join(argv)} failed ({proc.returncode}): {err.strip()}")
-    return elapsed, usage.ru_maxrss
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 
 
 def best(
@@ -81,8 +89,10 @@ def best(
     stdin: Path | None = None,
     stdout: Path | None = None,
     cwd: Path | None = None,
-) -> float:
-    return min(run(argv, stdin, stdout, cwd)[0] for _ in range(repeat))
+) -> Run:
+    """The best of ``repeat`` runs: the least wall time and the least CPU time, each on its own."""
+    runs = [run(argv, stdin, stdout, cwd) for _ in range(repeat)]
+    return Run(min(r.seconds for r in runs), min(r.cpu for r in runs), max(r.rss for r in runs))
 
 
 def throughput(args: argparse.Namespace, work: Path) -> list[tuple[str, str, str]]:
@@ -103,15 +113,16 @@ def throughput(args: argparse.Namespace, work: Path) -> list[tuple[str, str, str
         mb = nbytes / MB
         cat = best(args.repeat, ["cat", str(path)], stdout=out)
         grep = best(args.repeat, ["grep", "-v", "-F", "-f", str(literals), str(path)], stdout=out)
-        rows.append((f"`cat`, {name}", f"{mb / cat:,.0f} MB/s", ""))
-        rows.append((f"`grep -v -F -f` (30 literals), {name}", f"{mb / grep:,.0f} MB/s", ""))
+        rows.append((f"`cat`, {name}", f"{mb / cat.seconds:,.0f} MB/s", ""))
+        rows.append((f"`grep -v -F -f` (30 literals), {name}", f"{mb / grep.seconds:,.0f} MB/s", ""))
         for chain, extra in chains.items():
-            seconds = best(args.repeat, [*cleaner_command(), "clean", *extra], stdin=path, stdout=out)
+            clean = best(args.repeat, [*cleaner_command(), "clean", *extra], stdin=path, stdout=out)
             rows.append(
                 (
                     f"cleaner, {chain}, {name} ({mb:.0f} MB)",
-                    f"{mb / seconds:,.1f} MB/s",
-                    f"{grep / seconds:.2f} x grep, {cat / seconds:.3f} x cat",
+                    f"{mb / clean.seconds:,.1f} MB/s",
+                    f"{grep.seconds / clean.seconds:.2f} x grep ({grep.cpu / clean.cpu:.2f} x on CPU time), "
+                    f"{cat.seconds / clean.seconds:.3f} x cat",
                 )
             )
         print(*rows[-4:], sep="\n", flush=True)
@@ -128,9 +139,9 @@ def startup(args: argparse.Namespace, work: Path) -> list[tuple[str, str, str]]:
     # From a folder of its own, as a pipe is mostly run: no config file to find on the way up.
     # The first run fills the rule cache (and writes bytecode), as any first run after installing.
     run([*cleaner_command(), "clean"], stdin=seed, stdout=work / "out.txt", cwd=work)
-    bare = best(repeat, [sys.executable, "-c", "pass"], cwd=work)
-    typer = best(repeat, [sys.executable, "-c", "import typer"], cwd=work)
-    clean = best(repeat, [*cleaner_command(), "clean"], stdin=seed, stdout=work / "out.txt", cwd=work)
+    bare = best(repeat, [sys.executable, "-c", "pass"], cwd=work).seconds
+    typer = best(repeat, [sys.executable, "-c", "import typer"], cwd=work).seconds
+    clean = best(repeat, [*cleaner_command(), "clean"], stdin=seed, stdout=work / "out.txt", cwd=work).seconds
     name = "the seed article" if seed == SEED else "a 6 kB article"
     rows = [
         ("`python -c pass`", f"{bare * 1000:.0f} ms", ""),
@@ -146,13 +157,14 @@ def startup(args: argparse.Namespace, work: Path) -> list[tuple[str, str, str]]:
 
 
 def memory(args: argparse.Namespace, work: Path) -> list[tuple[str, str, str]]:
-    """Peak RSS of the command on one large input (which it cleans in windows, cleaner.large), as a
-    pipe and as a file with an output file and a report, for 10 MB and for 1 GB (100 MB)."""
+    """Peak RSS of the command on one input, as a pipe and as a file with an output file and a
+    report, for 10 MB, 100 MB (both cleaned whole) and 1 GB (200 MB without ``--huge``), which
+    is over ``cleaner.tasks.STREAM_ABOVE`` and so cleaned in windows (cleaner.large)."""
     out, report = work / "out.txt", work / "removed.jsonl"
     command = cleaner_command()
     rows = []
     first: dict[str, int] = {}
-    for size in [10 * MB, (1000 if args.huge else 100) * MB]:
+    for size in [10 * MB, 100 * MB, (1000 if args.huge else 200) * MB]:
         path = work / f"memory-{size // MB}.txt"
         nbytes = write_corpus(path, size, boilerplate=0.05, seed=size)
         runs = {  # run in this order
@@ -164,7 +176,7 @@ def memory(args: argparse.Namespace, work: Path) -> list[tuple[str, str, str]]:
         path.unlink()
         report.unlink()
         mb = nbytes / MB
-        for form, (seconds, rss) in runs.items():
+        for form, (seconds, _, rss) in runs.items():
             note = f"{rss / first[form]:.2f} x the 10 MB input" if form in first else ""
             first.setdefault(form, rss)
             rows.append((f"peak RSS, {form}, {mb:,.0f} MB", f"{rss / 1024:,.0f} MiB", note))
