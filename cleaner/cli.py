@@ -315,7 +315,8 @@ def clean(
     """Clean text and write the result; optionally report every removed span.
 
     One input (a file, or standard input) is written to standard output or -o FILE; over
-    128 MiB, it is cleaned in windows, in bounded memory, with the same result.
+    128 MiB (8 MiB from a pipe), it is cleaned in windows, in bounded memory, with the same
+    result.
     Directories and several inputs are cleaned on all cores into a mirrored tree under -o DIR
     (or in place), with a progress bar on a terminal and a summary on stderr. Unreadable or
     binary files are named on stderr and skipped; the exit status is then 1.

@@ -2,10 +2,12 @@
 
 ``cleaner clean`` (the full command, :mod:`cleaner.batch`, and the bare pipe,
 :mod:`cleaner.pipe`) hands a single input larger than :data:`cleaner.tasks.STREAM_ABOVE`
-bytes (a file, or standard input once that much has arrived) to :func:`run_stream` instead
-of reading it whole. The clean text and the report are the same, byte for byte:
+bytes (a file, or standard input redirected from one) or a pipe holding more than
+:data:`cleaner.tasks.PIPE_HELD` bytes (see :func:`cleaner.tasks.read_stdin`) to
+:func:`run_stream` instead of reading it whole. The clean text and the report are the same,
+byte for byte:
 
-1. Standard input is first copied to a temporary file, so that it can be read again.
+1. A pipe is first copied to a temporary file, so that it can be read again.
 2. Decoding makes the choices :func:`cleaner.decode.decode_bytes` makes, through the same
    :func:`~cleaner.decode.choose_encoding`: a binary file is refused by its first 64 KiB;
    each codec the sequence tries is checked over the whole input in a pass that keeps

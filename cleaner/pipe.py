@@ -41,24 +41,22 @@ def clean_pipe(stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO, *, stream_abov
             print(f"cleaner: error: {line}", file=stderr)
         return EXIT_RULE_ERROR
     from cleaner.engine import DEFAULT_MAX_REMOVED
-    from cleaner.tasks import STREAM_ABOVE, DocResult, DocTask, Settings, cannot_read, run_doc
+    from cleaner.tasks import STREAM_ABOVE, DocResult, DocTask, Settings, cannot_read, read_stdin, run_doc
 
     limit = STREAM_ABOVE if stream_above is None else stream_above
     try:
-        data = stdin.read(limit + 1)
+        data = read_stdin(stdin, SOURCE, limit)
     except OSError as exc:
         print(f"cleaner: error: {SOURCE}: {cannot_read(exc)}", file=stderr)
         return EXIT_INPUT_ERROR
     settings = Settings(chain, max_removed=DEFAULT_MAX_REMOVED, report=False)
     result: DocResult
-    if len(data) > limit:  # a large input: cleaned in windows, in bounded memory
-        from cleaner.large import StreamTask, read_blocks, run_stream
-
-        task = StreamTask(SOURCE, None, read_blocks(data, stdin))
-        del data  # the task copies it to a temporary file, and keeps it no longer
-        result = run_stream(task, settings)
-    else:
+    if isinstance(data, bytes):
         result = run_doc(DocTask(SOURCE, None, data), settings)
+    else:  # a large input: cleaned in windows, in bounded memory
+        from cleaner.large import run_stream
+
+        result = run_stream(data, settings)
     try:
         if result.problem:
             print(f"cleaner: error: {SOURCE}: {result.problem}", file=stderr)

@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING
 from cleaner.corpus import Chunk, is_corpus, is_gzip, read_chunks, split_record_source
 from cleaner.ledger import Key, Ledger, RecordKey
 from cleaner.output import temp_target
-from cleaner.tasks import DocTask, cannot_read
+from cleaner.tasks import DocTask, cannot_read, read_stdin
 from cleaner.walk import Walker
 
 if TYPE_CHECKING:
@@ -305,13 +305,11 @@ class Planner:
         if self.stream_above is None:
             yield Step(unit, "doc", DocTask(unit.source, None, stdin.read()))
             return
-        head = stdin.read(self.stream_above + 1)
-        if len(head) <= self.stream_above:
-            yield Step(unit, "doc", DocTask(unit.source, None, head))
-            return
-        task = _stream_task(unit, None, head, stdin)
-        del head  # the task copies it to a temporary file, and keeps it no longer
-        yield Step(unit, "stream", task)
+        data = read_stdin(stdin, unit.source, self.stream_above, _spool_dir(unit))
+        if isinstance(data, bytes):
+            yield Step(unit, "doc", DocTask(unit.source, None, data))
+        else:
+            yield Step(unit, "stream", data)
 
     def _sweeper(self, index: int) -> Callable[[tuple[str, ...], list[str]], None]:
         def sweep(parts: tuple[str, ...], names: list[str]) -> None:
@@ -332,17 +330,18 @@ def _regular_size(path: Path) -> int:
     return info.st_size if stat.S_ISREG(info.st_mode) else -1
 
 
-def _stream_task(
-    unit: Unit, path: str | None, head: bytes = b"", rest: IO[bytes] | None = None
-) -> StreamTask:
-    """A :class:`cleaner.large.StreamTask`, its temporary files beside the output (imported only
-    for large inputs, so that cleaning small ones starts fast)."""
-    from cleaner.large import StreamTask, read_blocks
+def _stream_task(unit: Unit, path: str) -> StreamTask:
+    """A :class:`cleaner.large.StreamTask` for a large file (imported only for large inputs,
+    so that cleaning small ones starts fast)."""
+    from cleaner.large import StreamTask
 
+    return StreamTask(unit.source, path, spool_dir=_spool_dir(unit))
+
+
+def _spool_dir(unit: Unit) -> str | None:
+    """Where a streamed input's temporary files go: beside its output file, if it has one."""
     folder = unit.output.parent if unit.output is not None else None
-    spool_dir = str(folder) if folder is not None and folder.is_dir() else None
-    blocks = read_blocks(head, rest) if rest is not None else ()
-    return StreamTask(unit.source, path, blocks, spool_dir)
+    return str(folder) if folder is not None and folder.is_dir() else None
 
 
 def _sweep(folder: Path, names: list[str]) -> None:

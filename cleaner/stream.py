@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from cleaner.engine import Chain, Result, Span, clean_text, nonblank_lines_end
 
-WINDOW = 4 << 20  # characters cleaned at once
+WINDOW = 1 << 20  # characters cleaned at once
 MIN_MARGIN = 256 << 10
 
 
