@@ -15,7 +15,7 @@ import sys
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -209,15 +209,16 @@ class Step:
 class Planner:
     """Turns the inputs into steps, lazily, in input order.
 
-    With ``read_inputs``, a document's task carries its bytes, read here, for workers that
-    cannot read this machine's files; otherwise the worker reads it by path.
+    With ``local`` (the tasks run on this machine), a document's task reads its input and
+    writes its output file by path. Otherwise it carries its bytes, read here, for workers
+    that cannot see this machine's files, and hands the clean text back to be written here.
     """
 
     def __init__(
-        self, layout: Layout, walker: Walker, ledger: Ledger, resume: bool, *, read_inputs: bool = False
+        self, layout: Layout, walker: Walker, ledger: Ledger, resume: bool, *, local: bool = True
     ) -> None:
         self.layout, self.walker, self.ledger, self.resume = layout, walker, ledger, resume
-        self.read_inputs = read_inputs
+        self.local = local
 
     def steps(self) -> Iterator[Step]:
         for index, root in enumerate(self.layout.roots):
@@ -258,11 +259,11 @@ class Planner:
             yield from self._corpus_steps(unit, lines, raw.tell)
 
     def _doc_step(self, unit: Unit, path: Path) -> Step:
-        task = DocTask(unit.source, str(path))
-        if not self.read_inputs:
-            return Step(unit, "doc", task)
+        if self.local:
+            output = None if unit.output is None else str(unit.output)
+            return Step(unit, "doc", DocTask(unit.source, str(path), output=output))
         try:
-            return Step(unit, "doc", replace(task, data=path.read_bytes()))
+            return Step(unit, "doc", DocTask(unit.source, str(path), path.read_bytes()))
         except OSError as exc:
             return Step(unit, "failed", reason=cannot_read(exc))
 
