@@ -12,7 +12,6 @@ import io
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from cleaner.corpus import Chunk, ChunkResult, clean_chunk
 from cleaner.decode import Decoded, DecodeError, decode_bytes
@@ -121,7 +120,11 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
     """Clean one text document (a task; runs in a worker). With ``task.output`` it writes the
     output file, atomically, so that the caller handles only report lines and counts."""
     try:
-        data = task.data if task.data is not None else Path(task.path or "").read_bytes()
+        if task.data is not None:
+            data = task.data
+        else:
+            with open(task.path or "", "rb") as handle:
+                data = handle.read()
     except OSError as exc:
         return DocResult(problem=cannot_read(exc))
     try:
