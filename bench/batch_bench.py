@@ -26,15 +26,13 @@ article text is generated here from a small vocabulary. Then, in one run:
    (cleaning, not creating files, is then what takes the time);
 4. a ``-j 2`` run killed with SIGKILL (whole process group) about halfway, then resumed
    with ``--resume``: the report left by the kill must be valid JSONL, and the resumed
-   tree and report must equal those of the uninterrupted run;
-5. last, ``cp -r`` again two seconds after deleting a copy of the tree (see below).
+   tree and report must equal those of the uninterrupted run.
 
 Every run writes into a folder of its own, and nothing is deleted until the end: on an ext4
 file system without a journal (as on the machine of bench/README.md), creating a file after
-many files were deleted in the last seconds or minutes costs up to a millisecond, as the
-kernel skips the recently freed inodes one by one; step 5 shows by how much. For the same
-reason, wait some minutes after deleting a large tree (such as a previous run's folder)
-before running the benchmark.
+many files were deleted in the last minutes can cost up to a millisecond, as the kernel skips
+recently freed inodes one by one. For the same reason, wait some minutes after deleting a
+large tree (such as a previous run's folder) before running the benchmark.
 
 Prints a Markdown table for bench/README.md. Not part of the test run.
 """
@@ -308,11 +306,6 @@ def run(work: Path, files: int, repeat: int, *, dask: bool = True) -> None:
     resumed_outputs = (tree_bytes(out), report.read_bytes())
     assert resumed_outputs == outputs["-j 2"], "resumed run differs from uninterrupted run"
 
-    # Last, as it slows down creating files for minutes: copy the tree just after deleting a copy.
-    # (The kernel skips inodes freed since the previous second, so the copy waits a little.)
-    shutil.rmtree(work / "copy-0")
-    time.sleep(2)
-    copy_after_delete = timed(["cp", "-r", str(tree), str(work / "copy-0")])[0]
 
     mb = total / 1e6
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -340,10 +333,6 @@ def run(work: Path, files: int, repeat: int, *, dask: bool = True) -> None:
         f"`grep -r`: {grep_time / best['-j 1'][0]:.3f} times its speed (target 0.15). Outputs and reports "
         f"identical across all runs ({clean_files:,} files written, {report_lines:,} report records; binary "
         "file named, exit status 1)."
-    )
-    print(
-        f"`cp -r` two seconds after deleting a copy of the tree: {copy_after_delete:.2f} s, against "
-        f"{min(copy_times):.2f} s with no fresh deletions."
     )
     print()
     corpus_mb = corpus.stat().st_size / 1e6
