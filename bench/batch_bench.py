@@ -13,11 +13,12 @@ article text is generated here from a small vocabulary. Then, in one run:
    with the boilerplate literals of ``bench/corpus.py`` (as ``bench/run.py`` uses), writing the
    lines it finds to a file; and ``cp -r`` of the tree (which, like cleaner, also creates a
    file per input);
-2. ``cleaner clean TREE -o OUT --report ... -j 1`` and ``-j 2``, and, when Dask is installed
+2. ``cleaner clean TREE -o OUT --report ... -j 1`` and ``-j 2`` alternately, ``--repeat``
+   times each (best time kept, as the machine may be shared); then, when Dask is installed
    (``pip install -e '.[dask]'``), ``--scheduler local`` (a cluster started by the run, one
    worker per core) and ``--scheduler tcp://...`` (a scheduler and two single-threaded
-   workers started beforehand, as a cluster would be), alternately, ``--repeat`` times each
-   (best time kept, as the machine may be shared): files/s, MB/s and their ratios to ``cat``;
+   workers started beforehand, as a cluster would be) the same way, the local runs having
+   the machine to themselves: files/s, MB/s and their ratios to ``cat`` and ``grep -r``;
    all must give identical output trees and reports, name the binary file and exit with
    status 1. The CPU time is that of the command and the processes it waited for: for
    ``--scheduler tcp://...`` the client's alone (reading inputs, writing outputs, talking to
@@ -259,17 +260,17 @@ def run(work: Path, files: int, repeat: int, *, dask: bool = True) -> None:
 
     corpus = work / "articles.jsonl"
     build_corpus(paths, binary, corpus)
-    with dask_cluster(work, workers=2) if dask else contextlib.nullcontext() as address:
-        variants = {"-j 1": ["--jobs", "1"], "-j 2": ["--jobs", "2"]}
-        if address is not None:
-            variants["--scheduler local"] = ["--scheduler", "local"]
-            variants["--scheduler tcp://… (2 workers)"] = ["--scheduler", address]
-        best: dict[str, tuple[float, float]] = {}  # seconds and CPU seconds of the fastest run
-        best_corpus: dict[str, tuple[float, float]] = {}
-        outputs, corpus_outputs = {}, {}
+    best: dict[str, tuple[float, float]] = {}  # seconds and CPU seconds of the fastest run
+    best_corpus: dict[str, tuple[float, float]] = {}
+    outputs: dict[str, tuple[dict[str, bytes], bytes]] = {}
+    corpus_outputs: dict[str, tuple[bytes, bytes]] = {}
+
+    def measure(variants: dict[str, list[str]]) -> None:
+        """Run the variants alternately, ``repeat`` times each, keeping the fastest run of each."""
         for round_ in range(repeat):
-            for index, (name, how) in enumerate(variants.items()):
-                out, report = work / f"clean-{index}-{round_}", work / f"removed-{index}.jsonl"
+            for name, how in variants.items():
+                slug = "-".join(how).strip("-").replace("/", "").replace(":", "")
+                out, report = work / f"clean{slug}-{round_}", work / f"removed{slug}.jsonl"
                 cpu = children_cpu()
                 elapsed, done = timed(clean_command(tree, out, report, *how))
                 cpu = children_cpu() - cpu
@@ -279,7 +280,7 @@ def run(work: Path, files: int, repeat: int, *, dask: bool = True) -> None:
                 outputs[name] = (tree_bytes(out), report.read_bytes())
                 best[name] = min(best.get(name, (elapsed, cpu)), (elapsed, cpu))
 
-                out = work / f"clean-{index}.jsonl"
+                out = work / f"clean{slug}.jsonl"
                 cpu = children_cpu()
                 elapsed, done = timed(clean_command(corpus, out, report, *how))
                 cpu = children_cpu() - cpu
@@ -289,6 +290,18 @@ def run(work: Path, files: int, repeat: int, *, dask: bool = True) -> None:
             for name in variants:
                 assert outputs[name] == outputs["-j 1"], f"{name} and -j 1 differ"
                 assert corpus_outputs[name] == corpus_outputs["-j 1"], f"{name} and -j 1 differ on the corpus"
+
+    # The local runs first, alone: an idle Dask cluster's heartbeats take a few per cent of a
+    # core, which a -j 2 run, using both, would lose.
+    measure({"-j 1": ["--jobs", "1"], "-j 2": ["--jobs", "2"]})
+    with dask_cluster(work, workers=2) if dask else contextlib.nullcontext() as address:
+        if address is not None:
+            measure(
+                {
+                    "--scheduler local": ["--scheduler", "local"],
+                    "--scheduler tcp://… (2 workers)": ["--scheduler", address],
+                }
+            )
     rows = [(f"cleaner clean {name}", *measured) for name, measured in best.items()]
     clean_files = len(outputs["-j 1"][0])
     report_lines = outputs["-j 1"][1].count(b"\n")
