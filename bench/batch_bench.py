@@ -1,20 +1,24 @@
-"""Batch benchmark: clean a generated tree with ``--jobs 1``, ``--jobs 2`` and Dask, measured against ``cat``.
+"""Batch benchmark: a generated tree cleaned with ``--jobs 1``, ``--jobs 2`` and Dask, against ``grep -r``.
 
     python bench/batch_bench.py                 # 10,000 files, about 45 MB
     python bench/batch_bench.py --files 2000    # quicker
+    python bench/batch_bench.py --no-dask       # local runs only
 
 It builds its own tree in a temporary folder: files nested three folders deep, half of them
 articles with boilerplate (a date header and a donation appeal on the first line, photo
 captions between paragraphs), half clean articles, plus one binary file named ``.txt``. The
 article text is generated here from a small vocabulary. Then, in one run:
 
-1. ``cat`` of the same files (page cache warm), the baseline, and ``cp -r`` of the tree (which,
-   like cleaner, also creates a file per input);
-2. ``cleaner clean TREE -o OUT --report ... -j 1`` and ``-j 2``, and, when Dask is installed
+1. ``cat`` of the same files (page cache warm), the baseline; ``grep -r -F -f LITERALS TREE``
+   with the boilerplate literals of ``bench/corpus.py`` (as ``bench/run.py`` uses), writing the
+   lines it finds to a file; and ``cp -r`` of the tree (which, like cleaner, also creates a
+   file per input);
+2. ``cleaner clean TREE -o OUT --report ... -j 1`` and ``-j 2`` alternately, ``--repeat``
+   times each (best time kept, as the machine may be shared); then, when Dask is installed
    (``pip install -e '.[dask]'``), ``--scheduler local`` (a cluster started by the run, one
    worker per core) and ``--scheduler tcp://...`` (a scheduler and two single-threaded
-   workers started beforehand, as a cluster would be), alternately, ``--repeat`` times each
-   (best time kept, as the machine may be shared): files/s, MB/s and their ratios to ``cat``;
+   workers started beforehand, as a cluster would be) the same way, the local runs having
+   the machine to themselves: files/s, MB/s and their ratios to ``cat`` and ``grep -r``;
    all must give identical output trees and reports, name the binary file and exit with
    status 1. The CPU time is that of the command and the processes it waited for: for
    ``--scheduler tcp://...`` the client's alone (reading inputs, writing outputs, talking to
@@ -24,6 +28,13 @@ article text is generated here from a small vocabulary. Then, in one run:
 4. a ``-j 2`` run killed with SIGKILL (whole process group) about halfway, then resumed
    with ``--resume``: the report left by the kill must be valid JSONL, and the resumed
    tree and report must equal those of the uninterrupted run.
+
+Every run writes into a folder of its own, and nothing is deleted until the end: on an ext4
+file system without a journal (as on the machine of bench/README.md), creating a file after
+many files were deleted in the last minutes can cost up to a millisecond, as the kernel skips
+recently freed inodes one by one. For the same reason, wait some minutes after deleting a
+large tree (such as a previous run's folder) before running the benchmark; the output starts
+with the time it took to create an empty file, which is a few tens of microseconds otherwise.
 
 Prints a Markdown table for bench/README.md. Not part of the test run.
 """
@@ -45,6 +56,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from corpus import boilerplate_literals
 
 WORDS = {
     "subject": [
@@ -133,14 +146,16 @@ def build_tree(root: Path, files: int, seed: int = 7) -> tuple[list[Path], Path]
         path.write_text(article(rng, boilerplate=i % 2 == 0), encoding="utf-8")
         paths.append(path)
     binary = root / "d3" / "d1" / "d4" / "photo.txt"
+    binary.parent.mkdir(parents=True, exist_ok=True)  # fewer than 415 files leave it out
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     paths.append(binary)
     return paths, binary
 
 
 def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+    kwargs.setdefault("stdout", subprocess.PIPE)
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, **kwargs)
+    done = subprocess.run(command, stderr=subprocess.PIPE, **kwargs)
     return time.perf_counter() - start, done
 
 
@@ -195,6 +210,15 @@ def dask_cluster(work: Path, workers: int) -> Iterator[str | None]:
             process.wait()
 
 
+def create_cost(folder: Path, files: int = 2000) -> float:
+    """Seconds to create one empty file in a new folder: the state of the file system (see above)."""
+    folder.mkdir()
+    start = time.perf_counter()
+    for i in range(files):
+        os.close(os.open(folder / f"f{i}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    return (time.perf_counter() - start) / files
+
+
 def tree_bytes(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
@@ -203,15 +227,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each command; the best counts")
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask runs")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cleaner-batch-bench-"))
     try:
-        run(work, args.files, args.repeat)
+        run(work, args.files, args.repeat, dask=not args.no_dask)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run(work: Path, files: int, repeat: int) -> None:
+def run(work: Path, files: int, repeat: int, *, dask: bool = True) -> None:
+    load = os.getloadavg()[0]
+    create = create_cost(work / "probe")
     tree = work / "raw"
     paths, binary = build_tree(tree, files)
     total = sum(p.stat().st_size for p in paths)
@@ -219,26 +246,31 @@ def run(work: Path, files: int, repeat: int) -> None:
     cat = ["xargs", "-0", "cat"]
     subprocess.run(cat, input=listing, stdout=subprocess.DEVNULL, check=True)  # warm the page cache
     cat_time = min(timed(cat, input=listing)[0] for _ in range(3))
+    literals = work / "literals.txt"
+    literals.write_text("\n".join(boilerplate_literals()) + "\n", encoding="utf-8")
+    grep_times = []
+    for _ in range(3):
+        with open(work / "grep.out", "wb") as found:  # a file, not /dev/null, which grep treats as -q
+            elapsed, done = timed(["grep", "-r", "-F", "-f", str(literals), str(tree)], stdout=found)
+        assert done.returncode == 0, done.stderr.decode()
+        grep_times.append(elapsed)
+    grep_time = min(grep_times)
 
-    copy_times = []
-    for _ in range(repeat):
-        shutil.rmtree(work / "copy", ignore_errors=True)
-        copy_times.append(timed(["cp", "-r", str(tree), str(work / "copy")])[0])
+    copy_times = [timed(["cp", "-r", str(tree), str(work / f"copy-{i}")])[0] for i in range(repeat)]
 
     corpus = work / "articles.jsonl"
     build_corpus(paths, binary, corpus)
-    with dask_cluster(work, workers=2) as address:
-        variants = {"-j 1": ["--jobs", "1"], "-j 2": ["--jobs", "2"]}
-        if address is not None:
-            variants["--scheduler local"] = ["--scheduler", "local"]
-            variants["--scheduler tcp://… (2 workers)"] = ["--scheduler", address]
-        best: dict[str, tuple[float, float]] = {}  # seconds and CPU seconds of the fastest run
-        best_corpus: dict[str, tuple[float, float]] = {}
-        outputs, corpus_outputs = {}, {}
-        for _ in range(repeat):
-            for index, (name, how) in enumerate(variants.items()):
-                out, report = work / f"clean-{index}", work / f"removed-{index}.jsonl"
-                shutil.rmtree(out, ignore_errors=True)
+    best: dict[str, tuple[float, float]] = {}  # seconds and CPU seconds of the fastest run
+    best_corpus: dict[str, tuple[float, float]] = {}
+    outputs: dict[str, tuple[dict[str, bytes], bytes]] = {}
+    corpus_outputs: dict[str, tuple[bytes, bytes]] = {}
+
+    def measure(variants: dict[str, list[str]]) -> None:
+        """Run the variants alternately, ``repeat`` times each, keeping the fastest run of each."""
+        for round_ in range(repeat):
+            for name, how in variants.items():
+                slug = "-".join(how).strip("-").replace("/", "").replace(":", "")
+                out, report = work / f"clean{slug}-{round_}", work / f"removed{slug}.jsonl"
                 cpu = children_cpu()
                 elapsed, done = timed(clean_command(tree, out, report, *how))
                 cpu = children_cpu() - cpu
@@ -248,7 +280,7 @@ def run(work: Path, files: int, repeat: int) -> None:
                 outputs[name] = (tree_bytes(out), report.read_bytes())
                 best[name] = min(best.get(name, (elapsed, cpu)), (elapsed, cpu))
 
-                out = work / f"clean-{index}.jsonl"
+                out = work / f"clean{slug}.jsonl"
                 cpu = children_cpu()
                 elapsed, done = timed(clean_command(corpus, out, report, *how))
                 cpu = children_cpu() - cpu
@@ -258,11 +290,24 @@ def run(work: Path, files: int, repeat: int) -> None:
             for name in variants:
                 assert outputs[name] == outputs["-j 1"], f"{name} and -j 1 differ"
                 assert corpus_outputs[name] == corpus_outputs["-j 1"], f"{name} and -j 1 differ on the corpus"
+
+    # The local runs first, alone: an idle Dask cluster's heartbeats take a few per cent of a
+    # core, which a -j 2 run, using both, would lose.
+    measure({"-j 1": ["--jobs", "1"], "-j 2": ["--jobs", "2"]})
+    with dask_cluster(work, workers=2) if dask else contextlib.nullcontext() as address:
+        if address is not None:
+            measure(
+                {
+                    "--scheduler local": ["--scheduler", "local"],
+                    "--scheduler tcp://… (2 workers)": ["--scheduler", address],
+                }
+            )
     rows = [(f"cleaner clean {name}", *measured) for name, measured in best.items()]
     clean_files = len(outputs["-j 1"][0])
     report_lines = outputs["-j 1"][1].count(b"\n")
 
     # Kill a -j 2 run (the whole process group, with SIGKILL) halfway, then resume it.
+    # (Its output folder is new; the resumed run replaces some outputs, freeing a few inodes.)
     j2_time = best["-j 2"][0]
     out, report = work / "clean-killed", work / "removed-killed.jsonl"
     process = subprocess.Popen(
@@ -274,7 +319,7 @@ def run(work: Path, files: int, repeat: int) -> None:
     time.sleep(j2_time / 2)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    killed_lines = report.read_bytes().splitlines()
+    killed_lines = report.read_bytes().splitlines() if report.exists() else []  # killed while starting
     for line in killed_lines:
         json.loads(line)  # the report of a killed run is valid JSONL
     killed_outputs = sum(1 for p in out.rglob("*.txt"))
@@ -286,22 +331,32 @@ def run(work: Path, files: int, repeat: int) -> None:
     resumed_outputs = (tree_bytes(out), report.read_bytes())
     assert resumed_outputs == outputs["-j 2"], "resumed run differs from uninterrupted run"
 
+
     mb = total / 1e6
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    print(f"Machine: {machine}")
+    print(f"Machine: {machine}; load average {load:.1f} before the run, {os.getloadavg()[0]:.1f} after")
+    print(f"Creating an empty file before the run: {create * 1e6:,.0f} µs")
     print(
         f"Tree: {len(paths):,} files ({files:,} articles, half with boilerplate, 1 binary .txt), {mb:.1f} MB"
     )
     print()
-    print("| command | seconds | CPU seconds | files/s | MB/s | speed vs cat |")
-    print("|---|---:|---:|---:|---:|---:|")
-    rows[:0] = [("cat (xargs -0 cat, warm cache)", cat_time, None), ("cp -r", min(copy_times), None)]
+    rows[:0] = [
+        ("cat (xargs -0 cat, warm cache)", cat_time, None),
+        (f"grep -r -F -f LITERALS ({len(boilerplate_literals())} literals)", grep_time, None),
+        ("cp -r", min(copy_times), None),
+    ]
+    print("| command | seconds | CPU seconds | files/s | MB/s | speed vs cat | speed vs grep -r |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for name, elapsed, cpu in rows:
         speed = f"{len(paths) / elapsed:,.0f} | {mb / elapsed:,.1f} | {cat_time / elapsed:.3f}"
-        print(f"| `{name}` | {elapsed:.2f} | {'' if cpu is None else f'{cpu:.2f}'} | {speed} |")
+        print(
+            f"| `{name}` | {elapsed:.2f} | {'' if cpu is None else f'{cpu:.2f}'} | {speed} "
+            f"| {grep_time / elapsed:.3f} |"
+        )
     print()
     print(
-        f"`-j 2` vs `-j 1`: {best['-j 1'][0] / best['-j 2'][0]:.2f} times as fast; outputs and reports "
+        f"`-j 2` vs `-j 1`: {best['-j 1'][0] / best['-j 2'][0]:.2f} times as fast (target 1.7); `-j 1` vs "
+        f"`grep -r`: {grep_time / best['-j 1'][0]:.3f} times its speed (target 0.15). Outputs and reports "
         f"identical across all runs ({clean_files:,} files written, {report_lines:,} report records; binary "
         "file named, exit status 1)."
     )

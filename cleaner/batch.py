@@ -6,21 +6,25 @@ How a run works:
    steps: a text document is one task, a JSONL corpus a series of chunk tasks.
 2. **Execute** (:mod:`cleaner.executors`, :mod:`cleaner.tasks`). An executor runs the tasks:
    in this process for ``--jobs 1``, in a pool of worker processes otherwise, or on a Dask
-   cluster with ``--scheduler``. A task reads its input (or, for a cluster, carries the
-   bytes this process read) and returns the clean bytes and report lines; it writes nothing.
+   cluster with ``--scheduler``. On this machine a document's task reads its input and
+   writes its output file itself, so reading, decoding, cleaning and writing all run on
+   every core, and returns its report lines and counts. A task for a cluster carries the
+   bytes this process read and returns the clean bytes, which this process writes.
 3. **Collect** (here). Results come back in input order through a bounded window (memory
    stays bounded by the largest document or chunk, never the corpus). This process writes
-   the outputs, report records (:mod:`cleaner.ledger`), journal and tally in that order, so
-   outputs and report are byte-identical for any number of jobs, and file writes (slow on
-   many disks, and slower still when several processes write at once) overlap with cleaning
-   instead of contending.
+   the report records (:mod:`cleaner.ledger`), the journal, the tally, and the outputs that
+   no task wrote (a cluster's, standard output, JSONL corpora) in input order, so outputs
+   and report are byte-identical for any number of jobs. An input enters the journal only
+   after its output is complete, so ``--resume`` never trusts an output written by a worker
+   whose result this process did not collect.
 
 Safety: each output file is written to a temporary file beside it and renamed into place,
 so no run, however it is stopped, leaves a half-written output; a temporary file left by a
-SIGKILL is removed by the next run over the same tree. Ctrl-C and SIGTERM stop the run after
-the documents in progress. ``--resume`` skips inputs whose output is complete and not older
-than the input; with a report, :mod:`cleaner.ledger` rebuilds the report so that it equals
-the report of an uninterrupted run.
+process killed while writing (SIGKILL, or SIGTERM sent to a worker) is removed by the next
+run over the same tree. Ctrl-C and SIGTERM stop the run after the documents in progress.
+``--resume`` skips inputs whose output is complete and not older than the input; with a
+report, :mod:`cleaner.ledger` rebuilds the report so that it equals the report of an
+uninterrupted run.
 """
 
 from __future__ import annotations
@@ -40,10 +44,10 @@ from cleaner.corpus import ChunkResult, is_corpus
 from cleaner.engine import Chain
 from cleaner.executors import DaskExecutor, Executor, ExecutorError, ProcessExecutor, SerialExecutor, cores
 from cleaner.ledger import Ledger, ResumeError
-from cleaner.output import atomic_writer
+from cleaner.output import atomic_writer, write_atomically
 from cleaner.plan import DEFAULT_INCLUDE, BatchOptions, Layout, Planner, Step, Unit, UsageError, layout_for
 from cleaner.summary import ProgressBar, Tally
-from cleaner.tasks import DEFAULT_FIELD, STREAM_ABOVE, DocResult, Settings, run_chunk, run_doc
+from cleaner.tasks import DEFAULT_FIELD, STREAM_ABOVE, DocResult, Settings, cannot_write, run_chunk, run_doc
 from cleaner.walk import Walker
 
 __all__ = ["DEFAULT_FIELD", "DEFAULT_INCLUDE", "BatchOptions", "UsageError", "run"]
@@ -192,15 +196,20 @@ class _Collector:
             self.tally.hold_back(unit.source)
         if self.preview:
             self._preview(unit, result.changed, result.diff)
+        elif result.written:
+            pass
         elif unit.output is None:
             result.write_clean(sys.stdout.buffer)
             sys.stdout.buffer.flush()
         else:
             try:
-                with atomic_writer(unit.output, "wb", fsync=self.fsync) as out:
-                    result.write_clean(out)
+                if isinstance(result.clean, bytes):
+                    write_atomically(unit.output, result.clean, fsync=self.fsync)
+                else:  # a streamed document's clean text waits in a temporary file
+                    with atomic_writer(unit.output, "wb", fsync=self.fsync) as out:
+                        result.write_clean(out)
             except OSError as exc:
-                self.skip(unit.source, f"cannot write {unit.output}: {exc.strerror or exc}", file=True)
+                self.skip(unit.source, cannot_write(unit.output, exc), file=True)
                 self.ledger.commit(unit.source, unit.key, b"")
                 return 1, result.bytes_in
         tally = self.tally
@@ -313,6 +322,7 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
         html=options.html,
         max_removed=options.max_removed,
         diff=options.diff,
+        fsync=not layout.tree,
     )
     corpus_run = layout.stdin_corpus or any(
         root.path is not None and not root.is_dir and is_corpus(root.path.name) for root in layout.roots
@@ -328,16 +338,15 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
         executor.shutdown(cancel=True)
         raise UsageError(_why(exc)) from None
     tally = Tally(jobs=executor.jobs, preview=options.preview, started=started)
-    collector = _Collector(ledger, tally, fsync=not layout.tree, preview=options.preview, check=options.check)
+    collector = _Collector(ledger, tally, fsync=settings.fsync, preview=options.preview, check=options.check)
     if ledger.warning:
         collector.say(f"cleaner: warning: {ledger.warning}")
     walker = Walker(options.include, options.exclude, [layout.output, options.report, options.summary])
     if chatty and sys.stderr.isatty():
         collector.progress = ProgressBar(*_count(layout, walker))
     streamed = None if layout.tree or options.diff else stream_above
-    steps = Planner(
-        layout, walker, ledger, options.resume, read_inputs=not executor.local, stream_above=streamed
-    ).steps()
+    planner = Planner(layout, walker, ledger, options.resume, local=executor.local, stream_above=streamed)
+    steps = planner.steps()
     status, complete = 0, False
     with _StopRequest() as stop:
         try:

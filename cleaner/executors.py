@@ -166,7 +166,7 @@ def _start_worker(settings: Settings, parent: int) -> None:
     global _worker_settings
     _worker_settings = settings
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops the run
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a worker holds nothing to save: just stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # just stop: outputs are renamed into place whole
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
@@ -176,8 +176,8 @@ def _run_batch_in_worker(calls: Sequence[tuple[Callable[[Any, Settings], Any], A
 
 
 def _watch_parent(parent: int) -> None:
-    # A worker whose parent was killed would otherwise wait for tasks forever. Workers write
-    # no files, so exiting at once loses nothing.
+    # A worker whose parent was killed would otherwise wait for tasks forever. Its outputs are
+    # renamed into place whole, and the next run removes a temporary file cut short here.
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(1)

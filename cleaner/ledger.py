@@ -35,6 +35,7 @@ RecordKey = tuple[int, tuple[str, ...], int]
 _TAIL_BYTES = 1 << 16
 FLUSH_SECONDS = 0.2
 FLUSH_BYTES = 1 << 20
+_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps with options builds one per call
 
 
 class ResumeError(ValueError):
@@ -128,9 +129,7 @@ class Ledger:
                 if self._out is not None:
                     shutil.copyfileobj(records, self._out)
         if self._journal is not None:
-            self._pending_journal.append(
-                json.dumps(source, ensure_ascii=False).encode("utf-8", "backslashreplace") + b"\n"
-            )
+            self._pending_journal.append(_JSON.encode(source).encode("utf-8", "backslashreplace") + b"\n")
         if time.monotonic() - self._flushed >= FLUSH_SECONDS:
             self._flush()
 

@@ -16,7 +16,7 @@ import sys
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -214,10 +214,11 @@ class Step:
 class Planner:
     """Turns the inputs into steps, lazily, in input order.
 
-    With ``read_inputs``, a document's task carries its bytes, read here, for workers that
-    cannot read this machine's files; otherwise the worker reads it by path. A text document
-    larger than ``stream_above`` bytes becomes a ``stream`` step (:mod:`cleaner.large`),
-    cleaned in this process; ``None`` never streams.
+    With ``local`` (the tasks run on this machine), a document's task reads its input and
+    writes its output file by path. Otherwise it carries its bytes, read here, for workers
+    that cannot see this machine's files, and hands the clean text back to be written here.
+    A text document larger than ``stream_above`` bytes becomes a ``stream`` step
+    (:mod:`cleaner.large`), cleaned in this process; ``None`` never streams.
     """
 
     def __init__(
@@ -227,11 +228,11 @@ class Planner:
         ledger: Ledger,
         resume: bool,
         *,
-        read_inputs: bool = False,
+        local: bool = True,
         stream_above: int | None = None,
     ) -> None:
         self.layout, self.walker, self.ledger, self.resume = layout, walker, ledger, resume
-        self.read_inputs = read_inputs
+        self.local = local
         self.stream_above = stream_above
 
     def steps(self) -> Iterator[Step]:
@@ -275,11 +276,11 @@ class Planner:
     def _doc_step(self, unit: Unit, path: Path) -> Step:
         if self.stream_above is not None and _regular_size(path) > self.stream_above:
             return Step(unit, "stream", _stream_task(unit, str(path)))
-        task = DocTask(unit.source, str(path))
-        if not self.read_inputs:
-            return Step(unit, "doc", task)
+        if self.local:
+            output = None if unit.output is None else str(unit.output)
+            return Step(unit, "doc", DocTask(unit.source, str(path), output=output))
         try:
-            return Step(unit, "doc", replace(task, data=path.read_bytes()))
+            return Step(unit, "doc", DocTask(unit.source, str(path), path.read_bytes()))
         except OSError as exc:
             return Step(unit, "failed", reason=cannot_read(exc))
 

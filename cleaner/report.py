@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 #: The zero-width record that carries an HTML page's date as the document's ``date`` capture.
 PAGE_DATE_RULE = "html/page-date"
+# One encoder for every record: json.dumps with options builds a new one per call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 class RestoreError(ValueError):
@@ -119,12 +121,12 @@ def write_records(
     if decoded is not None:
         extra.update(input_fields(decoded))
         spans = itertools.chain(page_date_spans(decoded), spans)
-    if clean is not None:
-        extra["clean_sha256"] = text_sha256(clean)
     count = 0
     for span in spans:
+        if count == 0 and clean is not None:  # most documents have no span: no checksum then
+            extra["clean_sha256"] = text_sha256(clean)
         record = span_record(source, span, extra, record_id=record_id)
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(_JSON.encode(record) + "\n")
         count += 1
     return count
 

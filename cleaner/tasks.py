@@ -1,9 +1,9 @@
 """The work a batch run hands out: one document, or one chunk of a JSONL corpus.
 
-A task reads its input and returns the clean text (UTF-8) and report lines; it writes
-nothing, so tasks can run anywhere (a local process pool, a Dask worker) and the caller
-decides where results go. Every document goes through :func:`clean_document`: bytes ->
-:func:`decode_document` -> the chain.
+A task on this machine reads its input by path and writes its output file itself
+(atomically), returning only the report lines and counts; a task for a cluster carries its
+input's bytes and returns the clean text (UTF-8), which the caller writes. Every document goes
+through :func:`clean_document`: bytes -> :func:`decode_document` -> the chain.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import os
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from cleaner.decode import Decoded, DecodeError, decode_bytes
 from cleaner.engine import Chain, Result
+from cleaner.output import write_atomically
 
 if TYPE_CHECKING:
     from cleaner.corpus import Chunk, ChunkResult
@@ -42,6 +42,7 @@ class Settings:
     max_removed: float | None = None  # --max-removed guard
     diff: bool = False  # --diff: return a unified diff of each document
     report: bool = True  # build each document's report records and span counts (the bare pipe needs neither)
+    fsync: bool = True  # flush each output to disk before renaming it into place (off for trees)
 
 
 def decode_document(data: bytes, settings: Settings, name: str | None = None) -> Decoded:
@@ -71,11 +72,13 @@ def clean_document(data: bytes, settings: Settings, name: str | None = None) -> 
 @dataclass(frozen=True)
 class DocTask:
     """Clean one text document: the file at ``path``, or ``data`` (standard input, or the file's
-    bytes read by the caller for workers on other machines); ``path`` also names it."""
+    bytes read by the caller for workers on other machines); ``path`` also names it. With
+    ``output``, the task writes the clean text to that file instead of returning it."""
 
     source: str
     path: str | None
     data: bytes | None = None
+    output: str | None = None
 
 
 @dataclass
@@ -95,6 +98,7 @@ class DocResult:
     changed: bool = False  # some text was removed
     held_back: str | None = None  # why the --max-removed guard left the document unchanged
     diff: bytes = b""  # with Settings.diff: the unified diff of input against clean text
+    written: bool = False  # the task wrote the clean text to its output file (``clean`` is empty)
 
     def write_clean(self, out: IO[bytes]) -> None:
         """Write the clean text to ``out``, from the bytes or from the temporary file."""
@@ -119,6 +123,15 @@ def cannot_read(exc: OSError) -> str:
     'cannot read: No such file or directory'
     """
     return f"cannot read: {exc.strerror or exc}"
+
+
+def cannot_write(output: str | os.PathLike[str], exc: OSError) -> str:
+    """Why an output could not be written, as the run reports it.
+
+    >>> cannot_write("out/a.txt", IsADirectoryError(21, "Is a directory"))
+    'cannot write out/a.txt: Is a directory'
+    """
+    return f"cannot write {output}: {exc.strerror or exc}"
 
 
 def input_bytes(task: DocTask | Chunk) -> int:
@@ -175,9 +188,14 @@ def _redirected_size(stdin: IO[bytes]) -> int | None:
 
 
 def run_doc(task: DocTask, settings: Settings) -> DocResult:
-    """Clean one text document (a task; runs in a worker, which only reads: the caller writes)."""
+    """Clean one text document (a task; runs in a worker). With ``task.output`` it writes the
+    output file, atomically, so that the caller handles only report lines and counts."""
     try:
-        data = task.data if task.data is not None else Path(task.path or "").read_bytes()
+        if task.data is not None:
+            data = task.data
+        else:
+            with open(task.path or "", "rb") as handle:
+                data = handle.read()
     except OSError as exc:
         return DocResult(problem=cannot_read(exc))
     try:
@@ -193,16 +211,22 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
     report = io.StringIO()
     if settings.report:
         write_records(report, task.source, result.spans, clean=result.clean_utf8, decoded=decoded)
+    if task.output is not None:
+        try:
+            write_atomically(task.output, result.clean_utf8, fsync=settings.fsync)
+        except OSError as exc:
+            return DocResult(len(data), problem=cannot_write(task.output, exc))
     flag = result.held_back
     return DocResult(
         len(data),
         decoded.encoding,
         Counter(span.rule for span in result.spans) if settings.report else Counter(),
         report.getvalue().encode("utf-8"),
-        result.clean_utf8,
+        b"" if task.output is not None else result.clean_utf8,
         changed=result.changed,
         held_back=None if flag is None else held_back_message(flag),
         diff=unified_diff(decoded.text, result.clean, task.source).encode("utf-8") if settings.diff else b"",
+        written=task.output is not None,
     )
 
 

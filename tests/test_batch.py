@@ -174,6 +174,44 @@ def test_vanished_file_is_reported_by_its_task() -> None:
     assert result.problem == "cannot read: No such file or directory"
 
 
+def test_a_local_task_writes_its_output_and_returns_only_records(tmp_path: Path) -> None:
+    from cleaner.tasks import DocTask, Settings, run_doc
+
+    source = tmp_path / "raw/harbour.txt"
+    write_files(tmp_path / "raw", {"harbour.txt": HARBOUR})
+    output = tmp_path / "out/new-folder/harbour.txt"
+
+    result = run_doc(DocTask("harbour.txt", str(source), output=str(output)), Settings(CHAIN, fsync=False))
+
+    assert result.problem is None and result.written
+    assert result.clean == b""  # nothing to hand back: the file is written
+    assert output.read_text(encoding="utf-8") == cleaned(HARBOUR)
+    assert [r["source"] for r in read_records(result.records.decode().splitlines())] == ["harbour.txt"] * len(
+        CHAIN.clean(HARBOUR).spans
+    )
+    assert [p.name for p in output.parent.iterdir()] == ["harbour.txt"]  # no temporary file left
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_output_that_cannot_be_written_is_named_and_the_others_are_written(
+    tmp_path: Path, jobs: int
+) -> None:
+    raw, out, report = tmp_path / "raw", tmp_path / "out", tmp_path / "removed.jsonl"
+    article_tree(raw, 6)
+    blocked = sorted(files_below(raw))[2]
+    (out / blocked).mkdir(parents=True)  # a folder where the output file should go
+    reference = tmp_path / "reference"
+    assert clean(raw, "-o", reference, "--report", tmp_path / "all.jsonl", "--jobs", 1).exit_code == 0
+
+    result = clean(raw, "-o", out, "--report", report, "--jobs", jobs)
+
+    assert result.exit_code == 1
+    assert f"cleaner: error: {blocked}: cannot write {out / blocked}: Is a directory" in result.stderr
+    expected = {rel: data for rel, data in files_below(reference).items() if rel != blocked}
+    assert files_below(out) == expected
+    assert [r for r in records(tmp_path / "all.jsonl") if r["source"] != blocked] == records(report)
+
+
 def test_summary_counts_match_the_report(tmp_path: Path) -> None:
     article_tree(tmp_path / "raw", 12)
     write_files(tmp_path / "raw", {"photo.txt": PNG})

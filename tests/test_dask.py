@@ -170,7 +170,7 @@ def test_cluster_tasks_carry_their_input_and_unreadable_inputs_fail_in_the_plan(
     layout = layout_for(options)
     ledger = Ledger(None, journal=False, resume=False, key_of=layout.source_key)
 
-    steps = list(Planner(layout, Walker(options.include, (), []), ledger, False, read_inputs=True).steps())
+    steps = list(Planner(layout, Walker(options.include, (), []), ledger, False, local=False).steps())
 
     assert [(s.unit.source, s.event) for s in steps] == [
         ("a.txt", "doc"),
@@ -178,6 +178,7 @@ def test_cluster_tasks_carry_their_input_and_unreadable_inputs_fail_in_the_plan(
         ("b/gone.txt", "failed"),
     ]
     assert steps[0].task.data == HARBOUR.encode() and steps[1].task.data == COUNCIL.encode()
+    assert steps[0].task.output is None  # a cluster's worker cannot write here: the clean text comes back
     assert steps[2].reason == "cannot read: No such file or directory"
 
 

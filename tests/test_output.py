@@ -1,4 +1,5 @@
-"""Atomic output files: whole or absent, with ordinary permissions, links and pipes kept."""
+"""Atomic output files: whole or absent, with ordinary permissions, links and pipes kept (both
+the streaming writer and the one-call writer batch runs use)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.output import atomic_writer
+from cleaner.output import atomic_writer, write_atomically
 
 
 def mode(path: Path) -> int:
@@ -75,3 +76,48 @@ def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
     reader.join(timeout=10)
     assert received == [b"through the pipe\n"]
     assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_write_atomically_replaces_a_file_keeping_its_mode(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    target.chmod(0o640)
+    write_atomically(target, "new café\r\n".encode(), fsync=False)
+    assert target.read_bytes() == "new café\r\n".encode()
+    assert mode(target) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_write_atomically_creates_missing_folders_with_the_umask_default_mode(tmp_path: Path) -> None:
+    umask = os.umask(0o027)
+    try:
+        target = tmp_path / "a" / "b" / "out.txt"
+        write_atomically(str(target), b"done")
+        assert target.read_bytes() == b"done"
+        assert mode(target) == 0o640
+    finally:
+        os.umask(umask)
+
+
+def test_write_atomically_writes_through_a_symlink(tmp_path: Path) -> None:
+    real, link = tmp_path / "real.txt", tmp_path / "link.txt"
+    real.write_text("old")
+    link.symlink_to(real)
+    write_atomically(link, b"new")
+    assert link.is_symlink()
+    assert real.read_text() == "new"
+
+
+def test_write_atomically_failing_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with pytest.raises(TypeError):
+        write_atomically(target, "text, not bytes")  # type: ignore[arg-type]
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_write_atomically_over_a_folder_fails_and_writes_nothing(tmp_path: Path) -> None:
+    with pytest.raises(IsADirectoryError):
+        write_atomically(tmp_path, b"text")
+    assert list(tmp_path.iterdir()) == []

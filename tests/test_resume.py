@@ -95,7 +95,7 @@ def test_a_stopped_run_resumes_to_the_uninterrupted_result(
     assert all(data == expected_files[rel] for rel, data in left.items())  # no partial output
     temporary = [rel for rel in files_below(out) if rel.endswith(".part")]
     if signum == signal.SIGKILL:
-        assert len(temporary) <= 1  # the file being written; the resumed run sweeps it
+        assert len(temporary) <= 2  # the file each worker was writing; the resumed run sweeps them
     else:
         assert temporary == []
     for line in report.read_bytes().splitlines():
@@ -141,6 +141,35 @@ def test_resume_mends_a_report_cut_mid_line(tmp_path: Path) -> None:
     resumable = [source for source in finished if source in expected_files]  # not photo.txt
     assert json.loads((tmp_path / "s.json").read_text())["files_resumed"] == len(resumable)
     assert not journal(report).exists()
+
+
+def test_resume_redoes_outputs_written_after_the_last_input_in_the_journal(tmp_path: Path) -> None:
+    """Workers write outputs as they finish, ahead of the journal: after a kill, outputs of
+    inputs the journal does not name may exist, and only the journal says they are whole and
+    have their records in the report. Here they hold stale text; resuming must redo them."""
+    raw, out, report = tmp_path / "raw", tmp_path / "out", tmp_path / "removed.jsonl"
+    make_tree(raw, 30)
+    expected_files, expected_report = reference(tmp_path, raw)
+    assert clean(raw, "-o", out, "--report", report, "--jobs", 2, "--quiet").exit_code == 1
+    sources = ["/".join(found.parts) for found in Walker(DEFAULT_INCLUDE).files(raw)]
+    finished = sources[:10]
+    journal(report).write_text("".join(json.dumps(source) + "\n" for source in finished))
+    lines = expected_report.splitlines(keepends=True)
+    report.write_bytes(
+        b"".join(line for line in lines if split_record_source(json.loads(line)["source"])[0] in finished)
+    )
+    stale = [source for source in sources[10:] if source in expected_files]
+    for source in stale:
+        (out / source).write_text("text of another version\n")  # newer than its input, but unjournaled
+
+    summary = tmp_path / "s.json"
+    result = clean(raw, "-o", out, "--report", report, "--resume", "--jobs", 2, "--summary", summary)
+
+    assert result.exit_code == 1
+    assert files_below(out) == expected_files
+    assert report.read_bytes() == expected_report
+    resumed = json.loads(summary.read_text())["files_resumed"]
+    assert resumed == len([source for source in finished if source in expected_files])
 
 
 def test_resume_takes_in_new_changed_repaired_and_removed_inputs(tmp_path: Path) -> None:
