@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -193,6 +194,16 @@ def big_article(copies: int) -> tuple[str, str]:
     return (paragraph * 9 + caption) * copies, paragraph * 9 * copies
 
 
+def streamed_in_small_windows(calls: list[StreamTask]) -> contextlib.AbstractContextManager[object]:
+    """Patch the command's streaming to use small windows, recording each task it is given."""
+
+    def spy(task: StreamTask, settings: Settings) -> DocResult:
+        calls.append(task)
+        return run_stream(task, settings, window=2_000, margin=MARGIN)
+
+    return mock.patch.object(large, "run_stream", spy)
+
+
 def clean_file(path: Path, out: Path, report: Path, stream_above: int | None, **options: object) -> int:
     chosen = BatchOptions((str(path),), output=out, report=report, max_removed=DEFAULT_MAX_REMOVED, **options)
     return run(chosen, CHAIN, stream_above=stream_above)
@@ -202,13 +213,8 @@ def test_a_single_file_over_the_limit_is_streamed_with_the_same_output_and_repor
     text, clean = big_article(300)
     path = tmp_path / "big.txt"
     path.write_text(text, encoding="utf-8")
-    calls = []
-
-    def spy(task: StreamTask, settings: Settings) -> DocResult:
-        calls.append(task)
-        return run_stream(task, settings, window=2_000, margin=MARGIN)
-
-    with mock.patch.object(large, "run_stream", spy):
+    calls: list[StreamTask] = []
+    with streamed_in_small_windows(calls):
         assert clean_file(path, tmp_path / "s.txt", tmp_path / "s.jsonl", stream_above=10_000) == 0
     assert clean_file(path, tmp_path / "w.txt", tmp_path / "w.jsonl", stream_above=None) == 0
 
@@ -223,14 +229,9 @@ def test_standard_input_over_the_limit_is_streamed_to_standard_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfdbinary: pytest.CaptureFixture[bytes]
 ) -> None:
     text, clean = big_article(300)
-    calls = []
-
-    def spy(task: StreamTask, settings: Settings) -> DocResult:
-        calls.append(task.blocks)
-        return run_stream(task, settings, window=2_000, margin=MARGIN)
-
+    calls: list[StreamTask] = []
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
-    with mock.patch.object(large, "run_stream", spy):
+    with streamed_in_small_windows(calls):
         assert run(BatchOptions(max_removed=DEFAULT_MAX_REMOVED), CHAIN, stream_above=10_000) == 0
     assert len(calls) == 1
     assert capfdbinary.readouterr().out == clean.encode()
@@ -252,13 +253,8 @@ def test_check_streams_and_diff_reads_whole(tmp_path: Path, capfd: pytest.Captur
     text, _ = big_article(100)
     path = tmp_path / "big.txt"
     path.write_text(text, encoding="utf-8")
-    calls = []
-
-    def spy(task: StreamTask, settings: Settings) -> DocResult:
-        calls.append(task)
-        return run_stream(task, settings, window=2_000, margin=MARGIN)
-
-    with mock.patch.object(large, "run_stream", spy):
+    calls: list[StreamTask] = []
+    with streamed_in_small_windows(calls):
         assert run(BatchOptions((str(path),), check=True), CHAIN, stream_above=1_000) == 1
         assert len(calls) == 1
         assert capfd.readouterr().err == f"would clean {path}\n"
