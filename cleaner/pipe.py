@@ -17,11 +17,14 @@ EXIT_OK, EXIT_INPUT_ERROR, EXIT_RULE_ERROR = 0, 1, 2
 SOURCE = "<stdin>"
 
 
-def clean_pipe(stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO, *, stream_above: int | None = None) -> int:
+def clean_pipe(
+    stdin: BinaryIO | None, stdout: BinaryIO, stderr: TextIO, *, stream_above: int | None = None
+) -> int:
     """Clean what ``stdin`` holds onto ``stdout``; messages go to ``stderr``. Returns the exit status.
 
     Input larger than ``stream_above`` bytes (default :data:`cleaner.tasks.STREAM_ABOVE`) is
     cleaned in windows, in bounded memory, with the same result (:mod:`cleaner.large`).
+    ``stdin`` is None when the process started with standard input closed.
 
     >>> import io
     >>> out, err = io.BytesIO(), io.StringIO()
@@ -41,7 +44,20 @@ def clean_pipe(stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO, *, stream_abov
             print(f"cleaner: error: {line}", file=stderr)
         return EXIT_RULE_ERROR
     from cleaner.engine import DEFAULT_MAX_REMOVED
-    from cleaner.tasks import STREAM_ABOVE, DocResult, DocTask, Settings, cannot_read, read_stdin, run_doc
+    from cleaner.tasks import (
+        STDIN_CLOSED,
+        STREAM_ABOVE,
+        DocResult,
+        DocTask,
+        Settings,
+        cannot_read,
+        read_stdin,
+        run_doc,
+    )
+
+    if stdin is None:
+        print(f"cleaner: error: {SOURCE}: {STDIN_CLOSED}", file=stderr)
+        return EXIT_INPUT_ERROR
 
     limit = STREAM_ABOVE if stream_above is None else stream_above
     try:
@@ -73,7 +89,8 @@ def clean_pipe(stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO, *, stream_abov
 def main() -> None:
     """Run :func:`clean_pipe` on the process's standard streams and exit with its status."""
     try:
-        status = clean_pipe(sys.stdin.buffer, sys.stdout.buffer, sys.stderr)
+        stdin = None if sys.stdin is None else sys.stdin.buffer  # None: started with `<&-`
+        status = clean_pipe(stdin, sys.stdout.buffer, sys.stderr)
     except KeyboardInterrupt:
         status = 130
     except BrokenPipeError:  # the reader went away (`cleaner clean < big | head`)

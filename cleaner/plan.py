@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING
 from cleaner.corpus import Chunk, is_corpus, is_gzip, read_chunks, split_record_source
 from cleaner.ledger import Key, Ledger, RecordKey
 from cleaner.output import temp_target
-from cleaner.tasks import DocTask, cannot_read, read_stdin
+from cleaner.tasks import STDIN_CLOSED, DocTask, cannot_read, read_stdin
 from cleaner.walk import Walker
 
 if TYPE_CHECKING:
@@ -299,6 +299,9 @@ class Planner:
 
     def _stdin_steps(self) -> Iterator[Step]:
         unit = Unit(STDIN_SOURCE, (0, ()), None, self.layout.output, self.layout.stdin_corpus)
+        if sys.stdin is None:  # started with standard input closed (`<&-`)
+            yield Step(unit, "failed", reason=STDIN_CLOSED)
+            return
         if unit.corpus:
             yield from self._corpus_steps(unit, sys.stdin.buffer, lambda: 0)
             return

@@ -29,6 +29,7 @@ DEFAULT_FIELD = "text"
 #: about twice as fast, in memory of about five times its size (530 MB for 100 MB of text).
 STREAM_ABOVE = 128 << 20
 PIPE_HELD = 8 << 20  # the most of a pipe held in memory before deciding to stream it
+STDIN_CLOSED = "cannot read: standard input is closed"
 
 
 @dataclass(frozen=True)
@@ -178,13 +179,15 @@ def read_stdin(
 
 
 def _redirected_size(stdin: IO[bytes]) -> int | None:
-    """The size of the regular file standard input reads from its start, or None (a pipe)."""
+    """The size of the regular file standard input reads from its start, or None: a pipe, or a
+    system without ``/dev/fd`` to open it by."""
     try:
         info = os.fstat(stdin.fileno())
         at_start = stdin.tell() == 0
     except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
         return None
-    return info.st_size if stat.S_ISREG(info.st_mode) and at_start else None
+    regular = stat.S_ISREG(info.st_mode) and at_start and os.path.isdir("/dev/fd")
+    return info.st_size if regular else None
 
 
 def run_doc(task: DocTask, settings: Settings) -> DocResult:

@@ -86,3 +86,12 @@ def test_the_bare_pipe_and_the_full_command_line_agree(
     )
     assert (bare.returncode, bare.stdout, bare.stderr) == (full.returncode, full.stdout, full.stderr)
     assert b"Traceback" not in bare.stderr
+
+
+@pytest.mark.parametrize("args", [["clean"], ["clean", "-"]], ids=["bare", "full"])
+def test_a_closed_standard_input_is_one_line_of_error(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / ".git").mkdir()  # the config search stops here
+    shell = f'exec "$0" -m cleaner {" ".join(args)} <&-'
+    done = subprocess.run(["sh", "-c", shell, sys.executable], capture_output=True, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (1, b"")
+    assert done.stderr == b"cleaner: error: <stdin>: cannot read: standard input is closed\n"
