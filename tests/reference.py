@@ -1,7 +1,7 @@
 """A straightforward reference for the chain's matching, used only by tests.
 
 Every enabled rule runs over the whole ``str`` of its scope with the google-re2 ``str`` API,
-as the first version of the engine did, with no prefilter, no bytes and no candidate lines.
+as the first version of the engine did, with no prefilter, no bytes and no candidate blocks.
 The optimised path (:mod:`cleaner.scan`) must find exactly the same candidates.
 """
 
