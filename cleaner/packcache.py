@@ -50,8 +50,9 @@ def cache_dir(environ: Mapping[str, str] = os.environ) -> Path | None:
     return Path(base) / "cleaner"
 
 
-def _code_salt() -> str:
-    """A hash of the validating code, this Python's version and the RE2 library's file."""
+def _code_salt() -> str | None:
+    """A hash of the validating code, this Python's version and the RE2 library's file; None
+    when they cannot be read (an install without source files): nothing is cached then."""
     global _salt
     if _salt is None:
         import sys
@@ -60,9 +61,12 @@ def _code_salt() -> str:
 
         digest = hashlib.sha256(f"{FORMAT}:{sys.version_info[:2]}".encode())
         here = Path(__file__).parent
-        for name in _VALIDATING_CODE:
-            digest.update((here / name).read_bytes())
-        library = os.stat(re2._re2.__file__)
+        try:
+            for name in _VALIDATING_CODE:
+                digest.update((here / name).read_bytes())
+            library = os.stat(re2._re2.__file__)
+        except (OSError, AttributeError):
+            return None
         digest.update(f"{library.st_size}:{library.st_mtime_ns}".encode())
         _salt = digest.hexdigest()
     return _salt
@@ -84,9 +88,10 @@ def check_file_cached(path: Path) -> tuple[Pack | None, list[Problem]]:
     except RuleFileError as exc:
         return None, exc.problems
     folder = cache_dir()
+    salt = _code_salt() if folder is not None else None
     entry = None
-    if folder is not None:
-        key = hashlib.sha256(f"{_code_salt()}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    if folder is not None and salt is not None:
+        key = hashlib.sha256(f"{salt}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
         entry = folder / "rules" / f"{key}.json"
         pack = _read(entry, str(path))
         if pack is not None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner import Chain, prefilter
+from cleaner import Chain, packcache, prefilter
 from cleaner.packcache import CACHE_ENV, check_file_cached
 from cleaner.ruleset import RuleFileError, builtin_rule_files, check_file, load_packs
 
@@ -110,6 +110,16 @@ def test_a_cache_that_cannot_be_written_only_costs_speed(
     monkeypatch.setenv(CACHE_ENV, str(blocked))
     packs = load_packs(builtin_rule_files())
     assert [pack.name for pack in packs] == [path.stem for path in builtin_rule_files()]
+
+
+def test_without_the_validating_code_to_hash_nothing_is_cached(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(packcache, "_salt", None)
+    monkeypatch.setattr(packcache, "_VALIDATING_CODE", ("ruleset.py", "not-installed.py"))
+    packs = load_packs(builtin_rule_files())
+    assert [pack.name for pack in packs] == [path.stem for path in builtin_rule_files()]
+    assert _entries(cache) == []
 
 
 def test_a_cached_chain_starts_without_analysing_patterns(
