@@ -211,13 +211,10 @@ class Chain:
         """
         if not self.matchers or not data:
             return []
-        bounds = _ScopeBounds(data)
+        bounds = _ScopeBounds(data, starts_document, ends_document)
 
         def region(index: int) -> tuple[int, int] | None:
-            rule = self.rules[index]
-            if (rule.scope == "head" and not starts_document) or (rule.scope == "tail" and not ends_document):
-                return None
-            return bounds.region(rule)
+            return bounds.region(self.rules[index])
 
         found = self._scanner.candidates(data, region, touched, unclosed)
         return [(c.start, c.end, index, c.captures) for c, index in found]
@@ -245,13 +242,10 @@ class Chain:
         scanner = self._scanner
         if scanner.whole:
             return True
-        bounds = _ScopeBounds(data)
+        bounds = _ScopeBounds(data, starts_document, ends_document)
         for index in scanner.scoped:
-            rule = self.rules[index]
-            if (rule.scope == "head" and not starts_document) or (rule.scope == "tail" and not ends_document):
-                continue
-            lo, hi = bounds.region(rule)
-            if any(start <= hi and end >= lo for start, end in touched):
+            region = bounds.region(self.rules[index])
+            if region is not None and any(start <= region[1] and end >= region[0] for start, end in touched):
                 return True
         if scanner.may_match_in(data[start:end] for start, end in touched):
             return True
@@ -318,18 +312,25 @@ def nonblank_lines_end(text: str | bytes, count: int) -> int | None:
 
 
 class _ScopeBounds:
-    """Where ``head`` and ``tail`` scopes begin and end in UTF-8 text, counted in non-blank lines."""
+    """Where ``head`` and ``tail`` scopes begin and end in UTF-8 text, counted in non-blank lines.
 
-    def __init__(self, data: bytes) -> None:
+    In a part of a document, head rules do not apply unless it ``starts_document``, nor tail
+    rules unless it ``ends_document``.
+    """
+
+    def __init__(self, data: bytes, starts_document: bool = True, ends_document: bool = True) -> None:
         self.data = data
+        self.starts_document, self.ends_document = starts_document, ends_document
 
-    def region(self, rule: Rule) -> tuple[int, int]:
-        """The byte range a rule may match in."""
+    def region(self, rule: Rule) -> tuple[int, int] | None:
+        """The byte range a rule may match in, or None where its scope is not in this part."""
         if rule.scope == "head":
+            if not self.starts_document:
+                return None
             end = nonblank_lines_end(self.data, rule.scope_lines)
             return 0, len(self.data) if end is None else end
         if rule.scope == "tail":
-            return self._tail_start(rule.scope_lines), len(self.data)
+            return (self._tail_start(rule.scope_lines), len(self.data)) if self.ends_document else None
         return 0, len(self.data)
 
     def _tail_start(self, lines: int) -> int:
