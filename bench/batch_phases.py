@@ -60,8 +60,11 @@ def main() -> None:
 
 def measure(work: Path) -> dict[str, float]:
     started = time.perf_counter()
-    from cleaner import batch, engine, report, tasks
-    from cleaner.cli import app
+    from cleaner.batch import runner as batch
+    from cleaner.batch import tasks
+    from cleaner.commands.cli import app
+    from cleaner.core import engine
+    from cleaner.report import records as report
 
     spent: dict[str, float] = {}
     batch.TASK_RUNNERS["doc"] = timed(spent, "task", tasks.run_doc)

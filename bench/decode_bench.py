@@ -21,7 +21,7 @@ from pathlib import Path
 
 import chardet
 
-from cleaner.decode import SAMPLE_BYTES, decode_bytes, guess_encoding
+from cleaner.io.decode import SAMPLE_BYTES, decode_bytes, guess_encoding
 
 MB = 1_000_000
 # Written for this benchmark: news-like prose with the typographic quotes and dashes that make

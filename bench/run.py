@@ -11,7 +11,7 @@ in the same run, so that a busy machine skews both sides alike:
   article of ``../shared`` beside the repository, else a generated 6 kB article);
 - peak RSS of ``cleaner clean < FILE > out`` and ``cleaner clean FILE -o out --report
   r.jsonl`` for a 10 MB, a 100 MB (both cleaned whole) and a 1 GB input (``--huge``; 200 MB
-  otherwise), which is cleaned in windows (``cleaner.large``).
+  otherwise), which is cleaned in windows (``cleaner.batch.large``).
 
 Run from the repository root with the project's venv::
 
@@ -159,7 +159,7 @@ def startup(args: argparse.Namespace, work: Path) -> list[tuple[str, str, str]]:
 def memory(args: argparse.Namespace, work: Path) -> list[tuple[str, str, str]]:
     """Peak RSS of the command on one input, as a pipe and as a file with an output file and a
     report, for 10 MB, 100 MB (both cleaned whole) and 1 GB (200 MB without ``--huge``), which
-    is over ``cleaner.tasks.STREAM_ABOVE`` and so cleaned in windows (cleaner.large)."""
+    is over ``cleaner.batch.tasks.STREAM_ABOVE`` and so cleaned in windows (cleaner.batch.large)."""
     out, report = work / "out.txt", work / "removed.jsonl"
     command = cleaner_command()
     rows = []

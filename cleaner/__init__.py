@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from cleaner.engine import Chain, Result, Span, clean_text
-from cleaner.report import restore
-from cleaner.ruleset import Rule, RuleFileError, load_rules
+from cleaner.core.engine import Chain, Result, Span, clean_text
+from cleaner.report.records import restore
+from cleaner.rulefiles.schema import Rule, RuleFileError, load_rules
 
 __all__ = [
     "Chain",

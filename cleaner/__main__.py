@@ -1,7 +1,8 @@
 """The ``cleaner`` command (console script and ``python -m cleaner``).
 
 The bare pipe form, ``cleaner clean`` with no other argument, runs without the command-line
-framework (see :mod:`cleaner.pipe`); everything else goes to the Typer app in :mod:`cleaner.cli`.
+framework (see :mod:`cleaner.commands.pipe`); everything else goes to the Typer app in
+:mod:`cleaner.commands.cli`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import sys
 def main() -> None:
     """Run the command line: the pipe form directly, any other form through the Typer app."""
     if sys.argv[1:] == ["clean"]:
-        from cleaner.pipe import main as clean_pipe
+        from cleaner.commands.pipe import main as clean_pipe
 
         clean_pipe()
-    from cleaner.cli import app
+    from cleaner.commands.cli import app
 
     app()
 

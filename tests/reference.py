@@ -2,7 +2,7 @@
 
 Every enabled rule runs over the whole ``str`` of its scope with the google-re2 ``str`` API,
 as the first version of the engine did, with no prefilter, no bytes and no candidate blocks.
-The optimised path (:mod:`cleaner.scan`) must find exactly the same candidates.
+The optimised path (:mod:`cleaner.core.scan`) must find exactly the same candidates.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from cleaner.engine import Chain
-from cleaner.matchers import compile_pattern as _compile_pattern
-from cleaner.matchers import phrase_pattern
-from cleaner.ruleset import Rule
+from cleaner.core.engine import Chain
+from cleaner.core.matchers import compile_pattern as _compile_pattern
+from cleaner.core.matchers import phrase_pattern
+from cleaner.rulefiles.schema import Rule
 
 compile_pattern = functools.lru_cache(maxsize=None)(_compile_pattern)
 

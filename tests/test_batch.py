@@ -15,8 +15,8 @@ from texts import COUNCIL, HARBOUR, MARKET, PNG, TRAP, article_tree, big_corpus_
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.cli import app
-from cleaner.report import read_records, record_span
+from cleaner.commands.cli import app
+from cleaner.report.records import read_records, record_span
 
 REPO = Path(__file__).resolve().parents[1]
 CHAIN = cleaner.load_chain()
@@ -168,14 +168,14 @@ def test_unreadable_file_is_named_and_skipped(tmp_path: Path) -> None:
 
 
 def test_vanished_file_is_reported_by_its_task() -> None:
-    from cleaner.tasks import DocTask, Settings, run_doc
+    from cleaner.batch.tasks import DocTask, Settings, run_doc
 
     result = run_doc(DocTask("gone.txt", "/nonexistent/gone.txt", None), Settings(CHAIN))
     assert result.problem == "cannot read: No such file or directory"
 
 
 def test_a_local_task_writes_its_output_and_returns_only_records(tmp_path: Path) -> None:
-    from cleaner.tasks import DocTask, Settings, run_doc
+    from cleaner.batch.tasks import DocTask, Settings, run_doc
 
     source = tmp_path / "raw/harbour.txt"
     write_files(tmp_path / "raw", {"harbour.txt": HARBOUR})

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.cli import app
-from cleaner.explain import unified_diff
+from cleaner.commands.cli import app
+from cleaner.views.explain import unified_diff
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner.cli import app
-from cleaner.config import (
+from cleaner.commands.cli import app
+from cleaner.rulefiles.config import (
     ChainSettings,
     ConfigError,
     find_config,

@@ -14,9 +14,9 @@ from texts import APPEAL, CORPUS_RECORDS, COUNCIL, HARBOUR, MARKET, TRAP, corpus
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.cli import app
-from cleaner.corpus import Chunk, clean_chunk, read_chunks
-from cleaner.report import read_records, record_span
+from cleaner.batch.corpus import Chunk, clean_chunk, read_chunks
+from cleaner.commands.cli import app
+from cleaner.report.records import read_records, record_span
 
 CHAIN = cleaner.load_chain()
 runner = CliRunner()

@@ -22,15 +22,15 @@ from texts import COUNCIL, HARBOUR, PNG, article_tree, big_corpus_bytes, corpus_
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner import executors
-from cleaner.cli import app
-from cleaner.engine import Chain
-from cleaner.executors import DaskExecutor, ExecutorError
-from cleaner.ledger import Ledger
-from cleaner.plan import BatchOptions, Planner, layout_for
-from cleaner.ruleset import Rule
-from cleaner.tasks import DocTask, Settings, run_doc
-from cleaner.walk import Walker
+from cleaner.batch import executors
+from cleaner.batch.executors import DaskExecutor, ExecutorError
+from cleaner.batch.ledger import Ledger
+from cleaner.batch.plan import BatchOptions, Planner, layout_for
+from cleaner.batch.tasks import DocTask, Settings, run_doc
+from cleaner.batch.walk import Walker
+from cleaner.commands.cli import app
+from cleaner.core.engine import Chain
+from cleaner.rulefiles.schema import Rule
 
 REPO = Path(__file__).resolve().parents[1]
 CHAIN = cleaner.load_chain()

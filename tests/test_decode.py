@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner.decode import (
+from cleaner.io.decode import (
     CONFIDENCE_FLOOR,
     SAMPLE_BYTES,
     DecodeError,
@@ -283,7 +283,7 @@ def _top_level(modules: set[str]) -> set[str]:
 def test_plain_utf8_runs_import_neither_chardet_nor_trafilatura(run_cleaner, tmp_path):
     plain = run_cleaner("clean", stdin=PARAGRAPH.encode(), python_flags=("-X", "importtime"))
     assert plain.returncode == 0
-    assert "cleaner.decode" in _imported_modules(plain.stderr)
+    assert "cleaner.io.decode" in _imported_modules(plain.stderr)
     assert not _top_level(_imported_modules(plain.stderr)) & {"chardet", "trafilatura", "lxml"}
 
     legacy = run_cleaner("clean", stdin=PARAGRAPH.encode("cp1252"), python_flags=("-X", "importtime"))
@@ -295,7 +295,7 @@ def test_plain_utf8_runs_import_neither_chardet_nor_trafilatura(run_cleaner, tmp
 def test_encoding_option_through_the_typer_runner():
     from typer.testing import CliRunner
 
-    from cleaner.cli import app
+    from cleaner.commands.cli import app
 
     named = CliRunner().invoke(app, ["clean", "--encoding", "cp1252"], input=SHORT_CP1252)
     assert (named.exit_code, named.stdout) == (0, "He said “no” and left.\n")

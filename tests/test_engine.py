@@ -7,8 +7,8 @@ import pickle
 import pytest
 
 import cleaner
-from cleaner.engine import TIDY_RULE, Chain, clean_text
-from cleaner.ruleset import Rule
+from cleaner.core.engine import TIDY_RULE, Chain, clean_text
+from cleaner.rulefiles.schema import Rule
 from tests.reference import ReferenceChain
 
 

@@ -1,4 +1,4 @@
-"""The ``cleaner eval`` command and the scoring in cleaner.evaluate."""
+"""The ``cleaner eval`` command and the scoring in cleaner.evaluation.lines."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.cli import app
-from cleaner.engine import Chain
-from cleaner.evaluate import (
+from cleaner.commands.cli import app
+from cleaner.core.engine import Chain
+from cleaner.evaluation.lines import (
     INTACT,
     KEEP,
     PARTLY_CUT,
@@ -29,7 +29,7 @@ from cleaner.evaluate import (
     to_json,
     to_markdown,
 )
-from cleaner.ruleset import parse_pack
+from cleaner.rulefiles.schema import parse_pack
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -14,10 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.cli import app
-from cleaner.engine import Result, Span
-from cleaner.explain import render_html, render_plain, render_terminal, tally
-from cleaner.ruleset import Rule
+from cleaner.commands.cli import app
+from cleaner.core.engine import Result, Span
+from cleaner.rulefiles.schema import Rule
+from cleaner.views.explain import render_html, render_plain, render_terminal, tally
 
 MARKER = re.compile(r"\[-(.*?)-\]\{([a-z0-9_-]+/[a-z0-9_-]+)\}", re.DOTALL)
 REPO = Path(__file__).resolve().parents[1]

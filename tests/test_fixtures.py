@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import cleaner
-from cleaner.decode import decode_bytes
-from cleaner.report import write_records
+from cleaner.io.decode import decode_bytes
+from cleaner.report.records import write_records
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = sorted(path for path in (REPO / "fixtures").iterdir() if (path / "input.txt").is_file())
@@ -88,6 +88,5 @@ def test_seed_through_the_command_line(seed_path: Path, tmp_path: Path) -> None:
         line = lines[caption["line"] - 1]
         assert caption["text"] == line
         assert caption["captures"]["credit"] == line[line.rindex("(") + 1 : line.rindex(")")].strip()
-    assert (
-        cleaner.restore(done.stdout.decode("utf-8"), [cleaner.report.record_span(r) for r in records]) == text
-    )
+    spans = [cleaner.report.records.record_span(r) for r in records]
+    assert cleaner.restore(done.stdout.decode("utf-8"), spans) == text

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.cli import app
-from cleaner.engine import DEFAULT_MAX_REMOVED, GUARD_RULE, clean_text
-from cleaner.ruleset import Rule
+from cleaner.commands.cli import app
+from cleaner.core.engine import DEFAULT_MAX_REMOVED, GUARD_RULE, clean_text
+from cleaner.rulefiles.schema import Rule
 
 REPO = Path(__file__).resolve().parents[1]
 CHAIN = cleaner.load_chain()

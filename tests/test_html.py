@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import cleaner
-from cleaner.decode import DecodeError, decode_bytes
-from cleaner.html import extract_page
-from cleaner.report import PAGE_DATE_RULE, read_records, record_span
+from cleaner.io.decode import DecodeError, decode_bytes
+from cleaner.io.html import extract_page
+from cleaner.report.records import PAGE_DATE_RULE, read_records, record_span
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures" / "html"

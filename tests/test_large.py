@@ -18,19 +18,19 @@ from hypothesis import strategies as st
 from texts import APPEAL, COUNCIL, HARBOUR, MARKET, PNG, TRAP
 
 import cleaner
-from cleaner import large
-from cleaner.batch import BatchOptions, run
-from cleaner.engine import DEFAULT_MAX_REMOVED, GUARD_RULE
-from cleaner.large import StreamTask, run_stream
-from cleaner.pipe import clean_pipe
-from cleaner.report import record_span
-from cleaner.tasks import STREAM_ABOVE, DocResult, DocTask, Settings, run_doc
+from cleaner.batch import large
+from cleaner.batch.large import StreamTask, run_stream
+from cleaner.batch.runner import BatchOptions, run
+from cleaner.batch.tasks import STREAM_ABOVE, DocResult, DocTask, Settings, run_doc
+from cleaner.commands.pipe import clean_pipe
+from cleaner.core.engine import DEFAULT_MAX_REMOVED, GUARD_RULE
+from cleaner.report.records import record_span
 
 REPO = Path(__file__).resolve().parents[1]
 CHAIN = cleaner.load_chain()
 FIXTURES = sorted(REPO.glob("fixtures/*/input.txt")) + sorted(REPO.glob("fixtures/html/*/input.html"))
 # Twice the longest block a rule may remove: no match in these texts is longer, which is all a
-# window's margin needs (cleaner.stream); far below the real margin, so short texts get windows.
+# window's margin needs (cleaner.core.windows); far below the real margin, so short texts get windows.
 MARGIN = 2 * max(rule.max_chars or 0 for rule in CHAIN.rules)
 GUARDED = Settings(CHAIN, max_removed=DEFAULT_MAX_REMOVED)  # as the command line runs
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.engine import Chain, clean_text
-from cleaner.matchers import PatternError, compile_pattern, compile_rule
-from cleaner.ruleset import Rule
+from cleaner.core.engine import Chain, clean_text
+from cleaner.core.matchers import PatternError, compile_pattern, compile_rule
+from cleaner.rulefiles.schema import Rule
 
 
 def rule(kind: str, **fields: object) -> Rule:

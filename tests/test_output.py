@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.output import atomic_writer, write_atomically
+from cleaner.io.output import atomic_writer, write_atomically
 
 
 def mode(path: Path) -> int:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.engine import Chain, clean_text
-from cleaner.ruleset import Rule, builtin_rule_files, load_pack, load_rules
-from cleaner.ruletest import check_examples
+from cleaner.core.engine import Chain, clean_text
+from cleaner.rulefiles.examples import check_examples
+from cleaner.rulefiles.schema import Rule, builtin_rule_files, load_pack, load_rules
 
 REPO = Path(__file__).resolve().parents[1]
 BUILTIN_RULES = load_rules()

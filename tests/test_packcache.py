@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from cleaner import Chain, packcache, prefilter
-from cleaner.packcache import CACHE_ENV, check_file_cached
-from cleaner.ruleset import RuleFileError, builtin_rule_files, check_file, load_packs
+from cleaner import Chain
+from cleaner.core import prefilter
+from cleaner.rulefiles import cache as packcache
+from cleaner.rulefiles.cache import CACHE_ENV, check_file_cached
+from cleaner.rulefiles.schema import RuleFileError, builtin_rule_files, check_file, load_packs
 
 REPO = Path(__file__).resolve().parents[1]
 

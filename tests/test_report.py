@@ -8,8 +8,15 @@ import json
 import pytest
 
 import cleaner
-from cleaner.engine import Span
-from cleaner.report import RestoreError, read_records, record_span, restore, span_record, write_records
+from cleaner.core.engine import Span
+from cleaner.report.records import (
+    RestoreError,
+    read_records,
+    record_span,
+    restore,
+    span_record,
+    write_records,
+)
 
 TEXT = (
     "date 2022-11-30 Snow closed the mountain road on Tuesday.\n\n"

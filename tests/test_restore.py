@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.cli import app
-from cleaner.report import RestoreError, read_records, write_records
-from cleaner.undo import group_by_source, locate_clean_file, restore_document, select_records
+from cleaner.commands.cli import app
+from cleaner.report.records import RestoreError, read_records, write_records
+from cleaner.report.restore import group_by_source, locate_clean_file, restore_document, select_records
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_INPUTS = sorted((REPO / "fixtures").glob("*/input.txt"))

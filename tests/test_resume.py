@@ -15,10 +15,10 @@ import pytest
 from texts import COUNCIL, HARBOUR, PNG, article_tree, corpus_bytes, write_files
 from typer.testing import CliRunner
 
-from cleaner.cli import app
-from cleaner.corpus import split_record_source
-from cleaner.plan import DEFAULT_INCLUDE
-from cleaner.walk import Walker
+from cleaner.batch.corpus import split_record_source
+from cleaner.batch.plan import DEFAULT_INCLUDE
+from cleaner.batch.walk import Walker
+from cleaner.commands.cli import app
 
 runner = CliRunner()
 

@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cleaner import ruleset
-from cleaner.cli import app
-from cleaner.matchers import compile_pattern
-from cleaner.rulelint import breadth_problem
-from cleaner.ruleset import (
+from cleaner.commands.cli import app
+from cleaner.core.matchers import compile_pattern
+from cleaner.rulefiles import schema as ruleset
+from cleaner.rulefiles.lint import breadth_problem
+from cleaner.rulefiles.schema import (
     MAX_RULE_FILE_BYTES,
     Rule,
     RuleFileError,

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cleaner.cli import app
-from cleaner.ruleset import Rule, builtin_rule_files, load_pack, parse_pack, split_marked
-from cleaner.ruletest import check_cases, check_examples, mark, run_tests
+from cleaner.commands.cli import app
+from cleaner.rulefiles.examples import check_cases, check_examples, mark, run_tests
+from cleaner.rulefiles.schema import Rule, builtin_rule_files, load_pack, parse_pack, split_marked
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "docs" / "examples"

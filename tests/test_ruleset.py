@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.ruleset import RuleFileError, builtin_rule_files, load_pack, load_rules, parse_pack
+from cleaner.rulefiles.schema import RuleFileError, builtin_rule_files, load_pack, load_rules, parse_pack
 
 GOOD = """\
 pack: site

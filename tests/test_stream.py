@@ -6,7 +6,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from cleaner import clean_text, load_chain
-from cleaner.stream import clean_parts
+from cleaner.core.windows import clean_parts
 
 CHAIN = load_chain()
 # Longer than any match in texts made of PARAGRAPHS (each appeal's end is in its paragraph),

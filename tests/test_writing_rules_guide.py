@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner.cli import app
-from cleaner.ruleset import builtin_rule_files, load_pack
+from cleaner.commands.cli import app
+from cleaner.rulefiles.schema import builtin_rule_files, load_pack
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDE = REPO / "docs" / "writing-rules.md"

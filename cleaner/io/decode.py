@@ -122,7 +122,7 @@ def decode_bytes(
     'utf-16'
     >>> decode_bytes(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR")
     Traceback (most recent call last):
-    cleaner.decode.DecodeError: binary file (PNG image)
+    cleaner.io.decode.DecodeError: binary file (PNG image)
     """
     kind = binary_kind(data[:SAMPLE_BYTES])
     if kind:
@@ -147,7 +147,7 @@ def decode_bytes(
         return Decoded(text, used, utf8=data if used == "utf-8" else None)
     if not text.strip():
         return Decoded(text, used, html=True)
-    from cleaner.html import extract_page
+    from cleaner.io.html import extract_page
 
     page = extract_page(text)
     if not page.text.strip():
@@ -250,7 +250,7 @@ def choose_encoding(
     decodes. ``guess(offset)`` is chardet's guess (:func:`guess_encoding`) around the first byte
     that is not UTF-8. ``encoding`` is the caller's choice. Raises :class:`DecodeError` when no
     codec fits. Both a whole input in memory (:func:`decode_bytes`) and a large file read in
-    passes (:mod:`cleaner.large`) decode through this one sequence.
+    passes (:mod:`cleaner.batch.large`) decode through this one sequence.
 
     >>> data = "Grüße aus Köln".encode("cp1252")
     >>> def first_error(codec):
@@ -262,7 +262,7 @@ def choose_encoding(
     'iso8859-1'
     >>> choose_encoding(data, first_error, lambda start: guess_encoding(data, start), "utf-8")
     Traceback (most recent call last):
-    cleaner.decode.DecodeError: not valid utf-8 at byte 2
+    cleaner.io.decode.DecodeError: not valid utf-8 at byte 2
     """
     if encoding is not None:
         return _explicit_encoding(head, normalize_encoding(encoding), first_error)
@@ -354,7 +354,7 @@ def refuse_control_characters(text: str) -> None:
     >>> refuse_control_characters("Plain words.\\n")
     >>> refuse_control_characters("\\x01\\x02\\x03 ok")
     Traceback (most recent call last):
-    cleaner.decode.DecodeError: binary file (50% control characters)
+    cleaner.io.decode.DecodeError: binary file (50% control characters)
     """
     sample = text[:SAMPLE_BYTES]
     if "\x00" in sample:

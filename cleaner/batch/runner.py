@@ -2,9 +2,9 @@
 
 How a run works:
 
-1. **Plan** (:mod:`cleaner.plan`). The inputs are visited in a fixed order and turned into
+1. **Plan** (:mod:`cleaner.batch.plan`). The inputs are visited in a fixed order and turned into
    steps: a text document is one task, a JSONL corpus a series of chunk tasks.
-2. **Execute** (:mod:`cleaner.executors`, :mod:`cleaner.tasks`). An executor runs the tasks:
+2. **Execute** (:mod:`cleaner.batch.executors`, :mod:`cleaner.batch.tasks`). An executor runs the tasks:
    in this process for ``--jobs 1``, in a pool of worker processes otherwise, or on a Dask
    cluster with ``--scheduler``. On this machine a document's task reads its input and
    writes its output file itself, so reading, decoding, cleaning and writing all run on
@@ -12,7 +12,7 @@ How a run works:
    bytes this process read and returns the clean bytes, which this process writes.
 3. **Collect** (here). Results come back in input order through a bounded window (memory
    stays bounded by the largest document or chunk, never the corpus). This process writes
-   the report records (:mod:`cleaner.ledger`), the journal, the tally, and the outputs that
+   the report records (:mod:`cleaner.batch.ledger`), the journal, the tally, and the outputs that
    no task wrote (a cluster's, standard output, JSONL corpora) in input order, so outputs
    and report are byte-identical for any number of jobs. An input enters the journal only
    after its output is complete, so ``--resume`` never trusts an output written by a worker
@@ -23,7 +23,7 @@ so no run, however it is stopped, leaves a half-written output; a temporary file
 process killed while writing (SIGKILL, or SIGTERM sent to a worker) is removed by the next
 run over the same tree. Ctrl-C and SIGTERM stop the run after the documents in progress.
 ``--resume`` skips inputs whose output is complete and not older than the input; with a
-report, :mod:`cleaner.ledger` rebuilds the report so that it equals the report of an
+report, :mod:`cleaner.batch.ledger` rebuilds the report so that it equals the report of an
 uninterrupted run.
 """
 
@@ -40,15 +40,39 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from cleaner.corpus import ChunkResult, is_corpus
-from cleaner.engine import Chain
-from cleaner.executors import DaskExecutor, Executor, ExecutorError, ProcessExecutor, SerialExecutor, cores
-from cleaner.ledger import Ledger, ResumeError
-from cleaner.output import atomic_writer, write_atomically
-from cleaner.plan import DEFAULT_INCLUDE, BatchOptions, Layout, Planner, Step, Unit, UsageError, layout_for
-from cleaner.summary import ProgressBar, Tally
-from cleaner.tasks import DEFAULT_FIELD, STREAM_ABOVE, DocResult, Settings, cannot_write, run_chunk, run_doc
-from cleaner.walk import Walker
+from cleaner.batch.corpus import ChunkResult, is_corpus
+from cleaner.batch.executors import (
+    DaskExecutor,
+    Executor,
+    ExecutorError,
+    ProcessExecutor,
+    SerialExecutor,
+    cores,
+)
+from cleaner.batch.ledger import Ledger, ResumeError
+from cleaner.batch.plan import (
+    DEFAULT_INCLUDE,
+    BatchOptions,
+    Layout,
+    Planner,
+    Step,
+    Unit,
+    UsageError,
+    layout_for,
+)
+from cleaner.batch.summary import ProgressBar, Tally
+from cleaner.batch.tasks import (
+    DEFAULT_FIELD,
+    STREAM_ABOVE,
+    DocResult,
+    Settings,
+    cannot_write,
+    run_chunk,
+    run_doc,
+)
+from cleaner.batch.walk import Walker
+from cleaner.core.engine import Chain
+from cleaner.io.output import atomic_writer, write_atomically
 
 __all__ = ["DEFAULT_FIELD", "DEFAULT_INCLUDE", "BatchOptions", "UsageError", "run"]
 
@@ -56,7 +80,7 @@ EXIT_PROBLEMS = 1
 
 
 def _run_stream(task: Any, settings: Settings) -> DocResult:
-    from cleaner.large import run_stream  # only for large inputs: small runs start without it
+    from cleaner.batch.large import run_stream  # only for large inputs: small runs start without it
 
     return run_stream(task, settings)
 
@@ -300,7 +324,7 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
 
     Raises :class:`UsageError` for options that do not fit together, before doing anything.
     A single input (not a directory or several) of more than ``stream_above`` bytes is cleaned
-    in windows, in bounded memory, with the same output and report (:mod:`cleaner.large`);
+    in windows, in bounded memory, with the same output and report (:mod:`cleaner.batch.large`);
     ``--diff`` reads it whole, and ``None`` never streams.
 
     >>> import tempfile, cleaner

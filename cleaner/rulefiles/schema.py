@@ -535,8 +535,8 @@ def _parse_rule(check: _Checker, pack: str, at: _Located, seen_ids: dict[str, in
 
 def _check_patterns(check: _Checker, rule: Rule, fields: dict[str, _Located]) -> bool:
     """Compile each pattern with RE2, then refuse rules that would remove (nearly) any text."""
-    from cleaner.matchers import PatternError, compile_pattern, phrase_pattern
-    from cleaner.rulelint import breadth_problem
+    from cleaner.core.matchers import PatternError, compile_pattern, phrase_pattern
+    from cleaner.rulefiles.lint import breadth_problem
 
     ok = True
     for key in ("start", "end") if rule.kind == "block" else ("pattern",):
@@ -686,9 +686,9 @@ def load_pack(path: Path) -> Pack:
 def load_packs(files: Iterable[Path]) -> list[Pack]:
     """Load rule files in order; raise one :class:`RuleFileError` with the errors of all of them.
 
-    Files loaded before without errors come from the cache (see :mod:`cleaner.packcache`).
+    Files loaded before without errors come from the cache (see :mod:`cleaner.rulefiles.cache`).
     """
-    from cleaner.packcache import check_file_cached
+    from cleaner.rulefiles.cache import check_file_cached
 
     packs, errors = [], []
     for file in files:
@@ -703,9 +703,9 @@ def load_packs(files: Iterable[Path]) -> list[Pack]:
 
 def builtin_rules_dir() -> Path:
     """The folder of built-in packs: inside the installed wheel, or the source checkout's."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "rules"  # the wheel puts the packs inside the package
-    return packaged if packaged.is_dir() else here.parent / "rules"
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "rules"  # the wheel puts the packs inside the package
+    return packaged if packaged.is_dir() else package.parent / "rules"
 
 
 def builtin_rule_files() -> list[Path]:

@@ -3,7 +3,7 @@ Dask cluster.
 
 The seam is ``submit(fn, task) -> future`` with ``future.result()``, as in
 :mod:`concurrent.futures` and Dask's client. Each worker receives the
-:class:`~cleaner.tasks.Settings` (the compiled chain) once, not with every task.
+:class:`~cleaner.batch.tasks.Settings` (the compiled chain) once, not with every task.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from cleaner import __version__
-from cleaner.corpus import CHUNK_BYTES
-from cleaner.tasks import Settings, input_bytes
+from cleaner.batch.corpus import CHUNK_BYTES
+from cleaner.batch.tasks import Settings, input_bytes
 
 TASKS_IN_FLIGHT_PER_JOB = 4
 #: ``--scheduler local``: start a Dask cluster on this machine instead of joining one.

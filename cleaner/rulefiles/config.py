@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaner.ruleset import (
+from cleaner.rulefiles.schema import (
     Pack,
     Rule,
     RuleFileError,
@@ -236,7 +236,7 @@ def plan_chain(settings: ChainSettings, *, include_unused: bool = False) -> Chai
     Built-in packs come first, in file-name order, then the ``rules`` files in order. With
     ``include_unused``, built-in packs that are not selected are loaded too and listed as
     off (``rules list`` shows them; ``clean`` does not need them). Raises
-    :class:`~cleaner.ruleset.RuleFileError` for bad rule files and :class:`ConfigError` for
+    :class:`~cleaner.rulefiles.schema.RuleFileError` for bad rule files and :class:`ConfigError` for
     a ``disable`` entry that names no rule or pack.
 
     >>> plan = plan_chain(ChainSettings(disable=("dates",)))
@@ -295,13 +295,13 @@ def _resolve_disable(
     return rules, whole_packs
 
 
-def load_chain_from_settings(settings: ChainSettings):  # -> cleaner.engine.Chain
+def load_chain_from_settings(settings: ChainSettings):  # -> cleaner.core.engine.Chain
     """The compiled chain of the rules that are on.
 
     >>> chain = load_chain_from_settings(ChainSettings(packs=("captions",)))
     >>> sorted({rule.pack for rule in chain.rules})
     ['captions']
     """
-    from cleaner.engine import Chain
+    from cleaner.core.engine import Chain
 
     return Chain(plan_chain(settings).rules(), checked=True)

@@ -8,10 +8,10 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
-from cleaner.engine import Span
+from cleaner.core.engine import Span
 
 if TYPE_CHECKING:
-    from cleaner.decode import Decoded
+    from cleaner.io.decode import Decoded
 
 #: The zero-width record that carries an HTML page's date as the document's ``date`` capture.
 PAGE_DATE_RULE = "html/page-date"
@@ -72,7 +72,7 @@ def input_fields(decoded: Decoded) -> dict[str, str]:
     ``encoding`` when the input was not plain UTF-8; ``offsets: extracted-text`` when the text
     was extracted from an HTML page, so offsets count in that text rather than in the page.
 
-    >>> from cleaner.decode import Decoded
+    >>> from cleaner.io.decode import Decoded
     >>> input_fields(Decoded("text", "utf-8")), input_fields(Decoded("text", "cp1252", html=True))
     ({}, {'encoding': 'cp1252', 'offsets': 'extracted-text'})
     """
@@ -90,7 +90,7 @@ def page_date_spans(decoded: Decoded) -> list[Span]:
     trafilatura moves an HTML page's date out of the text into metadata, so no removed span
     carries it; this record keeps it where the date-header rule puts a text's date.
 
-    >>> from cleaner.decode import Decoded
+    >>> from cleaner.io.decode import Decoded
     >>> page_date_spans(Decoded("Story.\\n", "utf-8", html=True, date="2024-03-11"))
     [Span(rule='html/page-date', start=0, end=0, text='', line=1, captures={'date': '2024-03-11'})]
     """

@@ -4,7 +4,7 @@ Reading a rule file means parsing YAML, checking every field and compiling every
 which costs more than cleaning a short article. Once a file has loaded without errors, the
 resulting pack is stored as JSON under the cache folder, keyed by a hash of the file's text and
 of the code that validates it; the next run with the same file loads the JSON instead. Each
-entry also holds the line-locality of the rules' patterns (:func:`cleaner.prefilter.line_local`),
+entry also holds the line-locality of the rules' patterns (:func:`cleaner.core.prefilter.line_local`),
 the other per-pattern analysis a chain needs at start-up.
 
 The folder is ``$CLEANER_CACHE_DIR``, else ``$XDG_CACHE_HOME/cleaner``, else
@@ -24,14 +24,24 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from cleaner import prefilter
-from cleaner.ruleset import ERROR, Case, Pack, Problem, Rule, RuleFileError, check_pack, read_rule_file
+from cleaner.core import prefilter
+from cleaner.rulefiles.schema import (
+    ERROR,
+    Case,
+    Pack,
+    Problem,
+    Rule,
+    RuleFileError,
+    check_pack,
+    read_rule_file,
+)
 
 CACHE_ENV = "CLEANER_CACHE_DIR"
 FORMAT = 1
 MAX_ENTRIES = 256  # more than that, and the least recently written half goes
-# The code whose behaviour an entry records: a change to any of it makes every entry stale.
-_VALIDATING_CODE = ("ruleset.py", "rulelint.py", "matchers.py", "prefilter.py", "packcache.py")
+# The code whose behaviour an entry records (the engine and the rule-file readers, relative to
+# the package): a change to any of it makes every entry stale.
+_VALIDATING_CODE = ("core", "rulefiles")
 _salt: str | None = None
 
 
@@ -60,10 +70,15 @@ def _code_salt() -> str | None:
         import re2
 
         digest = hashlib.sha256(f"{FORMAT}:{sys.version_info[:2]}".encode())
-        here = Path(__file__).parent
+        package = Path(__file__).resolve().parents[1]
         try:
-            for name in _VALIDATING_CODE:
-                digest.update((here / name).read_bytes())
+            for folder in _VALIDATING_CODE:
+                sources = sorted((package / folder).rglob("*.py"))
+                if not sources:
+                    return None
+                for source in sources:
+                    digest.update(source.relative_to(package).as_posix().encode())
+                    digest.update(source.read_bytes())
             library = os.stat(re2._re2.__file__)
         except (OSError, AttributeError):
             return None
@@ -73,12 +88,12 @@ def _code_salt() -> str | None:
 
 
 def check_file_cached(path: Path) -> tuple[Pack | None, list[Problem]]:
-    """:func:`cleaner.ruleset.check_file`, answered from the cache for a file seen before.
+    """:func:`cleaner.rulefiles.schema.check_file`, answered from the cache for a file seen before.
 
     A cached answer carries no problems: only files without errors are cached, and their
     warnings matter to ``cleaner rules check``, which does not use the cache.
 
-    >>> from cleaner.ruleset import builtin_rule_files, check_file
+    >>> from cleaner.rulefiles.schema import builtin_rule_files, check_file
     >>> path = builtin_rule_files()[0]
     >>> check_file_cached(path)[0] == check_file(path)[0]
     True
@@ -103,7 +118,7 @@ def check_file_cached(path: Path) -> tuple[Pack | None, list[Problem]]:
 
 
 def _line_locality(pack: Pack) -> dict[str, bool]:
-    from cleaner.matchers import compile_rule
+    from cleaner.core.matchers import compile_rule
 
     matchers = [compile_rule(rule, checked=True) for rule in pack.rules]
     return {matcher.trigger: matcher.line_local for matcher in matchers}

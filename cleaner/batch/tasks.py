@@ -15,17 +15,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
-from cleaner.decode import Decoded, DecodeError, decode_bytes
-from cleaner.engine import Chain, Result
-from cleaner.output import write_atomically
+from cleaner.core.engine import Chain, Result
+from cleaner.io.decode import Decoded, DecodeError, decode_bytes
+from cleaner.io.output import write_atomically
 
 if TYPE_CHECKING:
-    from cleaner.corpus import Chunk, ChunkResult
-    from cleaner.large import StreamTask
+    from cleaner.batch.corpus import Chunk, ChunkResult
+    from cleaner.batch.large import StreamTask
 
 DEFAULT_FIELD = "text"
 #: A single input larger than this many bytes is cleaned in windows, in bounded memory (about
-#: 70 MB), with the same result (:mod:`cleaner.large`). Up to it, the input is cleaned whole,
+#: 70 MB), with the same result (:mod:`cleaner.batch.large`). Up to it, the input is cleaned whole,
 #: about twice as fast, in memory of about five times its size (530 MB for 100 MB of text).
 STREAM_ABOVE = 128 << 20
 PIPE_HELD = 8 << 20  # the most of a pipe held in memory before deciding to stream it
@@ -57,9 +57,9 @@ def decode_document(data: bytes, settings: Settings, name: str | None = None) ->
 
 
 def clean_document(data: bytes, settings: Settings, name: str | None = None) -> tuple[Decoded, Result]:
-    """Decode and clean one document; raises :class:`~cleaner.decode.DecodeError` for bad bytes.
+    """Decode and clean one document; raises :class:`~cleaner.io.decode.DecodeError` for bad bytes.
 
-    >>> from cleaner.ruleset import Rule
+    >>> from cleaner.rulefiles.schema import Rule
     >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
     >>> decoded, result = clean_document(b"Story. Read more", Settings(chain))
     >>> decoded.encoding, result.clean
@@ -86,7 +86,7 @@ class DocTask:
 class DocResult:
     """What cleaning one document gave; ``problem`` says why it was skipped.
 
-    A large document cleaned in windows (:mod:`cleaner.large`) gives its report lines and clean
+    A large document cleaned in windows (:mod:`cleaner.batch.large`) gives its report lines and clean
     text as temporary files instead of bytes; :meth:`close` deletes them.
     """
 
@@ -166,14 +166,14 @@ def read_stdin(
     if size is not None:
         if size <= limit:
             return stdin.read()
-        from cleaner.large import StreamTask
+        from cleaner.batch.large import StreamTask
 
         return StreamTask(source, f"/dev/fd/{stdin.fileno()}", spool_dir=spool_dir)
     held = min(limit, PIPE_HELD)
     head = stdin.read(held + 1)
     if len(head) <= held:
         return head
-    from cleaner.large import StreamTask, read_blocks
+    from cleaner.batch.large import StreamTask, read_blocks
 
     return StreamTask(source, None, read_blocks(head, stdin), spool_dir)
 
@@ -208,8 +208,8 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
     except Exception as exc:  # one bad document must not stop a run; it is reported instead
         return DocResult(len(data), problem=f"internal error ({type(exc).__name__}: {exc})")
     # Imported here: the bare pipe needs neither unless a document is held back.
-    from cleaner.explain import held_back_message, unified_diff
-    from cleaner.report import write_records
+    from cleaner.report.records import write_records
+    from cleaner.views.explain import held_back_message, unified_diff
 
     report = io.StringIO()
     if settings.report:
@@ -235,6 +235,6 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
 
 def run_chunk(chunk: Chunk, settings: Settings) -> ChunkResult:
     """Clean one chunk of a JSONL corpus (a task; runs in a worker)."""
-    from cleaner.corpus import clean_chunk
+    from cleaner.batch.corpus import clean_chunk
 
     return clean_chunk(chunk, settings.chain, settings.field, max_removed=settings.max_removed)

@@ -1,7 +1,7 @@
 """Refuse rules that would remove any text, not just the boilerplate they are written for.
 
 Patterns that match the empty string (``.*``, ``\\w*``, ``(Read more)?``) are refused when
-they compile (:func:`cleaner.matchers.compile_pattern`), and so are patterns that find an
+they compile (:func:`cleaner.core.matchers.compile_pattern`), and so are patterns that find an
 empty match anywhere in :data:`ORDINARY_TEXT` (``\\b``, ``Read more|^``): an empty match
 removes nothing, and in a ``line`` rule it selects every line. Two more checks run on every
 rule that loads, and only ever look at text that is *not* boilerplate, so they cannot refuse
@@ -26,10 +26,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from cleaner.ruleset import Rule
+from cleaner.rulefiles.schema import Rule
 
 if TYPE_CHECKING:
-    from cleaner.matchers import Matcher
+    from cleaner.core.matchers import Matcher
 
 BROAD_FRACTION = 0.5
 
@@ -77,7 +77,7 @@ def breadth_problem(rule: Rule) -> tuple[str, str] | None:
     >>> breadth_problem(Rule(pack="p", id="x", kind="line", pattern=r"^Read more$")) is None
     True
     """
-    from cleaner.matchers import compile_pattern, compile_rule, phrase_pattern
+    from cleaner.core.matchers import compile_pattern, compile_rule, phrase_pattern
 
     matcher = compile_rule(rule)
     sources = {"start": rule.start, "end": rule.end} if rule.kind == "block" else {"pattern": rule.pattern}
@@ -126,7 +126,7 @@ def _removed(rule: Rule, matcher: Matcher) -> set[int]:
     if rule.scope == "anywhere":
         spans = [(c.start, c.end) for c in matcher.find(ORDINARY_TEXT, 0, len(ORDINARY_TEXT))]
     else:
-        from cleaner.engine import TIDY_RULE, Chain
+        from cleaner.core.engine import TIDY_RULE, Chain
 
         result = Chain([replace(rule, enabled=True)]).clean(ORDINARY_TEXT)
         spans = [(span.start, span.end) for span in result.spans if span.rule != TIDY_RULE]

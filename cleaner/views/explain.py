@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from cleaner import __version__
-from cleaner.engine import TIDY_RULE, Result, Span
+from cleaner.core.engine import TIDY_RULE, Result, Span
 
 # (text, background) per rule in order of first appearance; whitespace tidying is always grey.
 HTML_COLOURS = (

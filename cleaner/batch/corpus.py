@@ -23,8 +23,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from cleaner.engine import Chain
-from cleaner.report import write_records
+from cleaner.core.engine import Chain
+from cleaner.report.records import write_records
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 CHUNK_BYTES = 1 << 20
@@ -121,7 +121,7 @@ def clean_chunk(
     Blank lines, records without the field (or whose field is not a string) and lines that
     are not valid JSON are copied unchanged; the last are listed in ``problems``.
 
-    >>> from cleaner.ruleset import Rule
+    >>> from cleaner.rulefiles.schema import Rule
     >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
     >>> chunk = Chunk("c.jsonl", 1, (b'{"id": 7, "text": "Story. Read more", "lang": "en"}\\n',), False)
     >>> result = clean_chunk(chunk, chain, "text")

@@ -3,7 +3,7 @@ and a looser pattern that is quick to search.
 
 The engine finds where rules may match with one RE2 set over the document, cut into blocks of
 whole lines, and then runs each rule's exact pattern only in the blocks where its set entry
-matched (see :mod:`cleaner.scan`). That is exact when
+matched (see :mod:`cleaner.core.scan`). That is exact when
 
 - the rule's matches never contain a line break (:func:`line_local`), so every match lies in
   one block; and
@@ -119,7 +119,7 @@ class _Unknown(Exception):
 
 
 # Answers already known: analysing a long pattern costs about a millisecond, and the answers
-# for rule files are stored with them (see cleaner.packcache), so a run starts without it.
+# for rule files are stored with them (see cleaner.rulefiles.cache), so a run starts without it.
 _line_locality: dict[str, bool] = {}
 
 

@@ -1,7 +1,7 @@
 """Clean one long document in bounded memory, with the same result as cleaning it whole.
 
 A document larger than a window is cleaned window by window. Each window is cleaned as a
-*part* of the document (:func:`cleaner.engine.clean_text` with ``starts_document`` /
+*part* of the document (:func:`cleaner.core.engine.clean_text` with ``starts_document`` /
 ``ends_document``), and only its settled beginning is written: everything before a line start
 ``C`` where
 
@@ -37,7 +37,7 @@ import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from cleaner.engine import Chain, Result, Span, clean_text, nonblank_lines_end
+from cleaner.core.engine import Chain, Result, Span, clean_text, nonblank_lines_end
 
 WINDOW = 1 << 20  # characters cleaned at once
 MIN_MARGIN = 256 << 10

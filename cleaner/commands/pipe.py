@@ -22,8 +22,8 @@ def clean_pipe(
 ) -> int:
     """Clean what ``stdin`` holds onto ``stdout``; messages go to ``stderr``. Returns the exit status.
 
-    Input larger than ``stream_above`` bytes (default :data:`cleaner.tasks.STREAM_ABOVE`) is
-    cleaned in windows, in bounded memory, with the same result (:mod:`cleaner.large`).
+    Input larger than ``stream_above`` bytes (default :data:`cleaner.batch.tasks.STREAM_ABOVE`) is
+    cleaned in windows, in bounded memory, with the same result (:mod:`cleaner.batch.large`).
     ``stdin`` is None when the process started with standard input closed.
 
     >>> import io
@@ -32,7 +32,7 @@ def clean_pipe(
     >>> clean_pipe(io.BytesIO(article), out, err), out.getvalue()
     (0, b'The pier reopened after two years of repairs.\\n')
     """
-    from cleaner.config import chain_error_lines, load_chain_from_settings, resolve_settings
+    from cleaner.rulefiles.config import chain_error_lines, load_chain_from_settings, resolve_settings
 
     try:
         chain = load_chain_from_settings(resolve_settings())
@@ -43,8 +43,7 @@ def clean_pipe(
         for line in lines:
             print(f"cleaner: error: {line}", file=stderr)
         return EXIT_RULE_ERROR
-    from cleaner.engine import DEFAULT_MAX_REMOVED
-    from cleaner.tasks import (
+    from cleaner.batch.tasks import (
         STDIN_CLOSED,
         STREAM_ABOVE,
         DocResult,
@@ -54,6 +53,7 @@ def clean_pipe(
         read_stdin,
         run_doc,
     )
+    from cleaner.core.engine import DEFAULT_MAX_REMOVED
 
     if stdin is None:
         print(f"cleaner: error: {SOURCE}: {STDIN_CLOSED}", file=stderr)
@@ -70,7 +70,7 @@ def clean_pipe(
     if isinstance(data, bytes):
         result = run_doc(DocTask(SOURCE, None, data), settings)
     else:  # a large input: cleaned in windows, in bounded memory
-        from cleaner.large import run_stream
+        from cleaner.batch.large import run_stream
 
         result = run_stream(data, settings)
     try:

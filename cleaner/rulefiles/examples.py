@@ -21,9 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from cleaner.engine import TIDY_RULE, Chain, Result
-from cleaner.rulecheck import plural
-from cleaner.ruleset import (
+from cleaner.core.engine import TIDY_RULE, Chain, Result
+from cleaner.rulefiles.listing import plural
+from cleaner.rulefiles.schema import (
     ERROR,
     MARK_CLOSE,
     MARK_OPEN,
@@ -136,7 +136,7 @@ def _block_hint(rule: Rule, text: str) -> str:
     """Why a block rule missed: its end is there, but farther than ``max_chars``."""
     if rule.kind != "block":
         return ""
-    from cleaner.matchers import compile_pattern
+    from cleaner.core.matchers import compile_pattern
 
     assert rule.start is not None and rule.end is not None and rule.max_chars is not None
     opening = compile_pattern(rule.start, ignore_case=rule.ignore_case).search(text)
@@ -214,7 +214,7 @@ def check_cases(pack: Pack) -> list[Failure]:
 def run_tests(files: Iterable[Path]) -> RuleTestResults:
     """Validate and test rule files. Raises :class:`RuleFileError` if any has errors.
 
-    >>> from cleaner.ruleset import builtin_rule_files
+    >>> from cleaner.rulefiles.schema import builtin_rule_files
     >>> run = run_tests(builtin_rule_files())
     >>> run.failures, run.checks > 0
     ([], True)

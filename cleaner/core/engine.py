@@ -7,7 +7,7 @@ Semantics, in order:
    matches; an RE2 set over the whole document for the other rules); each
    rule's exact matcher then runs only there, with the whole document as context, so it
    finds exactly what it would find on the whole document, and text without boilerplate
-   costs one scan. See :mod:`cleaner.scan`.
+   costs one scan. See :mod:`cleaner.core.scan`.
 2. **Overlaps.** Candidates are taken by start offset (then longest, then chain order). A
    candidate that begins inside text already claimed keeps only its unclaimed tail, so the
    removed text is the union of all matches and every character is credited to exactly one
@@ -21,13 +21,13 @@ Semantics, in order:
    removed. This makes cleaning idempotent: cleaning clean text removes nothing. Every pass
    removes at least one character, so this ends; real text settles in one or two passes.
    (A line that no cut touched is the same line as before, where nothing matched, so the
-   line-local rules of :mod:`cleaner.scan` look again only at lines that a cut touched.)
+   line-local rules of :mod:`cleaner.core.scan` look again only at lines that a cut touched.)
 5. **Guard** (optional, ``max_removed``). A document that would lose more than that fraction
    of its characters is returned unchanged with a zero-length ``guard/max-removed`` flag.
 
 Kept text is never altered: the clean text is the input with spans cut out.
 
-A long document can be cleaned in parts (see :mod:`cleaner.stream`): ``starts_document=False``
+A long document can be cleaned in parts (see :mod:`cleaner.core.windows`): ``starts_document=False``
 says that text comes before the part (``head`` rules do not apply, and whitespace at its start
 is not the document's start), ``ends_document=False`` that text comes after it.
 """
@@ -39,9 +39,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from cleaner.matchers import Matcher, compile_rule
-from cleaner.ruleset import Rule
-from cleaner.scan import Scanner
+from cleaner.core.matchers import Matcher, compile_rule
+from cleaner.core.scan import Scanner
+from cleaner.rulefiles.schema import Rule
 
 TIDY_RULE = "tidy/whitespace"
 GUARD_RULE = "guard/max-removed"
@@ -158,7 +158,7 @@ Cut = tuple[int, int, str, dict[str, str]]
 class Chain:
     """Rules compiled once, in order, ready to clean any number of documents.
 
-    >>> from cleaner.ruleset import Rule
+    >>> from cleaner.rulefiles.schema import Rule
     >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
     >>> chain.clean("Story. Read more").clean
     'Story.'
@@ -182,7 +182,7 @@ class Chain:
         """All rules' candidate spans in ``text`` as ``(start, end, rule_index, captures)``,
         character offsets.
 
-        >>> from cleaner.ruleset import Rule
+        >>> from cleaner.rulefiles.schema import Rule
         >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
         >>> chain.candidates("é Read more")
         [(2, 11, 0, {})]
@@ -524,7 +524,7 @@ def clean_text(
     characters is left unchanged and flagged instead (see :func:`guard_max_removed`).
     ``encoded``: ``text`` in UTF-8, when the caller has it (it saves encoding it again).
 
-    >>> from cleaner.ruleset import Rule
+    >>> from cleaner.rulefiles.schema import Rule
     >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
     >>> result = clean_text("Read more\\n\\nThe story.\\n", chain)
     >>> result.clean

@@ -1,29 +1,29 @@
 """Clean one large text input in bounded memory, with exactly the result of cleaning it whole.
 
-``cleaner clean`` (the full command, :mod:`cleaner.batch`, and the bare pipe,
-:mod:`cleaner.pipe`) hands a single input larger than :data:`cleaner.tasks.STREAM_ABOVE`
+``cleaner clean`` (the full command, :mod:`cleaner.batch.runner`, and the bare pipe,
+:mod:`cleaner.commands.pipe`) hands a single input larger than :data:`cleaner.batch.tasks.STREAM_ABOVE`
 bytes (a file, or standard input redirected from one) or a pipe holding more than
-:data:`cleaner.tasks.PIPE_HELD` bytes (see :func:`cleaner.tasks.read_stdin`) to
+:data:`cleaner.batch.tasks.PIPE_HELD` bytes (see :func:`cleaner.batch.tasks.read_stdin`) to
 :func:`run_stream` instead of reading it whole. The clean text and the report are the same,
 byte for byte:
 
 1. A pipe is first copied to a temporary file, so that it can be read again.
-2. Decoding makes the choices :func:`cleaner.decode.decode_bytes` makes, through the same
-   :func:`~cleaner.decode.choose_encoding`: a binary file is refused by its first 64 KiB;
+2. Decoding makes the choices :func:`cleaner.io.decode.decode_bytes` makes, through the same
+   :func:`~cleaner.io.decode.choose_encoding`: a binary file is refused by its first 64 KiB;
    each codec the sequence tries is checked over the whole input in a pass that keeps
    nothing; chardet reads the same window. The start of the text is checked for control
    characters and for an HTML page, which is cleaned whole (trafilatura needs all of it).
-3. The text is cleaned window by window (:func:`cleaner.stream.clean_parts`). The clean text
+3. The text is cleaned window by window (:func:`cleaner.core.windows.clean_parts`). The clean text
    and the report records go to temporary files, beside the output file or in the
    temporary folder (``TMPDIR``), and the clean text's SHA-256 (every record carries it) is
    computed on the way.
 4. Only now, with the whole input seen, is the ``--max-removed`` guard decided, by the rule
-   of :func:`cleaner.engine.guard_flag` applied to the counts. When it trips, the
+   of :func:`cleaner.core.engine.guard_flag` applied to the counts. When it trips, the
    clean text file is replaced by the input's text, decoded again, and the records by the
    guard's one record. The caller then writes the output (atomically) and the report from
    the files, so nothing is written before the result is final.
 
-Memory is that of one window (:data:`cleaner.stream.WINDOW` characters and the margin)
+Memory is that of one window (:data:`cleaner.core.windows.WINDOW` characters and the margin)
 whatever the input's size, as long as the text has line breaks: a window ends at a line
 start. Disk space for the temporary files is about the input's size once more (twice, for
 standard input).
@@ -43,7 +43,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from cleaner.decode import (
+from cleaner.batch.tasks import DocResult, DocTask, Settings, cannot_read, run_doc
+from cleaner.core.engine import Span, guard_flag
+from cleaner.core.windows import WINDOW, clean_parts
+from cleaner.io.decode import (
     BOMS,
     SAMPLE_BYTES,
     Decoded,
@@ -54,11 +57,8 @@ from cleaner.decode import (
     looks_like_html,
     refuse_control_characters,
 )
-from cleaner.engine import Span, guard_flag
-from cleaner.explain import held_back_message
-from cleaner.report import write_records
-from cleaner.stream import WINDOW, clean_parts
-from cleaner.tasks import DocResult, DocTask, Settings, cannot_read, run_doc
+from cleaner.report.records import write_records
+from cleaner.views.explain import held_back_message
 
 READ_BYTES = 1 << 20  # read and decoded at once
 Spool = Callable[[], IO[bytes]]
@@ -101,11 +101,11 @@ class _Problem(Exception):
 def run_stream(
     task: StreamTask, settings: Settings, *, window: int = WINDOW, margin: int | None = None
 ) -> DocResult:
-    """Clean one large document in windows; the result :func:`cleaner.tasks.run_doc` gives whole.
+    """Clean one large document in windows; the result :func:`cleaner.batch.tasks.run_doc` gives whole.
 
     The result's ``clean`` and ``records`` are temporary files (``DocResult.close()`` deletes
     them), holding the same bytes as ``run_doc``'s. ``window`` and ``margin`` are those of
-    :func:`cleaner.stream.clean_parts`; small ones cut even a short text into many windows.
+    :func:`cleaner.core.windows.clean_parts`; small ones cut even a short text into many windows.
 
     >>> import io, cleaner
     >>> data = b"open image in gallery A pier ( AP )\\n\\nThe pier.\\n\\n" * 40
@@ -334,7 +334,7 @@ def _first_error(source: _Input, codec: str) -> int | None:
 def _guess(source: _Input, start: int) -> tuple[str, float]:
     """chardet's guess around byte ``start``, read from the file.
 
-    :func:`~cleaner.decode.guess_encoding` looks back at most 1 KiB from ``start`` for a line
+    :func:`~cleaner.io.decode.guess_encoding` looks back at most 1 KiB from ``start`` for a line
     start, reads :data:`SAMPLE_BYTES` from there and asks whether the input goes on after
     them; this slice answers all three as the whole input would.
     """

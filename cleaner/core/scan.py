@@ -1,6 +1,6 @@
 """One pass over a document to find where each rule can match; the exact rules then run there.
 
-A chain's rules fall into three groups (see :mod:`cleaner.prefilter`):
+A chain's rules fall into three groups (see :mod:`cleaner.core.prefilter`):
 
 - **Line-local rules** (no match contains a line break). The document is cut into blocks of
   whole lines, a few KiB each, and one RE2 set of the rules' relaxed patterns runs over each
@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import re2
 
-from cleaner.matchers import Candidate, Matcher
-from cleaner.prefilter import relax
+from cleaner.core.matchers import Candidate, Matcher
+from cleaner.core.prefilter import relax
 
 # Generous memory for the set's automaton, so that RE2's fast DFA is used, never its fallback.
 _MAX_MEM = 256 << 20
@@ -51,8 +51,8 @@ def _set(patterns: Sequence[str]) -> re2.Set | None:
 class Scanner:
     """The compiled prefilter of a chain's matchers.
 
-    >>> from cleaner.matchers import compile_rule
-    >>> from cleaner.ruleset import Rule
+    >>> from cleaner.core.matchers import compile_rule
+    >>> from cleaner.rulefiles.schema import Rule
     >>> scanner = Scanner([compile_rule(Rule(pack="p", id="x", kind="line", pattern="^Read more$"))])
     >>> [(c.start, c.end, i) for c, i in scanner.candidates(b"Story.\\nRead more\\n", lambda i: (0, 17))]
     [(7, 16, 0)]
@@ -74,8 +74,8 @@ class Scanner:
         """Whether a line-local rule (a block rule's start included) may match in one of these
         pieces of whole lines; False means it certainly does not.
 
-        >>> from cleaner.matchers import compile_rule
-        >>> from cleaner.ruleset import Rule
+        >>> from cleaner.core.matchers import compile_rule
+        >>> from cleaner.rulefiles.schema import Rule
         >>> scanner = Scanner([compile_rule(Rule(pack="p", id="x", kind="line", pattern="^Read more$"))])
         >>> scanner.may_match_in([b"Story.", b"Read more"]), scanner.may_match_in([b"Story. Read more"])
         (True, False)

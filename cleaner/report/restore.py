@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
-from cleaner.decode import DecodeError, decode_bytes
-from cleaner.engine import Span
-from cleaner.output import atomic_writer
-from cleaner.report import RestoreError, record_span, restore, text_sha256
+from cleaner.core.engine import Span
+from cleaner.io.decode import DecodeError, decode_bytes
+from cleaner.io.output import atomic_writer
+from cleaner.report.records import RestoreError, record_span, restore, text_sha256
 
 
 def group_by_source(records: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -44,7 +44,7 @@ def restore_document(clean: str, records: Sequence[dict[str, Any]]) -> str:
 
     Raises :class:`RestoreError` when they do not fit together, i.e. one was edited since.
 
-    >>> from cleaner.report import span_record
+    >>> from cleaner.report.records import span_record
     >>> records = [span_record(
     ...     "a.txt", Span("demo/more", 6, 16, " Read more", 1), {"clean_sha256": text_sha256("Story.")}
     ... )]
@@ -53,7 +53,8 @@ def restore_document(clean: str, records: Sequence[dict[str, Any]]) -> str:
     >>> restore_document("Story!", records)
     Traceback (most recent call last):
     ...
-    cleaner.report.RestoreError: edited since the report was written (SHA-256 differs from the report's)
+    cleaner.report.records.RestoreError: edited since the report was written (SHA-256 differs from the \
+report's)
     """
     digests = {record.get("clean_sha256") for record in records} - {None}
     if len(digests) > 1:

@@ -19,8 +19,8 @@ from typing import Protocol
 
 import re2
 
-from cleaner.prefilter import line_local
-from cleaner.ruleset import Rule
+from cleaner.core.prefilter import line_local
+from cleaner.rulefiles.schema import Rule
 
 
 class PatternError(ValueError):
@@ -113,7 +113,7 @@ def compile_pattern(source: str, *, ignore_case: bool = False, field: str = "pat
     >>> compile_pattern(r"Read more(?= below)")
     Traceback (most recent call last):
     ...
-    cleaner.matchers.PatternError: bad pattern for RE2: invalid perl operator: (?=; RE2 has no \
+    cleaner.core.matchers.PatternError: bad pattern for RE2: invalid perl operator: (?=; RE2 has no \
 look-arounds (it matches in linear time and never backtracks): match the surrounding text as \
 part of the pattern, or use a line or block rule
     """

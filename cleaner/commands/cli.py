@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from cleaner import __version__
-from cleaner.batch import DEFAULT_FIELD, DEFAULT_INCLUDE
-from cleaner.engine import DEFAULT_MAX_REMOVED
+from cleaner.batch.runner import DEFAULT_FIELD, DEFAULT_INCLUDE
+from cleaner.core.engine import DEFAULT_MAX_REMOVED
 
 if TYPE_CHECKING:
-    from cleaner.config import ChainSettings
-    from cleaner.decode import Decoded
-    from cleaner.engine import Chain
+    from cleaner.core.engine import Chain
+    from cleaner.io.decode import Decoded
+    from cleaner.rulefiles.config import ChainSettings
 
 app = typer.Typer(
     name="cleaner",
@@ -112,7 +112,7 @@ MaxRemovedOption = Annotated[
 
 
 def _encoding_name(value: str | None) -> str | None:
-    from cleaner.decode import normalize_encoding
+    from cleaner.io.decode import normalize_encoding
 
     try:
         return None if value is None else normalize_encoding(value)
@@ -145,7 +145,7 @@ HtmlOption = Annotated[
 @contextlib.contextmanager
 def rule_errors_exit(prefix: str = "cleaner: error: ") -> Iterator[None]:
     """Turn rule-file and config errors into one line each on stderr, and exit status 2."""
-    from cleaner.config import chain_error_lines
+    from cleaner.rulefiles.config import chain_error_lines
 
     try:
         yield
@@ -166,8 +166,8 @@ def chain_settings_or_exit(
     no_config: bool,
     prefix: str = "cleaner: error: ",
 ) -> ChainSettings:
-    """The chain options of the command line merged over the config file (cleaner.config)."""
-    from cleaner.config import resolve_settings
+    """The chain options of the command line merged over the config file (cleaner.rulefiles.config)."""
+    from cleaner.rulefiles.config import resolve_settings
 
     with rule_errors_exit(prefix):
         return resolve_settings(
@@ -181,7 +181,7 @@ def chain_settings_or_exit(
 
 def load_chain_or_exit(settings: ChainSettings) -> Chain:
     """The compiled chain, or one ``path:line:col`` line per problem and exit status 2."""
-    from cleaner.config import load_chain_from_settings
+    from cleaner.rulefiles.config import load_chain_from_settings
 
     with rule_errors_exit():
         return load_chain_from_settings(settings)
@@ -345,7 +345,7 @@ def clean(
 
       cleaner clean page.html --encoding cp1252 --report removed.jsonl
     """
-    from cleaner.batch import BatchOptions, UsageError, run
+    from cleaner.batch.runner import BatchOptions, UsageError, run
 
     options = BatchOptions(
         paths=tuple(str(path) for path in paths or ()),
@@ -379,7 +379,7 @@ def read_input_or_exit(
     path: Path | None, *, encoding: str | None = None, html: bool | None = None
 ) -> tuple[str, Decoded]:
     """``(source, decoded)`` of a file, or of stdin for ``None`` or ``-``; a one-line error otherwise."""
-    from cleaner.decode import DecodeError, decode_bytes
+    from cleaner.io.decode import DecodeError, decode_bytes
 
     from_stdin = path is None or str(path) == "-"
     source = "<stdin>" if from_stdin else str(path)
@@ -394,7 +394,7 @@ def read_input_or_exit(
 
 def write_output(output: Path | None, text: str) -> None:
     """``text`` to ``output`` (atomically) or, without one, to stdout as UTF-8."""
-    from cleaner.output import atomic_writer
+    from cleaner.io.output import atomic_writer
 
     if output is None:
         sys.stdout.buffer.write(text.encode("utf-8"))
@@ -456,7 +456,7 @@ def explain(
 
       cleaner explain article.txt --max-removed 1
     """
-    from cleaner.explain import render_html, render_plain, render_terminal
+    from cleaner.views.explain import render_html, render_plain, render_terminal
 
     chain = load_chain_or_exit(chain_settings_or_exit(rules, pack, disable, no_default_rules, no_config))
     source, decoded = read_input_or_exit(path, encoding=encoding, html=html)
@@ -500,8 +500,8 @@ def restore(
 
       cleaner restore clean/ --report removed.jsonl -o restored/
     """
-    from cleaner.report import RestoreError, read_records
-    from cleaner.undo import group_by_source, restore_document, restore_tree, select_records
+    from cleaner.report.records import RestoreError, read_records
+    from cleaner.report.restore import group_by_source, restore_document, restore_tree, select_records
 
     try:
         with report.open(encoding="utf-8") as handle:
@@ -569,8 +569,8 @@ def rules_list(
     """
     import shutil
 
-    from cleaner.config import plan_chain
-    from cleaner.rulecheck import list_lines
+    from cleaner.rulefiles.config import plan_chain
+    from cleaner.rulefiles.listing import list_lines
 
     settings = chain_settings_or_exit(rules, pack, disable, no_default_rules, no_config, _PLAIN)
     with rule_errors_exit(_PLAIN):
@@ -596,8 +596,8 @@ def rules_show(
 
       cleaner rules show newsletter-prompt --rules my-site.yaml
     """
-    from cleaner.config import plan_chain
-    from cleaner.rulecheck import UnknownRuleError, find_rule, show_lines
+    from cleaner.rulefiles.config import plan_chain
+    from cleaner.rulefiles.listing import UnknownRuleError, find_rule, show_lines
 
     settings = chain_settings_or_exit(rules, pack, disable, no_default_rules, no_config, _PLAIN)
     with rule_errors_exit(_PLAIN):
@@ -629,7 +629,7 @@ def _files_or_chain(
 ) -> list[Path]:
     if files:
         return files
-    from cleaner.config import plan_chain
+    from cleaner.rulefiles.config import plan_chain
 
     settings = chain_settings_or_exit(rules, pack, disable, no_default_rules, no_config, _PLAIN)
     with rule_errors_exit(_PLAIN):
@@ -657,8 +657,8 @@ def rules_check(
 
       cleaner rules check rules/
     """
-    from cleaner.rulecheck import check_paths, plural
-    from cleaner.ruleset import ERROR, expand_rule_paths
+    from cleaner.rulefiles.listing import check_paths, plural
+    from cleaner.rulefiles.schema import ERROR, expand_rule_paths
 
     paths = _files_or_chain(files, rules, pack, disable, no_default_rules, no_config)
     problems = check_paths(paths)
@@ -694,8 +694,8 @@ def rules_test(
 
       cleaner rules test my-site.yaml
     """
-    from cleaner.ruleset import expand_rule_paths
-    from cleaner.ruletest import run_tests
+    from cleaner.rulefiles.examples import run_tests
+    from cleaner.rulefiles.schema import expand_rule_paths
 
     paths = _files_or_chain(files, rules, pack, disable, no_default_rules, no_config)
     with rule_errors_exit(_PLAIN):
@@ -753,7 +753,7 @@ def evaluate_command(
     """
     import json
 
-    from cleaner.evaluate import EvalError, default_labels_path, evaluate, to_json, to_markdown
+    from cleaner.evaluation.lines import EvalError, default_labels_path, evaluate, to_json, to_markdown
 
     chain = load_chain_or_exit(chain_settings_or_exit(rules, pack, disable, no_default_rules, no_config))
     try:

@@ -1,9 +1,9 @@
 """What a batch run cleans and where each output goes, turned into steps in input order.
 
 The inputs are visited in a fixed order (arguments as given; each directory depth first,
-names sorted, see :mod:`cleaner.walk`). Each input becomes a *unit* with its report
+names sorted, see :mod:`cleaner.batch.walk`). Each input becomes a *unit* with its report
 ``source`` and output path, and then steps: one task for a text document, a series of chunk
-tasks for a JSONL corpus (:mod:`cleaner.corpus`), or a step that needs no task (already
+tasks for a JSONL corpus (:mod:`cleaner.batch.corpus`), or a step that needs no task (already
 done by the run being resumed, or unreadable).
 """
 
@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from cleaner.corpus import Chunk, is_corpus, is_gzip, read_chunks, split_record_source
-from cleaner.ledger import Key, Ledger, RecordKey
-from cleaner.output import temp_target
-from cleaner.tasks import STDIN_CLOSED, DocTask, cannot_read, read_stdin
-from cleaner.walk import Walker
+from cleaner.batch.corpus import Chunk, is_corpus, is_gzip, read_chunks, split_record_source
+from cleaner.batch.ledger import Key, Ledger, RecordKey
+from cleaner.batch.tasks import STDIN_CLOSED, DocTask, cannot_read, read_stdin
+from cleaner.batch.walk import Walker
+from cleaner.io.output import temp_target
 
 if TYPE_CHECKING:
-    from cleaner.large import StreamTask
+    from cleaner.batch.large import StreamTask
 
 DEFAULT_INCLUDE = ("*.txt", "*.text", "*.md", "*.jsonl", "*.jsonl.gz", "*.html", "*.htm")
 STDIN_SOURCE = "<stdin>"
@@ -218,7 +218,7 @@ class Planner:
     writes its output file by path. Otherwise it carries its bytes, read here, for workers
     that cannot see this machine's files, and hands the clean text back to be written here.
     A text document larger than ``stream_above`` bytes becomes a ``stream`` step
-    (:mod:`cleaner.large`), cleaned in this process; ``None`` never streams.
+    (:mod:`cleaner.batch.large`), cleaned in this process; ``None`` never streams.
     """
 
     def __init__(
@@ -335,9 +335,9 @@ def _regular_size(path: Path) -> int:
 
 
 def _stream_task(unit: Unit, path: str) -> StreamTask:
-    """A :class:`cleaner.large.StreamTask` for a large file (imported only for large inputs,
+    """A :class:`cleaner.batch.large.StreamTask` for a large file (imported only for large inputs,
     so that cleaning small ones starts fast)."""
-    from cleaner.large import StreamTask
+    from cleaner.batch.large import StreamTask
 
     return StreamTask(unit.source, path, spool_dir=_spool_dir(unit))
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from cleaner.config import ChainEntry, ChainPlan
-from cleaner.ruleset import Problem, Rule, builtin_rules_dir, check_file, expand_rule_paths
+from cleaner.rulefiles.config import ChainEntry, ChainPlan
+from cleaner.rulefiles.schema import Problem, Rule, builtin_rules_dir, check_file, expand_rule_paths
 
 
 class UnknownRuleError(LookupError):
@@ -22,7 +22,7 @@ class UnknownRuleError(LookupError):
 def check_paths(paths: Iterable[Path]) -> list[Problem]:
     """Every problem (errors and warnings) in the rule files and folders given, file by file.
 
-    >>> from cleaner.ruleset import builtin_rule_files
+    >>> from cleaner.rulefiles.schema import builtin_rule_files
     >>> [problem for problem in check_paths(builtin_rule_files()) if problem.severity == "error"]
     []
     """
@@ -48,7 +48,7 @@ def plural(count: int, noun: str) -> str:
 def display_source(rule: Rule) -> str:
     """``file:line`` of a rule, short: built-in files as ``<built-in>/NAME``, others relative to here.
 
-    >>> from cleaner.ruleset import builtin_rule_files, load_pack
+    >>> from cleaner.rulefiles.schema import builtin_rule_files, load_pack
     >>> display_source(load_pack(builtin_rule_files()[0]).rules[0]).startswith("<built-in>/")
     True
     """
@@ -74,7 +74,7 @@ def _one_line(text: str) -> str:
 def list_lines(plan: ChainPlan, width: int = 120) -> list[str]:
     """The chain as a table, one rule per line, descriptions cut to fit ``width``.
 
-    >>> from cleaner.config import ChainSettings, plan_chain
+    >>> from cleaner.rulefiles.config import ChainSettings, plan_chain
     >>> lines = list_lines(plan_chain(ChainSettings(disable=("dates",))))
     >>> lines[0].split()[:7]
     ['ON', 'PACK', 'ID', 'KIND', 'SCOPE', 'SOURCE', 'DESCRIPTION']
@@ -106,7 +106,7 @@ def list_lines(plan: ChainPlan, width: int = 120) -> list[str]:
 def find_rule(plan: ChainPlan, ident: str) -> ChainEntry:
     """The entry for ``pack/id``, or for an ``id`` that only one pack uses.
 
-    >>> from cleaner.config import ChainSettings, plan_chain
+    >>> from cleaner.rulefiles.config import ChainSettings, plan_chain
     >>> find_rule(plan_chain(ChainSettings()), "gallery-caption").rule.qualified_id
     'captions/gallery-caption'
     """
@@ -126,7 +126,7 @@ def find_rule(plan: ChainPlan, ident: str) -> ChainEntry:
 def rule_source_text(rule: Rule) -> list[str]:
     """The lines of the rule file that define ``rule``, as written.
 
-    >>> from cleaner.ruleset import builtin_rule_files, load_pack
+    >>> from cleaner.rulefiles.schema import builtin_rule_files, load_pack
     >>> rule = load_pack(builtin_rule_files()[0]).rules[0]
     >>> rule_source_text(rule)[0].strip() == f"- id: {rule.id}"
     True

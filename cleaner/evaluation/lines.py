@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaner.decode import DecodeError, decode_bytes
-from cleaner.engine import TIDY_RULE, Chain, Span
+from cleaner.core.engine import TIDY_RULE, Chain, Span
+from cleaner.io.decode import DecodeError, decode_bytes
 
 KEEP, REMOVE = "KEEP", "REMOVE"
 INTACT, REMOVED, PARTLY_CUT = "intact", "removed", "partly cut"

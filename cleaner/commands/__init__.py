@@ -1,0 +1,1 @@
+"""The ``cleaner`` command line: each module parses one command group's options and delegates."""

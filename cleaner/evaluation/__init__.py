@@ -1,0 +1,1 @@
+"""Measuring a chain on labelled data: line labels of extracted text, and snippets of web pages."""

@@ -1,0 +1,1 @@
+"""Rule files: YAML packs read with positions, validated, linted, cached, and assembled into a chain."""
