@@ -62,7 +62,7 @@ def measure(work: Path) -> dict[str, float]:
     started = time.perf_counter()
     from cleaner.batch import runner as batch
     from cleaner.batch import tasks
-    from cleaner.commands.cli import app
+    from cleaner.commands.app import app
     from cleaner.core import engine
     from cleaner.report import records as report
 

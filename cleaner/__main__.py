@@ -2,7 +2,7 @@
 
 The bare pipe form, ``cleaner clean`` with no other argument, runs without the command-line
 framework (see :mod:`cleaner.commands.pipe`); everything else goes to the Typer app in
-:mod:`cleaner.commands.cli`.
+:mod:`cleaner.commands.app`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ def main() -> None:
         from cleaner.commands.pipe import main as clean_pipe
 
         clean_pipe()
-    from cleaner.commands.cli import app
+    from cleaner.commands.app import app
 
     app()
 

@@ -15,7 +15,7 @@ from texts import COUNCIL, HARBOUR, MARKET, PNG, TRAP, article_tree, big_corpus_
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.commands.cli import app
+from cleaner.commands.app import app
 from cleaner.report.records import read_records, record_span
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.commands.cli import app
+from cleaner.commands.app import app
 from cleaner.views.explain import unified_diff
 
 REPO = Path(__file__).resolve().parents[1]

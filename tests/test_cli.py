@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cleaner import __version__
-from cleaner.commands.cli import app
+from cleaner.commands.app import app
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_SHAPE = REPO / "fixtures" / "seed-shape"

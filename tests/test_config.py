@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner.commands.cli import app
+from cleaner.commands.app import app
 from cleaner.rulefiles.config import (
     ChainSettings,
     ConfigError,

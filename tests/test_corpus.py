@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import cleaner
 from cleaner.batch.corpus import Chunk, clean_chunk, read_chunks
-from cleaner.commands.cli import app
+from cleaner.commands.app import app
 from cleaner.report.records import read_records, record_span
 
 CHAIN = cleaner.load_chain()

@@ -28,7 +28,7 @@ from cleaner.batch.ledger import Ledger
 from cleaner.batch.plan import BatchOptions, Planner, layout_for
 from cleaner.batch.tasks import DocTask, Settings, run_doc
 from cleaner.batch.walk import Walker
-from cleaner.commands.cli import app
+from cleaner.commands.app import app
 from cleaner.core.engine import Chain
 from cleaner.rulefiles.schema import Rule
 

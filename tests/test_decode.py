@@ -295,7 +295,7 @@ def test_plain_utf8_runs_import_neither_chardet_nor_trafilatura(run_cleaner, tmp
 def test_encoding_option_through_the_typer_runner():
     from typer.testing import CliRunner
 
-    from cleaner.commands.cli import app
+    from cleaner.commands.app import app
 
     named = CliRunner().invoke(app, ["clean", "--encoding", "cp1252"], input=SHORT_CP1252)
     assert (named.exit_code, named.stdout) == (0, "He said “no” and left.\n")

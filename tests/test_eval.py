@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.commands.cli import app
+from cleaner.commands.app import app
 from cleaner.core.engine import Chain
 from cleaner.evaluation.lines import (
     INTACT,

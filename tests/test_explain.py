@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.commands.cli import app
+from cleaner.commands.app import app
 from cleaner.core.engine import Result, Span
 from cleaner.rulefiles.schema import Rule
 from cleaner.views.explain import render_html, render_plain, render_terminal, tally

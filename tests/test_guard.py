@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.commands.cli import app
+from cleaner.commands.app import app
 from cleaner.core.engine import DEFAULT_MAX_REMOVED, GUARD_RULE, clean_text
 from cleaner.rulefiles.schema import Rule
 

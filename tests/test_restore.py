@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import cleaner
-from cleaner.commands.cli import app
+from cleaner.commands.app import app
 from cleaner.report.records import RestoreError, read_records, write_records
 from cleaner.report.restore import group_by_source, locate_clean_file, restore_document, select_records
 

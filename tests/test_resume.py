@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from cleaner.batch.corpus import split_record_source
 from cleaner.batch.plan import DEFAULT_INCLUDE
 from cleaner.batch.walk import Walker
-from cleaner.commands.cli import app
+from cleaner.commands.app import app
 
 runner = CliRunner()
 

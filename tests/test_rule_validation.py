@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cleaner.commands.cli import app
+from cleaner.commands.app import app
 from cleaner.core.matchers import compile_pattern
 from cleaner.rulefiles import schema as ruleset
 from cleaner.rulefiles.lint import breadth_problem

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cleaner.commands.cli import app
+from cleaner.commands.app import app
 from cleaner.rulefiles.examples import check_cases, check_examples, mark, run_tests
 from cleaner.rulefiles.schema import Rule, builtin_rule_files, load_pack, parse_pack, split_marked
 

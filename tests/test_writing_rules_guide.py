@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner.commands.cli import app
+from cleaner.commands.app import app
 from cleaner.rulefiles.schema import builtin_rule_files, load_pack
 
 REPO = Path(__file__).resolve().parents[1]

@@ -13,7 +13,8 @@ from __future__ import annotations
 import sys
 from typing import BinaryIO, TextIO
 
-EXIT_OK, EXIT_INPUT_ERROR, EXIT_RULE_ERROR = 0, 1, 2
+from cleaner.messages import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, error_line, warning_line
+
 SOURCE = "<stdin>"
 
 
@@ -41,8 +42,8 @@ def clean_pipe(
         if lines is None:
             raise
         for line in lines:
-            print(f"cleaner: error: {line}", file=stderr)
-        return EXIT_RULE_ERROR
+            print(error_line(line), file=stderr)
+        return EXIT_USAGE
     from cleaner.batch.tasks import (
         STDIN_CLOSED,
         STREAM_ABOVE,
@@ -56,15 +57,15 @@ def clean_pipe(
     from cleaner.core.engine import DEFAULT_MAX_REMOVED
 
     if stdin is None:
-        print(f"cleaner: error: {SOURCE}: {STDIN_CLOSED}", file=stderr)
-        return EXIT_INPUT_ERROR
+        print(error_line(f"{SOURCE}: {STDIN_CLOSED}"), file=stderr)
+        return EXIT_PROBLEMS
 
     limit = STREAM_ABOVE if stream_above is None else stream_above
     try:
         data = read_stdin(stdin, SOURCE, limit)
     except OSError as exc:
-        print(f"cleaner: error: {SOURCE}: {cannot_read(exc)}", file=stderr)
-        return EXIT_INPUT_ERROR
+        print(error_line(f"{SOURCE}: {cannot_read(exc)}"), file=stderr)
+        return EXIT_PROBLEMS
     settings = Settings(chain, max_removed=DEFAULT_MAX_REMOVED, report=False)
     result: DocResult
     if isinstance(data, bytes):
@@ -75,10 +76,10 @@ def clean_pipe(
         result = run_stream(data, settings)
     try:
         if result.problem:
-            print(f"cleaner: error: {SOURCE}: {result.problem}", file=stderr)
-            return EXIT_INPUT_ERROR
+            print(error_line(f"{SOURCE}: {result.problem}"), file=stderr)
+            return EXIT_PROBLEMS
         if result.held_back:
-            print(f"cleaner: warning: {SOURCE}: {result.held_back}", file=stderr)
+            print(warning_line(f"{SOURCE}: {result.held_back}"), file=stderr)
         result.write_clean(stdout)
     finally:
         result.close()

@@ -1,0 +1,209 @@
+"""``cleaner clean``: clean text, files, trees and corpora; optionally report every removed span."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cleaner.batch.plan import DEFAULT_INCLUDE
+from cleaner.batch.tasks import DEFAULT_FIELD
+from cleaner.commands.options import (
+    EncodingOption,
+    HtmlOption,
+    MaxRemovedOption,
+    chain_options,
+    fail,
+    load_chain_or_exit,
+)
+from cleaner.core.engine import DEFAULT_MAX_REMOVED
+from cleaner.messages import EXIT_USAGE
+
+if TYPE_CHECKING:
+    from cleaner.rulefiles.config import ChainSettings
+
+
+@chain_options()
+def clean(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files, directories, or '-' for standard input (the default). Directories are "
+            "searched recursively for --include files.",
+            metavar="PATH...",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="For one input, the file for its clean text (default: standard output). For a "
+            "directory or several inputs, a directory: each output keeps its input's relative "
+            "path (several inputs each get a folder named after them).",
+        ),
+    ] = None,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="Overwrite each input file with its clean text.")
+    ] = False,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include",
+            help="Glob of files to clean inside directories; repeatable; replaces the default "
+            f"({' '.join(DEFAULT_INCLUDE)}). A glob with '/' matches the path below the directory.",
+            metavar="GLOB",
+            show_default=False,
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            help="Glob of files or folders to skip inside directories; repeatable. Names "
+            "starting with '.' are always skipped.",
+            metavar="GLOB",
+        ),
+    ] = None,
+    field: Annotated[
+        str | None,
+        typer.Option(
+            "--field",
+            help=f"The text field cleaned in JSONL records (*.jsonl, *.jsonl.gz); other fields "
+            f"are kept. Default: {DEFAULT_FIELD!r}. Given explicitly, standard input is read as JSONL.",
+            metavar="NAME",
+            show_default=False,
+        ),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Write one JSON line per removed span to this file, in input order; 'source' is "
+            "the path below the input directory (for JSONL, 'FILE:LINE', plus the record's 'id').",
+        ),
+    ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary", help="Write the run's summary (counts, spans per rule, skipped files) as JSON."
+        ),
+    ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            metavar="N",
+            help="Worker processes for directories and JSONL; 0 means all cores.",
+        ),
+    ] = 0,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Clean directories and JSONL on a Dask cluster instead of local processes: the "
+            "scheduler's address (e.g. tcp://10.0.0.5:8786), or 'local' to start one on this "
+            "machine. Inputs are read and outputs written here. Needs pip install 'cleaner[dask]'.",
+            show_default=False,
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue a stopped run: skip inputs whose output exists and is not older than "
+            "the input, and rebuild --report as an uninterrupted run would have written it.",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="No progress bar and no end-of-run summary (errors still show)."),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff",
+            help="Print a unified diff of each input against its clean text; write no files "
+            "(JSONL corpora are only counted).",
+        ),
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing; name each input cleaning would change and exit 1, or exit 0 when "
+            "none would (like black --check).",
+        ),
+    ] = False,
+    *,
+    chain_settings: ChainSettings,
+    max_removed: MaxRemovedOption = DEFAULT_MAX_REMOVED,
+    encoding: EncodingOption = None,
+    html: HtmlOption = None,
+) -> None:
+    """Clean text and write the result; optionally report every removed span.
+
+    One input (a file, or standard input) is written to standard output or -o FILE; over
+    128 MiB (8 MiB from a pipe), it is cleaned in windows, in bounded memory, with the same
+    result.
+    Directories and several inputs are cleaned on all cores into a mirrored tree under -o DIR
+    (or in place), with a progress bar on a terminal and a summary on stderr. Unreadable or
+    binary files are named on stderr and skipped; the exit status is then 1.
+
+    Examples:
+
+      cat article.txt | cleaner clean > article.clean.txt
+
+      cleaner clean article.txt -o article.clean.txt --report removed.jsonl
+
+      cleaner clean article.txt --no-default-rules --rules my-site.yaml
+
+      cleaner clean raw/ -o clean/ --report removed.jsonl --summary summary.json
+
+      cleaner clean raw/ -o clean/ --report removed.jsonl --resume
+
+      cleaner clean corpus.jsonl.gz -o clean.jsonl.gz --field text --jobs 2
+
+      cleaner clean raw/ -o clean/ --report removed.jsonl --scheduler tcp://10.0.0.5:8786
+
+      cleaner clean notes/ --in-place --include '*.md' --exclude drafts
+
+      cleaner clean raw/ --check
+
+      cleaner clean article.txt --diff
+
+      cleaner clean page.html --encoding cp1252 --report removed.jsonl
+    """
+    from cleaner.batch.runner import BatchOptions, UsageError, run
+
+    options = BatchOptions(
+        paths=tuple(str(path) for path in paths or ()),
+        output=output,
+        in_place=in_place,
+        include=tuple(include) if include else DEFAULT_INCLUDE,
+        exclude=tuple(exclude or ()),
+        field=field,
+        report=report,
+        summary=summary,
+        jobs=jobs,
+        scheduler=scheduler,
+        resume=resume,
+        quiet=quiet,
+        diff=diff,
+        check=check,
+        max_removed=max_removed,
+        encoding=encoding,
+        html=html,
+    )
+    chain = load_chain_or_exit(chain_settings)
+    try:
+        status = run(options, chain)
+    except UsageError as exc:
+        fail(str(exc), EXIT_USAGE)
+    if status:
+        raise typer.Exit(status)

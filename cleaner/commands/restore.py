@@ -1,0 +1,72 @@
+"""``cleaner restore``: rebuild originals from clean text and the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cleaner.commands.options import fail, read_input_or_exit, write_output
+from cleaner.messages import EXIT_PROBLEMS, EXIT_USAGE, error_line
+
+
+def restore(
+    clean_path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="CLEAN",
+            help="A clean file ('-' reads standard input) or the output directory of a run.",
+            show_default=False,
+        ),
+    ],
+    report: Annotated[
+        Path,
+        typer.Option("--report", help="The JSONL report written when CLEAN was made.", show_default=False),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the original here (a directory, for a directory CLEAN)."),
+    ] = None,
+) -> None:
+    """Rebuild the original text from clean text and its report, refusing clean text edited since.
+
+    For a directory, each record's source is matched to the clean file at the same place in
+    the output tree (raw/world/a.txt -> CLEAN/world/a.txt); files no record names are copied.
+
+    Examples:
+
+      cleaner restore article.clean.txt --report removed.jsonl -o article.txt
+
+      cleaner restore clean/ --report removed.jsonl -o restored/
+    """
+    from cleaner.report.records import RestoreError, read_records
+    from cleaner.report.restore import group_by_source, restore_document, restore_tree, select_records
+
+    try:
+        with report.open(encoding="utf-8") as handle:
+            groups = group_by_source(read_records(handle))
+    except OSError as exc:
+        fail(f"{report}: cannot read: {exc.strerror}")
+    except (RestoreError, UnicodeDecodeError) as exc:
+        fail(f"{report}: {exc}")
+    if clean_path.is_dir():
+        if output is None:
+            fail(f"{clean_path}: restoring a directory needs -o OUT_DIR", EXIT_USAGE)
+        if output.resolve() == clean_path.resolve() or clean_path.resolve() in output.resolve().parents:
+            fail(f"{output}: must not be inside {clean_path}", EXIT_USAGE)
+        outcome = restore_tree(clean_path, groups, output, skip=[report])
+        for error in outcome.errors:
+            typer.echo(error_line(error), err=True)
+        typer.echo(
+            f"{outcome.restored} files restored, {outcome.copied} copied unchanged, "
+            f"{len(outcome.errors)} errors",
+            err=True,
+        )
+        raise typer.Exit(EXIT_PROBLEMS if outcome.errors else 0)
+    source, decoded = read_input_or_exit(clean_path, html=False)
+    try:
+        original = restore_document(decoded.text, select_records(groups, decoded.text))
+    except RestoreError as exc:
+        fail(f"{source}: {exc}")
+    write_output(output, original)

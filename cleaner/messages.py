@@ -1,0 +1,84 @@
+"""Exit statuses and the one-line messages every part of cleaner prints the same way.
+
+A leaf module: it imports nothing of cleaner's, so any layer may use it.
+
+Exit statuses (the README's table):
+
+====  =====================================================================================
+0     done; nothing went wrong
+1     some input could not be cleaned (unreadable, binary, undecodable), or a check found
+      something (``--check`` would change files, ``rules test`` failed)
+2     usage error: options that do not fit, a rule file or config file that cannot be used
+130   stopped by Ctrl-C (SIGINT); 143: stopped by SIGTERM
+====  =====================================================================================
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+EXIT_SIGNAL_BASE = 128  # a run stopped by signal N exits with 128 + N
+
+PROGRAM = "cleaner"
+
+
+def error_line(message: str) -> str:
+    """The one line an error is printed as.
+
+    >>> error_line("raw/a.txt: binary file (PNG image)")
+    'cleaner: error: raw/a.txt: binary file (PNG image)'
+    """
+    return f"{PROGRAM}: error: {message}"
+
+
+def warning_line(message: str) -> str:
+    """The one line a warning is printed as.
+
+    >>> warning_line("a.txt: left unchanged")
+    'cleaner: warning: a.txt: left unchanged'
+    """
+    return f"{PROGRAM}: warning: {message}"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A suggestion to append to a message about an unknown ``word``, or "".
+
+    >>> did_you_mean("patern", ["pattern", "scope"])
+    "; did you mean 'pattern'?"
+    >>> did_you_mean("zzz", ["pattern"])
+    ''
+    """
+    hint = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean '{hint[0]}'?" if hint else ""
+
+
+def internal_error(exc: BaseException) -> str:
+    """Why a document could not be cleaned when cleaner itself failed: named, never a traceback.
+
+    >>> internal_error(ValueError("bad offset"))
+    'internal error (ValueError: bad offset)'
+    """
+    return f"internal error ({describe(exc)})"
+
+
+def describe(exc: BaseException) -> str:
+    """An exception as ``Type: message`` on one line (just ``Type`` when it has no message).
+
+    >>> describe(OSError("disk\\nfull")), describe(KeyError())
+    ('OSError: disk full', 'KeyError')
+    """
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def plural(count: int, noun: str) -> str:
+    """``count`` with its noun, in the plural unless it is one.
+
+    >>> plural(1, "file"), plural(3, "error")
+    ('1 file', '3 errors')
+    """
+    return f"{count} {noun}{'' if count == 1 else 's'}"
