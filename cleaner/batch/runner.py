@@ -38,9 +38,10 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from cleaner.batch.corpus import ChunkResult, is_corpus
+from cleaner.batch.collector import Collector
+from cleaner.batch.corpus import is_corpus
 from cleaner.batch.executors import (
     DaskExecutor,
     Executor,
@@ -56,7 +57,6 @@ from cleaner.batch.plan import (
     Layout,
     Planner,
     Step,
-    Unit,
     UsageError,
     layout_for,
 )
@@ -66,13 +66,12 @@ from cleaner.batch.tasks import (
     STREAM_ABOVE,
     DocResult,
     Settings,
-    cannot_write,
     run_chunk,
     run_doc,
 )
 from cleaner.batch.walk import Walker
 from cleaner.core.engine import Chain
-from cleaner.io.output import atomic_writer, write_atomically
+from cleaner.io.output import atomic_writer
 
 __all__ = ["DEFAULT_FIELD", "DEFAULT_INCLUDE", "BatchOptions", "UsageError", "run"]
 
@@ -125,184 +124,7 @@ class _StopRequest:
             raise _Interrupted(self.signum)
 
 
-class _Discard:
-    """Where a ``--check`` run sends a corpus's clean records: nowhere."""
-
-    def write(self, data: bytes) -> int:
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-
-class _CorpusOutput:
-    """A corpus being written: its staged output file (or stdout) and its report records."""
-
-    def __init__(self, output: Path | None, fsync: bool, *, discard: bool = False) -> None:
-        self._stack = contextlib.ExitStack()
-        self.out: IO[bytes] | _Discard
-        if discard:
-            self.out = _Discard()
-        elif output is None:
-            self.out = sys.stdout.buffer
-        else:
-            self.out = self._stack.enter_context(atomic_writer(output, "wb", fsync=fsync))
-        import tempfile
-
-        spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - closed by the stack
-        self.records = self._stack.enter_context(spool)
-        self.to_stdout = output is None and not discard
-        self.changed = 0
-
-    def add(self, result: ChunkResult) -> None:
-        self.out.write(result.data)
-        if self.to_stdout:
-            self.out.flush()
-        self.records.write(result.records)
-        self.changed += result.changed
-
-    def commit(self, write_records: Callable[[IO[bytes]], None]) -> None:
-        write_records(self.records)
-        self._stack.close()
-
-    def abandon(self) -> None:
-        self._stack.__exit__(_Abandoned, _Abandoned(), None)
-
-
-class _Abandoned(Exception):
-    pass
-
-
-class _Collector:
-    """Handles each step's result in input order: output, report, journal, tally, messages."""
-
-    def __init__(
-        self, ledger: Ledger, tally: Tally, *, fsync: bool, preview: bool = False, check: bool = False
-    ) -> None:
-        self.ledger, self.tally, self.fsync = ledger, tally, fsync
-        self.preview = preview  # --diff/--check: write no file
-        self.check = check  # --check: name each input that would change
-        self.progress: ProgressBar | None = None
-        self._corpus: _CorpusOutput | None = None
-
-    def say(self, line: str) -> None:
-        if self.progress is not None:
-            self.progress.say(line)
-        else:
-            print(line, file=sys.stderr, flush=True)
-
-    def skip(self, source: str, reason: str, *, file: bool) -> None:
-        self.say(f"cleaner: error: {source}: {reason}")
-        self.tally.skip(source, reason, file=file)
-
-    def handle(self, step: Step, result: Any) -> None:
-        files, nbytes = getattr(self, f"_on_{step.event}")(step.unit, step, result)
-        if self.progress is not None:
-            self.progress.advance(files, nbytes)
-
-    def _on_resumed(self, unit: Unit, step: Step, result: None) -> tuple[int, int]:
-        self.tally.files_resumed += 1
-        self.ledger.commit(unit.source, unit.key, None)
-        return 1, step.progress
-
-    def _on_failed(self, unit: Unit, step: Step, result: None) -> tuple[int, int]:
-        self.skip(unit.source, step.reason or "cannot read", file=True)
-        self.ledger.commit(unit.source, unit.key, b"")
-        return 1, 0
-
-    def _on_doc(self, unit: Unit, step: Step, result: DocResult) -> tuple[int, int]:
-        if result.problem:
-            self.skip(unit.source, result.problem, file=True)
-            self.ledger.commit(unit.source, unit.key, b"")
-            return 1, result.bytes_in
-        if result.held_back:
-            self.say(f"cleaner: warning: {unit.source}: {result.held_back}")
-            self.tally.hold_back(unit.source)
-        if self.preview:
-            self._preview(unit, result.changed, result.diff)
-        elif result.written:
-            pass
-        elif unit.output is None:
-            result.write_clean(sys.stdout.buffer)
-            sys.stdout.buffer.flush()
-        else:
-            try:
-                if isinstance(result.clean, bytes):
-                    write_atomically(unit.output, result.clean, fsync=self.fsync)
-                else:  # a streamed document's clean text waits in a temporary file
-                    with atomic_writer(unit.output, "wb", fsync=self.fsync) as out:
-                        result.write_clean(out)
-            except OSError as exc:
-                self.skip(unit.source, cannot_write(unit.output, exc), file=True)
-                self.ledger.commit(unit.source, unit.key, b"")
-                return 1, result.bytes_in
-        tally = self.tally
-        tally.files += 1
-        tally.documents += 1
-        tally.documents_changed += result.changed
-        tally.bytes += result.bytes_in
-        tally.spans.update(result.spans)
-        tally.encodings[result.encoding] += 1
-        self.ledger.commit(unit.source, unit.key, result.records)
-        return 1, result.bytes_in
-
-    def _on_stream(self, unit: Unit, step: Step, result: DocResult) -> tuple[int, int]:
-        """A large document cleaned in windows: handled as any document, then its temporary files go."""
-        try:
-            return self._on_doc(unit, step, result)
-        finally:
-            result.close()
-
-    def _on_corpus_open(self, unit: Unit, step: Step, result: None) -> tuple[int, int]:
-        self._corpus = _CorpusOutput(unit.output, self.fsync, discard=self.preview)
-        return 0, 0
-
-    def _on_chunk(self, unit: Unit, step: Step, result: ChunkResult) -> tuple[int, int]:
-        assert self._corpus is not None
-        self._corpus.add(result)
-        tally = self.tally
-        tally.documents += result.documents
-        tally.documents_changed += result.changed
-        tally.held_back += result.held_back
-        tally.records_without_field += result.without_field
-        tally.bytes += result.bytes_in
-        tally.spans.update(result.spans)
-        for source, reason in result.problems:
-            self.skip(source, reason, file=False)
-        return 0, step.progress
-
-    def _on_corpus_close(self, unit: Unit, step: Step, result: None) -> tuple[int, int]:
-        assert self._corpus is not None
-        corpus, self._corpus = self._corpus, None
-        if step.reason:
-            corpus.abandon()
-            self.skip(unit.source, step.reason, file=True)
-            self.ledger.commit(unit.source, unit.key, b"")
-        else:
-            corpus.commit(lambda records: self.ledger.commit(unit.source, unit.key, records))
-            self.tally.files += 1
-            if self.preview:
-                self._preview(unit, corpus.changed > 0, b"")
-        return 1, 0
-
-    def _preview(self, unit: Unit, changed: bool, diff: bytes) -> None:
-        """``--diff``: print the diff. ``--check``: name the input. Either way, count it."""
-        if diff:
-            sys.stdout.buffer.write(diff)
-            sys.stdout.buffer.flush()
-        if changed:
-            self.tally.would_change += 1
-            if self.check:
-                self.say(f"would clean {unit.path if unit.path is not None else unit.source}")
-
-    def abandon(self) -> None:
-        """Drop a corpus output in progress (the run is stopping)."""
-        if self._corpus is not None:
-            self._corpus.abandon()
-            self._corpus = None
-
-
-def _drive(steps: Iterator[Step], executor: Executor, collector: _Collector, stop: _StopRequest) -> None:
+def _drive(steps: Iterator[Step], executor: Executor, collector: Collector, stop: _StopRequest) -> None:
     """Hand tasks to the executor and their results to the collector, in order."""
     pending: deque[tuple[Step, Any]] = deque()
     for step in steps:
@@ -362,7 +184,7 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
         executor.shutdown(cancel=True)
         raise UsageError(_why(exc)) from None
     tally = Tally(jobs=executor.jobs, preview=options.preview, started=started)
-    collector = _Collector(ledger, tally, fsync=settings.fsync, preview=options.preview, check=options.check)
+    collector = Collector(ledger, tally, fsync=settings.fsync, preview=options.preview, check=options.check)
     if ledger.warning:
         collector.say(f"cleaner: warning: {ledger.warning}")
     walker = Walker(options.include, options.exclude, [layout.output, options.report, options.summary])
