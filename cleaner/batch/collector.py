@@ -1,13 +1,21 @@
 """The collector of a batch run: handles each step's result in input order.
 
 For every input, in the order the run visits them, it writes what no task wrote (the outputs
-of a cluster's tasks, standard output, JSONL corpora), hands the report records to the
+of a cluster's tasks, standard output, JSONL corpora, a single input's output, the inputs of
+an ``--in-place`` run with a report), hands the report records to the
 :class:`~cleaner.batch.ledger.Ledger`, keeps the tally and prints the messages.
+
+An output written here is staged first (written in full beside its target), then its records
+are committed, then it is renamed into place. With ``flush_before_output`` the records reach
+the report file before the rename: an ``--in-place`` input is never replaced by its clean
+text before the text removed from it is on record, and a single input's output is not
+committed when its report cannot be written.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +26,7 @@ from cleaner.batch.ledger import Ledger
 from cleaner.batch.plan import Step, Unit
 from cleaner.batch.summary import ProgressBar, Tally
 from cleaner.batch.tasks import DocResult, cannot_write
-from cleaner.io.output import atomic_writer, write_atomically
+from cleaner.io.output import Staged, atomic_writer, stage
 
 
 class _Discard:
@@ -49,16 +57,23 @@ class _CorpusOutput:
         self.records = self._stack.enter_context(spool)
         self.to_stdout = output is None and not discard
         self.changed = 0
+        self.digest = hashlib.sha256()  # of the output file's bytes
 
     def add(self, result: ChunkResult) -> None:
         self.out.write(result.data)
         if self.to_stdout:
             self.out.flush()
+        self.digest.update(result.data)
         self.records.write(result.records)
         self.changed += result.changed
 
     def commit(self, write_records: Callable[[IO[bytes]], None]) -> None:
-        write_records(self.records)
+        """Hand the records over, then put the output in place (not if the records fail)."""
+        try:
+            write_records(self.records)
+        except BaseException:
+            self.abandon()
+            raise
         self._stack.close()
 
     def abandon(self) -> None:
@@ -73,11 +88,20 @@ class Collector:
     """Handles each step's result in input order: output, report, journal, tally, messages."""
 
     def __init__(
-        self, ledger: Ledger, tally: Tally, *, fsync: bool, preview: bool = False, check: bool = False
+        self,
+        ledger: Ledger,
+        tally: Tally,
+        *,
+        fsync: bool,
+        preview: bool = False,
+        check: bool = False,
+        flush_before_output: bool = False,
     ) -> None:
         self.ledger, self.tally, self.fsync = ledger, tally, fsync
         self.preview = preview  # --diff/--check: write no file
         self.check = check  # --check: name each input that would change
+        self.flush_before_output = flush_before_output  # see the module docstring
+        self.failed_files = 0  # inputs that gave no output
         self.progress: ProgressBar | None = None
         self._corpus: _CorpusOutput | None = None
 
@@ -90,6 +114,7 @@ class Collector:
     def skip(self, source: str, reason: str, *, file: bool) -> None:
         self.say(f"cleaner: error: {source}: {reason}")
         self.tally.skip(source, reason, file=file)
+        self.failed_files += file
 
     def handle(self, step: Step, result: Any) -> None:
         files, nbytes = getattr(self, f"_on_{step.event}")(step.unit, step, result)
@@ -98,7 +123,7 @@ class Collector:
 
     def _on_resumed(self, unit: Unit, step: Step, result: None) -> tuple[int, int]:
         self.tally.files_resumed += 1
-        self.ledger.commit(unit.source, unit.key, None)
+        self.ledger.commit(unit.source, unit.key, None, step.digest)
         return 1, step.progress
 
     def _on_failed(self, unit: Unit, step: Step, result: None) -> tuple[int, int]:
@@ -114,20 +139,17 @@ class Collector:
         if result.held_back:
             self.say(f"cleaner: warning: {unit.source}: {result.held_back}")
             self.tally.hold_back(unit.source)
+        staged: Staged | None = None
         if self.preview:
             self._preview(unit, result.changed, result.diff)
-        elif result.written:
-            pass
         elif unit.output is None:
             result.write_clean(sys.stdout.buffer)
             sys.stdout.buffer.flush()
-        else:
+        elif not result.written:
+            # A streamed document's clean text waits in a temporary file: copied, not held.
+            clean = result.clean if isinstance(result.clean, bytes) else result.write_clean
             try:
-                if isinstance(result.clean, bytes):
-                    write_atomically(unit.output, result.clean, fsync=self.fsync)
-                else:  # a streamed document's clean text waits in a temporary file
-                    with atomic_writer(unit.output, "wb", fsync=self.fsync) as out:
-                        result.write_clean(out)
+                staged = stage(unit.output, clean, fsync=self.fsync)
             except OSError as exc:
                 self.skip(unit.source, cannot_write(unit.output, exc), file=True)
                 self.ledger.commit(unit.source, unit.key, b"")
@@ -139,8 +161,27 @@ class Collector:
         tally.bytes += result.bytes_in
         tally.spans.update(result.spans)
         tally.encodings[result.encoding] += 1
-        self.ledger.commit(unit.source, unit.key, result.records)
+        digest = None if unit.output is None or self.preview else result.output_sha256
+        self._commit(unit, result.records, digest, staged)
         return 1, result.bytes_in
+
+    def _commit(
+        self, unit: Unit, records: bytes | IO[bytes], digest: str | None, staged: Staged | None
+    ) -> None:
+        """Commit an input's records, then put its staged output in place."""
+        try:
+            self.ledger.commit(unit.source, unit.key, records, digest)
+            if staged is not None and self.flush_before_output:
+                self.ledger.flush()
+        except BaseException:
+            if staged is not None:
+                staged.discard()
+            raise
+        if staged is not None:
+            try:
+                staged.commit()
+            except OSError as exc:  # a device or pipe, written only now
+                self.skip(unit.source, cannot_write(staged.path, exc), file=True)
 
     def _on_stream(self, unit: Unit, step: Step, result: DocResult) -> tuple[int, int]:
         """A large document cleaned in windows: handled as any document, then its temporary files go."""
@@ -175,11 +216,17 @@ class Collector:
             self.skip(unit.source, step.reason, file=True)
             self.ledger.commit(unit.source, unit.key, b"")
         else:
-            corpus.commit(lambda records: self.ledger.commit(unit.source, unit.key, records))
+            digest = None if unit.output is None or self.preview else corpus.digest.hexdigest()
+            corpus.commit(lambda records: self._commit_corpus(unit, records, digest))
             self.tally.files += 1
             if self.preview:
                 self._preview(unit, corpus.changed > 0, b"")
         return 1, 0
+
+    def _commit_corpus(self, unit: Unit, records: IO[bytes], digest: str | None) -> None:
+        self.ledger.commit(unit.source, unit.key, records, digest)
+        if unit.output is not None and self.flush_before_output:
+            self.ledger.flush()
 
     def _preview(self, unit: Unit, changed: bool, diff: bytes) -> None:
         """``--diff``: print the diff. ``--check``: name the input. Either way, count it."""

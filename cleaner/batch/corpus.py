@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cleaner.core.engine import Chain
-from cleaner.report.records import write_records
+from cleaner.report.records import encode_lines, write_records
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 CHUNK_BYTES = 1 << 20
@@ -173,12 +173,17 @@ def clean_chunk(
             result.held_back += 1
             out.append(raw)
         write_records(
-            report, record_source(chunk.source, number), cleaned.spans, record_id=_record_id(record)
+            report,
+            record_source(chunk.source, number),
+            cleaned.spans,
+            clean=cleaned.clean,
+            original=text,
+            record_id=_record_id(record),
         )
     data = b"".join(out)
     result.data = gzip.compress(data, GZIP_LEVEL, mtime=0) if chunk.compress else data
-    # Lone surrogates are legal in JSON strings; backslashreplace writes them back as \\u escapes.
-    result.records = report.getvalue().encode("utf-8", "backslashreplace")
+    # Lone surrogates are legal in JSON strings: written back as \\u escapes.
+    result.records = encode_lines(report.getvalue())
     return result
 
 

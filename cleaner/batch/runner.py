@@ -37,6 +37,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,8 @@ from cleaner.batch.executors import (
     SerialExecutor,
     cores,
 )
-from cleaner.batch.ledger import Ledger, ResumeError
+from cleaner.batch.guards import check_paths, lock_targets, mark_output_folder
+from cleaner.batch.ledger import Ledger, ReportError, ResumeError
 from cleaner.batch.plan import (
     DEFAULT_INCLUDE,
     BatchOptions,
@@ -69,13 +71,14 @@ from cleaner.batch.tasks import (
     run_chunk,
     run_doc,
 )
-from cleaner.batch.walk import Walker
+from cleaner.batch.walk import InputCollision, Walker
 from cleaner.core.engine import Chain
-from cleaner.io.output import atomic_writer
+from cleaner.io.lock import Lock, LockedError
+from cleaner.io.output import write_atomically
+from cleaner.messages import EXIT_PROBLEMS, EXIT_USAGE
+from cleaner.report.records import encode_lines
 
 __all__ = ["DEFAULT_FIELD", "DEFAULT_INCLUDE", "BatchOptions", "UsageError", "run"]
-
-EXIT_PROBLEMS = 1
 
 
 def _run_stream(task: Any, settings: Settings) -> DocResult:
@@ -144,7 +147,9 @@ def _drive(steps: Iterator[Step], executor: Executor, collector: Collector, stop
 def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREAM_ABOVE) -> int:
     """Clean the inputs ``options`` name; returns the exit status (0 ok, 1 problems, 130/143 stopped).
 
-    Raises :class:`UsageError` for options that do not fit together, before doing anything.
+    Raises :class:`UsageError` for options that do not fit together, for a file the run would
+    write that is one of its inputs (:mod:`cleaner.batch.guards`), and for outputs or a
+    report another run is writing (locked), before doing anything.
     A single input (not a directory or several) of more than ``stream_above`` bytes is cleaned
     in windows, in bounded memory, with the same output and report (:mod:`cleaner.batch.large`);
     ``--diff`` reads it whole, and ``None`` never streams.
@@ -160,7 +165,9 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
     """
     started = time.perf_counter()  # the summary's time includes starting the workers
     layout = layout_for(options)
-    jobs = options.jobs or cores()
+    written = {"--report": options.report, "--summary": options.summary}
+    walker = Walker(options.include, options.exclude, [layout.output, *written.values()], guard=written)
+    check_paths(options, layout, walker)
     settings = Settings(
         chain,
         options.field or DEFAULT_FIELD,
@@ -170,72 +177,173 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
         diff=options.diff,
         fsync=not layout.tree,
     )
-    corpus_run = layout.stdin_corpus or any(
+    parallel = layout.tree or _corpus_run(layout)
+    executor = _executor(settings, options.scheduler, options.jobs or cores(), parallel=parallel)
+    with contextlib.ExitStack() as locks:
+        try:
+            _lock(locks, options, layout)
+        except UsageError:
+            executor.shutdown(cancel=True)
+            raise
+        return _run(options, layout, walker, settings, executor, started, stream_above)
+
+
+def _corpus_run(layout: Layout) -> bool:
+    return layout.stdin_corpus or any(
         root.path is not None and not root.is_dir and is_corpus(root.path.name) for root in layout.roots
     )
-    chatty = (layout.tree or corpus_run) and not options.quiet
-    files_out = layout.tree or layout.output is not None
-    executor = _executor(settings, options.scheduler, jobs, parallel=layout.tree or corpus_run)
+
+
+def _lock(locks: contextlib.ExitStack, options: BatchOptions, layout: Layout) -> None:
+    """Take the run's locks (released by ``locks``), or raise UsageError naming the other run."""
+    for path, what in lock_targets(options, layout):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # the -o folder, the report's folder
+            locks.callback(Lock.take(path, what).release)
+        except LockedError as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"{what}: cannot lock: {exc.strerror or exc}") from None
     try:
-        if layout.tree and layout.output is not None:
-            layout.output.mkdir(parents=True, exist_ok=True)
-        ledger = Ledger(options.report, journal=files_out, resume=options.resume, key_of=layout.source_key)
+        mark_output_folder(layout)
+    except OSError as exc:
+        raise UsageError(f"--output {layout.output}: {exc.strerror or exc}") from None
+
+
+def _run(
+    options: BatchOptions,
+    layout: Layout,
+    walker: Walker,
+    settings: Settings,
+    executor: Executor,
+    started: float,
+    stream_above: int | None,
+) -> int:
+    """:func:`run`, once the paths are checked and locked and the executor started."""
+    chatty = (layout.tree or _corpus_run(layout)) and not options.quiet
+    files_out = layout.tree or layout.output is not None
+    try:
+        ledger = Ledger(
+            options.report,
+            journal=files_out,
+            resume=options.resume,
+            key_of=layout.source_key,
+            in_place=layout.in_place,
+        )
     except (OSError, ResumeError) as exc:
         executor.shutdown(cancel=True)
         raise UsageError(_why(exc)) from None
     tally = Tally(jobs=executor.jobs, preview=options.preview, started=started)
-    collector = Collector(ledger, tally, fsync=settings.fsync, preview=options.preview, check=options.check)
+    collector = Collector(
+        ledger,
+        tally,
+        fsync=settings.fsync,
+        preview=options.preview,
+        check=options.check,
+        flush_before_output=layout.in_place or not layout.tree,
+    )
     if ledger.warning:
         collector.say(f"cleaner: warning: {ledger.warning}")
-    walker = Walker(options.include, options.exclude, [layout.output, options.report, options.summary])
     if chatty and sys.stderr.isatty():
         collector.progress = ProgressBar(*_count(layout, walker))
-    streamed = None if layout.tree or options.diff else stream_above
-    planner = Planner(layout, walker, ledger, options.resume, local=executor.local, stream_above=streamed)
+    planner = Planner(
+        layout,
+        walker,
+        ledger,
+        options.resume,
+        local=executor.local,
+        workers_write=layout.tree and not (layout.in_place and options.report is not None),
+        stream_above=None if layout.tree or options.diff else stream_above,
+    )
+    outcome = _execute(planner, executor, collector, ledger, discard_partial=not layout.in_place)
+    tally.interrupted = not outcome.complete
+    tally.stop()
+    if outcome.stopped and files_out:
+        collector.say(_stopped_hint(options, ledger))
+    if chatty:
+        for line in tally.to_text(settings.field):
+            collector.say(line)
+    status = outcome.status
+    if options.summary is not None and status != EXIT_USAGE:
+        status = _write_summary(options.summary, tally, collector) or status
+    if status == 0 and (tally.problems or (options.check and tally.would_change)):
+        status = EXIT_PROBLEMS
+    return status
+
+
+@dataclass
+class _Outcome:
+    status: int = 0
+    complete: bool = False  # every input was handled and the report is in place
+    stopped: bool = False  # stopped before the end, in a state --resume continues from
+
+
+def _execute(
+    planner: Planner, executor: Executor, collector: Collector, ledger: Ledger, *, discard_partial: bool
+) -> _Outcome:
+    """Run the steps to the end or until stopped; then close the report (see :class:`_Outcome`).
+
+    ``discard_partial``: a run refused midway leaves nothing to resume (false for ``--in-place``,
+    whose records so far are the only copy of what it removed)."""
+    outcome = _Outcome()
     steps = planner.steps()
-    status, complete = 0, False
+    discard = False
     with _StopRequest() as stop:
         try:
             _drive(steps, executor, collector, stop)
-            complete = True
+            outcome.complete = True
         except (_Interrupted, KeyboardInterrupt) as exc:
-            status = 128 + (exc.signum if isinstance(exc, _Interrupted) else signal.SIGINT)
-        except (OSError, ResumeError, ExecutorError) as exc:  # an output cannot be written, a cluster failed
+            outcome.status = 128 + (exc.signum if isinstance(exc, _Interrupted) else signal.SIGINT)
+            outcome.stopped = True
+        except (InputCollision, ResumeError) as exc:  # a link to the report; an old report damaged midway
+            collector.say(f"cleaner: error: {exc}")
+            outcome.status = EXIT_USAGE if isinstance(exc, InputCollision) else EXIT_PROBLEMS
+            discard = discard_partial
+        except (OSError, ReportError, ExecutorError) as exc:  # an output cannot be written, a cluster failed
             collector.say(f"cleaner: error: {_why(exc)}")
-            status = EXIT_PROBLEMS
+            outcome.status, outcome.stopped = EXIT_PROBLEMS, True
         except Exception as exc:
             from concurrent.futures.process import BrokenProcessPool
 
             if not isinstance(exc, BrokenProcessPool):
                 raise
-            status = 128 + stop.signum if stop.signum else EXIT_PROBLEMS
+            outcome.status = 128 + stop.signum if stop.signum else EXIT_PROBLEMS
+            outcome.stopped = True
             if not stop.signum:
                 collector.say("cleaner: error: a worker process stopped unexpectedly")
         finally:
             steps.close()
-            executor.shutdown(cancel=not complete)
+            executor.shutdown(cancel=not outcome.complete)
             collector.abandon()
-            ledger.finish(complete=complete)
+            if outcome.complete and not planner.layout.tree and collector.failed_files:
+                outcome.complete, discard = False, True  # its one input failed: the old report stays
+            error = ledger.finish(complete=outcome.complete, discard=discard)
             if collector.progress is not None:
                 collector.progress.stop()
-    tally.interrupted = not complete
-    tally.stop()
-    if not complete and files_out:
-        collector.say("cleaner: stopped; run the same command with --resume to continue")
-    if chatty:
-        for line in tally.to_text(settings.field):
-            collector.say(line)
-    if options.summary is not None:
-        try:
-            with atomic_writer(options.summary) as out:
-                json.dump(tally.to_json(), out, indent=2, ensure_ascii=False)
-                out.write("\n")
-        except OSError as exc:
-            collector.say(f"cleaner: error: --summary: {_why(exc)}")
-            status = status or EXIT_PROBLEMS
-    if status == 0 and (tally.problems or (options.check and tally.would_change)):
-        status = EXIT_PROBLEMS
-    return status
+    if error is not None and outcome.status == 0:
+        collector.say(f"cleaner: error: {error}")
+        outcome.status, outcome.complete, outcome.stopped = EXIT_PROBLEMS, False, True
+    return outcome
+
+
+def _stopped_hint(options: BatchOptions, ledger: Ledger) -> str:
+    """What to do after a run stopped before its end."""
+    if options.in_place and options.report is None:
+        return "cleaner: stopped; run the same command again to finish (cleaning clean text changes nothing)"
+    if not ledger.resumable:
+        return f"cleaner: stopped; --report {options.report} is not a regular file, so run the command again"
+    return "cleaner: stopped; run the same command with --resume to continue"
+
+
+def _write_summary(path: Path, tally: Tally, collector: Collector) -> int:
+    """Write the ``--summary`` file; returns the exit status its failure adds (0 or 1)."""
+    data = json.dumps(tally.to_json(), indent=2, ensure_ascii=False) + "\n"
+    try:
+        write_atomically(path, encode_lines(data))
+    except OSError as exc:
+        collector.say(f"cleaner: error: --summary: {_why(exc)}")
+        return EXIT_PROBLEMS
+    return 0
 
 
 def _why(exc: BaseException) -> str:

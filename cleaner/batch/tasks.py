@@ -100,6 +100,7 @@ class DocResult:
     held_back: str | None = None  # why the --max-removed guard left the document unchanged
     diff: bytes = b""  # with Settings.diff: the unified diff of input against clean text
     written: bool = False  # the task wrote the clean text to its output file (``clean`` is empty)
+    output_sha256: str | None = None  # of the clean text as written (the journal keeps it for --resume)
 
     def write_clean(self, out: IO[bytes]) -> None:
         """Write the clean text to ``out``, from the bytes or from the temporary file."""
@@ -208,12 +209,15 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
     except Exception as exc:  # one bad document must not stop a run; it is reported instead
         return DocResult(len(data), problem=f"internal error ({type(exc).__name__}: {exc})")
     # Imported here: the bare pipe needs neither unless a document is held back.
-    from cleaner.report.records import write_records
-    from cleaner.views.explain import held_back_message, unified_diff
+    from cleaner.report.records import encode_lines, text_sha256, write_records
+    from cleaner.views.explain import held_back_message
 
     report = io.StringIO()
     if settings.report:
-        write_records(report, task.source, result.spans, clean=result.clean_utf8, decoded=decoded)
+        original = decoded.utf8 if decoded.utf8 is not None else decoded.text
+        write_records(
+            report, task.source, result.spans, clean=result.clean_utf8, original=original, decoded=decoded
+        )
     if task.output is not None:
         try:
             write_atomically(task.output, result.clean_utf8, fsync=settings.fsync)
@@ -224,13 +228,22 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
         len(data),
         decoded.encoding,
         Counter(span.rule for span in result.spans) if settings.report else Counter(),
-        report.getvalue().encode("utf-8"),
+        encode_lines(report.getvalue()),
         b"" if task.output is not None else result.clean_utf8,
         changed=result.changed,
         held_back=None if flag is None else held_back_message(flag),
-        diff=unified_diff(decoded.text, result.clean, task.source).encode("utf-8") if settings.diff else b"",
+        diff=_diff(decoded.text, result.clean, task.source) if settings.diff else b"",
         written=task.output is not None,
+        output_sha256=text_sha256(result.clean_utf8) if settings.report else None,
     )
+
+
+def _diff(original: str, clean: str, source: str) -> bytes:
+    """The unified diff as bytes; a name that is not UTF-8 gets its own bytes back in the header,
+    as diff(1) prints it."""
+    from cleaner.views.explain import unified_diff
+
+    return unified_diff(original, clean, source).encode("utf-8", "surrogateescape")
 
 
 def run_chunk(chunk: Chunk, settings: Settings) -> ChunkResult:

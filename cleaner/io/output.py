@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -64,40 +65,125 @@ def write_atomically(path: str | os.PathLike[str], data: bytes, *, fsync: bool =
     >>> target.read_bytes()
     b'done'
     """
+    staged = stage(path, data, fsync=fsync)
+    try:
+        staged.commit()
+    except BaseException:
+        staged.discard()
+        raise
+
+
+Writer = Callable[[IO[bytes]], object]
+
+
+class Staged:
+    """An output written in full to a temporary file beside its target, not yet in place:
+    :meth:`commit` renames it over the target, :meth:`discard` removes it.
+
+    A link, device or pipe is written through instead, at :meth:`commit` (see :func:`atomic_writer`).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], tmp: str | None, through: bytes | Writer | None) -> None:
+        self.path, self._tmp, self._through = path, tmp, through
+
+    def commit(self) -> None:
+        """Put the output in place."""
+        if self._tmp is not None:
+            os.replace(self._tmp, self.path)
+            self._tmp = None
+        elif self._through is not None:
+            with open(self.path, "wb") as handle:
+                _write_to(handle, self._through)
+            self._through = None
+
+    def discard(self) -> None:
+        """Drop the output: the target stays as it was."""
+        if self._tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._tmp)
+            self._tmp = None
+        self._through = None
+
+
+def stage(path: str | os.PathLike[str], data: bytes | Writer, *, fsync: bool = True) -> Staged:
+    """Write ``data`` (bytes, or a function that writes to a binary file) to a temporary file
+    beside ``path``, to be put in place by :meth:`Staged.commit`.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> staged = stage(target, b"done", fsync=False)
+    >>> target.exists()
+    False
+    >>> staged.commit(); target.read_bytes()
+    b'done'
+    """
     keep = _existing_mode(path)
     if keep == _WRITE_THROUGH:
-        with open(path, "wb") as handle:
-            handle.write(data)
-        return
+        return Staged(path, None, data)
     fd, tmp = _create_temp(path, keep)
     try:
-        with memoryview(data) as rest:
-            while rest:
-                rest = rest[os.write(fd, rest) :]
-        if fsync:
-            os.fsync(fd)
-        os.close(fd)
+        if isinstance(data, bytes):
+            with memoryview(data) as rest:
+                while rest:
+                    rest = rest[os.write(fd, rest) :]
+            if fsync:
+                os.fsync(fd)
+            os.close(fd)
+        else:
+            handle, fd = os.fdopen(fd, "wb"), -1  # the file object closes it from here on
+            with handle:
+                data(handle)
+                handle.flush()
+                if fsync:
+                    os.fsync(handle.fileno())
         fd = -1
-        os.replace(tmp, path)
     except BaseException:
         if fd >= 0:
-            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.close(fd)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    return Staged(path, tmp, None)
+
+
+def _write_to(handle: IO[bytes], data: bytes | Writer) -> None:
+    if isinstance(data, bytes):
+        handle.write(data)
+    else:
+        data(handle)
 
 
 _WRITE_THROUGH = -1
 
 
+def write_target(path: str | os.PathLike[str]) -> Path | None:
+    """The regular file that writing ``path`` atomically replaces: the path itself or, for a
+    link, the file it names (new or not); None for a device or pipe, which is written through.
+
+    >>> write_target("/dev/null") is None, write_target("/nonexistent/new.txt")
+    (True, PosixPath('/nonexistent/new.txt'))
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return Path(os.path.realpath(path))
+    except OSError:
+        return Path(path)  # opening it will say why
+    return Path(os.path.realpath(path)) if stat.S_ISREG(info.st_mode) else None
+
+
 def _existing_mode(path: str | os.PathLike[str]) -> int | None:
     """The permission bits of the regular file at ``path``; None when there is none yet;
     ``_WRITE_THROUGH`` for a link, device or pipe (renaming over it would replace the link or
-    device node itself, e.g. /dev/stdout -> /proc/self/fd/1, so it is written through)."""
+    device node itself, e.g. /dev/stdout -> /proc/self/fd/1, so it is written through).
+    A folder raises IsADirectoryError."""
     try:
         info = os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
     if not stat.S_ISREG(info.st_mode):
         return _WRITE_THROUGH
     return stat.S_IMODE(info.st_mode)

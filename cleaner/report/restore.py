@@ -2,8 +2,11 @@
 
 A report record carries the removed ``text`` and its offsets into the original; records written
 by ``cleaner clean`` also carry ``clean_sha256``, the checksum of the clean text they belong
-to. Restoring checks, before rebuilding anything, that the clean text still has that checksum,
-that the spans fit into it, and that every span lands on the line the report gives.
+to, and ``original_sha256``, that of the original text. Restoring checks, before rebuilding
+anything, that the clean text still has its checksum, that the spans fit into it, that every
+span lands on the line the report gives, and, once rebuilt, that the original has its
+checksum: so a report edited since (a removed text changed, records moved) is refused, never
+turned into wrong bytes.
 
 For a directory run, the clean file of a record's ``source`` is found by mirroring: the output
 tree repeats the input tree, so the clean file is ``CLEAN/<the longest trailing part of source
@@ -56,15 +59,30 @@ def restore_document(clean: str, records: Sequence[dict[str, Any]]) -> str:
     cleaner.report.records.RestoreError: edited since the report was written (SHA-256 differs from the \
 report's)
     """
-    digests = {record.get("clean_sha256") for record in records} - {None}
-    if len(digests) > 1:
-        raise RestoreError("the report's records disagree about the clean text's clean_sha256")
-    if digests and text_sha256(clean) not in digests:
+    clean_digest = _agreed(records, "clean_sha256")
+    if clean_digest is not None and text_sha256(clean) != clean_digest:
         raise RestoreError("edited since the report was written (SHA-256 differs from the report's)")
+    original_digest = _agreed(records, "original_sha256")
     spans = [_span(record) for record in records]
     original = restore(clean, spans)
     _check_lines(original, spans)
+    if original_digest is not None and text_sha256(original) != original_digest:
+        raise RestoreError(
+            "the report's records do not rebuild the original (its SHA-256 differs from the "
+            "report's original_sha256): the report was edited since it was written"
+        )
     return original
+
+
+def _agreed(records: Sequence[dict[str, Any]], name: str) -> str | None:
+    """The checksum ``name`` that all of a document's records give (None when none gives one)."""
+    digests = {record.get(name) for record in records} - {None}
+    if len(digests) > 1:
+        raise RestoreError(f"the report's records disagree about the {name}")
+    digest = next(iter(digests), None)
+    if digest is not None and not isinstance(digest, str):
+        raise RestoreError(f"the report's {name} is not a string")
+    return digest
 
 
 def select_records(groups: dict[str, list[dict[str, Any]]], clean: str) -> list[dict[str, Any]]:
