@@ -17,7 +17,7 @@ links (real paths) and hard links (device and inode).
 2. No input lies inside the ``-o`` folder, where outputs could land on it.
 3. An ``-o`` folder inside an input folder is walked around, not cleaned. So that no file kept
    there is taken for an output and overwritten, it must be new, hold nothing the walk
-   would clean, or carry the marker (:data:`OUTPUT_MARKER`) a run leaves in such a folder.
+   would clean, or carry the marker (:data:`~cleaner.io.output.OUTPUT_MARKER`) a run leaves in such a folder.
 
 A link or a hard link inside an input folder to a file the run writes is met during the walk
 (:class:`~cleaner.batch.walk.InputCollision`), before that file is written: the report and the
@@ -34,10 +34,8 @@ from pathlib import Path
 from cleaner.batch.plan import BatchOptions, Layout, UsageError, _Root
 from cleaner.batch.walk import Walker
 from cleaner.io.lock import file_lock_path, folder_lock_path
-from cleaner.io.output import write_target
+from cleaner.io.output import OUTPUT_MARKER, write_target
 
-#: Left in an ``-o`` folder that lies inside an input folder: its files are outputs, not inputs.
-OUTPUT_MARKER = ".cleaner-output"
 _SNIFF_BYTES = 1 << 20
 
 
@@ -83,7 +81,7 @@ def _real(path: Path) -> Path:
 
 
 def mark_output_folder(layout: Layout) -> None:
-    """Leave :data:`OUTPUT_MARKER` in an ``-o`` folder that lies inside an input folder."""
+    """Leave :data:`~cleaner.io.output.OUTPUT_MARKER` in an ``-o`` folder that lies inside an input folder."""
     if layout.tree and layout.output is not None and not layout.in_place and _enclosing_input(layout):
         (layout.output / OUTPUT_MARKER).touch()
 

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
+#: Left in an ``-o`` folder that lies inside an input folder: its files are outputs, not inputs.
+OUTPUT_MARKER = ".cleaner-output"
 _TEMP_NAME = re.compile(r"\.(?P<target>.+)\.[0-9a-f]{8}\.part")
 
 

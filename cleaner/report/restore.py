@@ -8,22 +8,16 @@ span lands on the line the report gives, and, once rebuilt, that the original ha
 checksum: so a report edited since (a removed text changed, records moved) is refused, never
 turned into wrong bytes.
 
-For a directory run, the clean file of a record's ``source`` is found by mirroring: the output
-tree repeats the input tree, so the clean file is ``CLEAN/<the longest trailing part of source
-that exists under CLEAN>`` (``raw/world/a.txt`` -> ``clean/world/a.txt``, whatever the input
-root was called). Clean files that no record names had nothing removed and are copied as they are.
+A directory run is restored by :mod:`cleaner.report.tree`, a JSONL corpus by
+:mod:`cleaner.report.corpus`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path, PurePath
 from typing import Any
 
 from cleaner.core.engine import Span
-from cleaner.io.decode import DecodeError, decode_bytes
-from cleaner.io.output import atomic_writer
 from cleaner.report.records import RestoreError, record_span, restore, text_sha256
 
 
@@ -101,79 +95,6 @@ def select_records(groups: dict[str, list[dict[str, Any]]], clean: str) -> list[
             "clean text's SHA-256 (edited since, or not from this run); restore the run's directory instead"
         )
     return matching[0]
-
-
-def locate_clean_file(clean_root: Path, source: str) -> Path | None:
-    """The file under ``clean_root`` holding ``source``'s clean text (see the module docstring).
-
-    >>> import tempfile
-    >>> root = Path(tempfile.mkdtemp())
-    >>> (root / "world").mkdir(); (root / "world" / "a.txt").write_text("x")
-    1
-    >>> locate_clean_file(root, "raw/world/a.txt").relative_to(root).as_posix()
-    'world/a.txt'
-    >>> locate_clean_file(root, "raw/b.txt") is None
-    True
-    """
-    path = PurePath(source)
-    parts = path.parts[1:] if path.anchor else path.parts
-    for first in range(len(parts)):
-        tail = parts[first:]
-        if ".." in tail:
-            continue
-        candidate = clean_root.joinpath(*tail)
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-@dataclass
-class TreeOutcome:
-    """What :func:`restore_tree` did: files restored from spans, files copied, one-line errors."""
-
-    restored: int = 0
-    copied: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-def restore_tree(
-    clean_root: Path, groups: dict[str, list[dict[str, Any]]], out_root: Path, skip: Iterable[Path] = ()
-) -> TreeOutcome:
-    """Rebuild a whole directory run under ``out_root``; a file that fails does not stop the rest.
-
-    ``skip`` lists files under ``clean_root`` that are not clean text (e.g. the report itself).
-    """
-    outcome = TreeOutcome()
-    skipped = {path.resolve() for path in skip}
-    owners: dict[Path, str] = {}
-    for source in groups:
-        located = locate_clean_file(clean_root, source)
-        if located is None:
-            outcome.errors.append(f"{source}: no clean file for it under {clean_root}")
-        elif located in owners:
-            outcome.errors.append(f"{source}: maps to {located}, which already holds {owners[located]}")
-        else:
-            owners[located] = source
-    for path in sorted(p for p in clean_root.rglob("*") if p.is_file() and p.resolve() not in skipped):
-        if path.name.startswith(".") and path.name.endswith(".part"):
-            continue  # a temporary file left by an interrupted atomic write
-        target = out_root / path.relative_to(clean_root)
-        try:
-            data = path.read_bytes()
-            if path not in owners:
-                with atomic_writer(target, "wb") as out:
-                    out.write(data)
-                outcome.copied += 1
-                continue
-            original = restore_document(decode_bytes(data).text, groups[owners[path]])
-            with atomic_writer(target) as out:
-                out.write(original)
-            outcome.restored += 1
-        except OSError as exc:
-            outcome.errors.append(f"{path}: cannot read or write: {exc.strerror}")
-        except (DecodeError, RestoreError) as exc:
-            outcome.errors.append(f"{path}: {exc}")
-    return outcome
 
 
 def _span(record: dict[str, Any]) -> Span:
