@@ -42,7 +42,9 @@ class _Discard:
 class _CorpusOutput:
     """A corpus being written: its staged output file (or stdout) and its report records."""
 
-    def __init__(self, output: Path | None, fsync: bool, *, discard: bool = False) -> None:
+    def __init__(
+        self, output: Path | None, fsync: bool, *, discard: bool = False, replace_links: bool = False
+    ) -> None:
         self._stack = contextlib.ExitStack()
         self.out: IO[bytes] | _Discard
         if discard:
@@ -50,7 +52,8 @@ class _CorpusOutput:
         elif output is None:
             self.out = sys.stdout.buffer
         else:
-            self.out = self._stack.enter_context(atomic_writer(output, "wb", fsync=fsync))
+            writer = atomic_writer(output, "wb", fsync=fsync, replace_links=replace_links)
+            self.out = self._stack.enter_context(writer)
         import tempfile
 
         spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - closed by the stack
@@ -93,11 +96,13 @@ class Collector:
         tally: Tally,
         *,
         fsync: bool,
+        replace_links: bool = False,
         preview: bool = False,
         check: bool = False,
         flush_before_output: bool = False,
     ) -> None:
         self.ledger, self.tally, self.fsync = ledger, tally, fsync
+        self.replace_links = replace_links  # outputs in a tree: never written through a link
         self.preview = preview  # --diff/--check: write no file
         self.check = check  # --check: name each input that would change
         self.flush_before_output = flush_before_output  # see the module docstring
@@ -149,7 +154,7 @@ class Collector:
             # A streamed document's clean text waits in a temporary file: copied, not held.
             clean = result.clean if isinstance(result.clean, bytes) else result.write_clean
             try:
-                staged = stage(unit.output, clean, fsync=self.fsync)
+                staged = stage(unit.output, clean, fsync=self.fsync, replace_links=self.replace_links)
             except OSError as exc:
                 self.skip(unit.source, cannot_write(unit.output, exc), file=True)
                 self.ledger.commit(unit.source, unit.key, b"")
@@ -191,7 +196,9 @@ class Collector:
             result.close()
 
     def _on_corpus_open(self, unit: Unit, step: Step, result: None) -> tuple[int, int]:
-        self._corpus = _CorpusOutput(unit.output, self.fsync, discard=self.preview)
+        self._corpus = _CorpusOutput(
+            unit.output, self.fsync, discard=self.preview, replace_links=self.replace_links
+        )
         return 0, 0
 
     def _on_chunk(self, unit: Unit, step: Step, result: ChunkResult) -> tuple[int, int]:

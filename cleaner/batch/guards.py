@@ -80,9 +80,9 @@ def _real(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def mark_output_folder(layout: Layout) -> None:
+def mark_output_folder(layout: Layout, walker: Walker) -> None:
     """Leave :data:`~cleaner.io.output.OUTPUT_MARKER` in an ``-o`` folder that lies inside an input folder."""
-    if layout.tree and layout.output is not None and not layout.in_place and _enclosing_input(layout):
+    if layout.tree and layout.output is not None and not layout.in_place and _enclosing_input(layout, walker):
         (layout.output / OUTPUT_MARKER).touch()
 
 
@@ -127,10 +127,10 @@ def _check_output_folder(output: Path, layout: Layout, walker: Walker) -> None:
                 f"--output {output} holds the input {root.path}, which outputs could overwrite; "
                 "choose an output folder outside the inputs"
             )
-    enclosing = _enclosing_input(layout)
+    enclosing = _enclosing_input(layout, walker)
     if enclosing is None or (output / OUTPUT_MARKER).is_file() or not output.is_dir():
         return
-    for found in walker.files(output):
+    for found in Walker(walker.include, walker.exclude).files(output):
         if found.error is None:
             raise UsageError(
                 f"--output {output} is inside the input folder {enclosing} and already holds "
@@ -138,20 +138,16 @@ def _check_output_folder(output: Path, layout: Layout, walker: Walker) -> None:
             )
 
 
-def _enclosing_input(layout: Layout) -> Path | None:
+def _enclosing_input(layout: Layout, walker: Walker) -> Path | None:
     """The input folder the ``-o`` folder lies in, at a place its walk would enter, if any."""
     assert layout.output is not None
     for root in layout.roots:
         if root.path is None or not root.is_dir:
             continue
         below = _parts_below(layout.output, root.path)
-        if below and _walkable(below):
+        if below and walker.selects(below, folder=True):
             return root.path
     return None
-
-
-def _walkable(parts: tuple[str, ...]) -> bool:
-    return not any(part.startswith(".") for part in parts)
 
 
 def _input_of_output(parts: tuple[str, ...], layout: Layout, walker: Walker) -> Path | None:

@@ -155,12 +155,6 @@ class OldReport:
             yield self._pending[1]
             self._pending = self._read()
 
-    def rest(self) -> Iterator[tuple[RecordKey, bytes]]:
-        """The records not taken yet, in order."""
-        while self._pending is not None:
-            yield self._pending
-            self._pending = self._read()
-
     def close(self) -> None:
         self._file.close()
 

@@ -13,18 +13,21 @@ How a run works:
 3. **Collect** (here). Results come back in input order through a bounded window (memory
    stays bounded by the largest document or chunk, never the corpus). This process writes
    the report records (:mod:`cleaner.batch.ledger`), the journal, the tally, and the outputs that
-   no task wrote (a cluster's, standard output, JSONL corpora) in input order, so outputs
-   and report are byte-identical for any number of jobs. An input enters the journal only
-   after its output is complete, so ``--resume`` never trusts an output written by a worker
-   whose result this process did not collect.
+   no task wrote (a cluster's, standard output, JSONL corpora, a single input's, the inputs
+   of an ``--in-place`` run with a report: :mod:`cleaner.batch.collector`) in input order, so
+   outputs and report are byte-identical for any number of jobs. An input enters the journal
+   only after its output is complete, so ``--resume`` never trusts an output written by a
+   worker whose result this process did not collect.
 
-Safety: each output file is written to a temporary file beside it and renamed into place,
-so no run, however it is stopped, leaves a half-written output; a temporary file left by a
-process killed while writing (SIGKILL, or SIGTERM sent to a worker) is removed by the next
-run over the same tree. Ctrl-C and SIGTERM stop the run after the documents in progress.
-``--resume`` skips inputs whose output is complete and not older than the input; with a
-report, :mod:`cleaner.batch.ledger` rebuilds the report so that it equals the report of an
-uninterrupted run.
+Safety: before anything is written, a run that would write over its own inputs is refused
+and the run locks its outputs and report (:mod:`cleaner.batch.guards`). Each output file is
+written to a temporary file beside it and renamed into place, so no run, however it is
+stopped, leaves a half-written output; a temporary file left by a process killed while
+writing (SIGKILL, or SIGTERM sent to a worker) is removed by the next run over the same tree.
+The report is renamed into place only when the run completes. Ctrl-C and SIGTERM stop the
+run after the documents in progress. ``--resume`` skips inputs whose output is the one the
+stopped run wrote; with a report, :mod:`cleaner.batch.ledger` rebuilds the report so that it
+equals the report of an uninterrupted run.
 """
 
 from __future__ import annotations
@@ -176,12 +179,13 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
         max_removed=options.max_removed,
         diff=options.diff,
         fsync=not layout.tree,
+        replace_links=layout.tree and not layout.in_place,
     )
     parallel = layout.tree or _corpus_run(layout)
     executor = _executor(settings, options.scheduler, options.jobs or cores(), parallel=parallel)
     with contextlib.ExitStack() as locks:
         try:
-            _lock(locks, options, layout)
+            _lock(locks, options, layout, walker)
         except UsageError:
             executor.shutdown(cancel=True)
             raise
@@ -194,7 +198,7 @@ def _corpus_run(layout: Layout) -> bool:
     )
 
 
-def _lock(locks: contextlib.ExitStack, options: BatchOptions, layout: Layout) -> None:
+def _lock(locks: contextlib.ExitStack, options: BatchOptions, layout: Layout, walker: Walker) -> None:
     """Take the run's locks (released by ``locks``), or raise UsageError naming the other run."""
     for path, what in lock_targets(options, layout):
         try:
@@ -205,7 +209,7 @@ def _lock(locks: contextlib.ExitStack, options: BatchOptions, layout: Layout) ->
         except OSError as exc:
             raise UsageError(f"{what}: cannot lock: {exc.strerror or exc}") from None
     try:
-        mark_output_folder(layout)
+        mark_output_folder(layout, walker)
     except OSError as exc:
         raise UsageError(f"--output {layout.output}: {exc.strerror or exc}") from None
 
@@ -238,6 +242,7 @@ def _run(
         ledger,
         tally,
         fsync=settings.fsync,
+        replace_links=settings.replace_links,
         preview=options.preview,
         check=options.check,
         flush_before_output=layout.in_place or not layout.tree,

@@ -44,6 +44,7 @@ class Settings:
     diff: bool = False  # --diff: return a unified diff of each document
     report: bool = True  # build each document's report records and span counts (the bare pipe needs neither)
     fsync: bool = True  # flush each output to disk before renaming it into place (off for trees)
+    replace_links: bool = False  # a link at an output path is replaced, not written through (trees)
 
 
 def decode_document(data: bytes, settings: Settings, name: str | None = None) -> Decoded:
@@ -220,7 +221,9 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
         )
     if task.output is not None:
         try:
-            write_atomically(task.output, result.clean_utf8, fsync=settings.fsync)
+            write_atomically(
+                task.output, result.clean_utf8, fsync=settings.fsync, replace_links=settings.replace_links
+            )
         except OSError as exc:
             return DocResult(len(data), problem=cannot_write(task.output, exc))
     flag = result.held_back

@@ -17,7 +17,9 @@ _TEMP_NAME = re.compile(r"\.(?P<target>.+)\.[0-9a-f]{8}\.part")
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, mode: str = "w", *, fsync: bool = True) -> Iterator[IO]:
+def atomic_writer(
+    path: Path, mode: str = "w", *, fsync: bool = True, replace_links: bool = False
+) -> Iterator[IO]:
     """Open a temporary file next to ``path``; rename it over ``path`` only on success.
 
     The rename alone guarantees that a killed process never leaves a half-written ``path``.
@@ -27,7 +29,8 @@ def atomic_writer(path: Path, mode: str = "w", *, fsync: bool = True) -> Iterato
 
     The file gets the permissions ``path`` already has, or the usual ones for a new file
     (0o666 less the umask) -- not the owner-only mode of :func:`tempfile.mkstemp`. Symbolic
-    links, devices and pipes are written through instead.
+    links, devices and pipes are written through instead; with ``replace_links`` a link is
+    replaced by the file, as in a tree of outputs, where a link could lead to an input.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
@@ -38,7 +41,7 @@ def atomic_writer(path: Path, mode: str = "w", *, fsync: bool = True) -> Iterato
     """
     encoding = None if "b" in mode else "utf-8"
     newline = "" if encoding else None
-    keep = _existing_mode(path)
+    keep = _existing_mode(path, replace_links)
     if keep == _WRITE_THROUGH:
         with open(path, mode, encoding=encoding, newline=newline) as handle:
             yield handle
@@ -57,7 +60,9 @@ def atomic_writer(path: Path, mode: str = "w", *, fsync: bool = True) -> Iterato
         raise
 
 
-def write_atomically(path: str | os.PathLike[str], data: bytes, *, fsync: bool = True) -> None:
+def write_atomically(
+    path: str | os.PathLike[str], data: bytes, *, fsync: bool = True, replace_links: bool = False
+) -> None:
     """Write ``data`` to ``path`` as :func:`atomic_writer` would, in as few system calls as it
     takes (a batch run calls this once per output file).
 
@@ -67,7 +72,7 @@ def write_atomically(path: str | os.PathLike[str], data: bytes, *, fsync: bool =
     >>> target.read_bytes()
     b'done'
     """
-    staged = stage(path, data, fsync=fsync)
+    staged = stage(path, data, fsync=fsync, replace_links=replace_links)
     try:
         staged.commit()
     except BaseException:
@@ -107,9 +112,12 @@ class Staged:
         self._through = None
 
 
-def stage(path: str | os.PathLike[str], data: bytes | Writer, *, fsync: bool = True) -> Staged:
+def stage(
+    path: str | os.PathLike[str], data: bytes | Writer, *, fsync: bool = True, replace_links: bool = False
+) -> Staged:
     """Write ``data`` (bytes, or a function that writes to a binary file) to a temporary file
-    beside ``path``, to be put in place by :meth:`Staged.commit`.
+    beside ``path``, to be put in place by :meth:`Staged.commit` (``replace_links``: as for
+    :func:`atomic_writer`).
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
@@ -119,7 +127,7 @@ def stage(path: str | os.PathLike[str], data: bytes | Writer, *, fsync: bool = T
     >>> staged.commit(); target.read_bytes()
     b'done'
     """
-    keep = _existing_mode(path)
+    keep = _existing_mode(path, replace_links)
     if keep == _WRITE_THROUGH:
         return Staged(path, None, data)
     fd, tmp = _create_temp(path, keep)
@@ -175,7 +183,7 @@ def write_target(path: str | os.PathLike[str]) -> Path | None:
     return Path(os.path.realpath(path)) if stat.S_ISREG(info.st_mode) else None
 
 
-def _existing_mode(path: str | os.PathLike[str]) -> int | None:
+def _existing_mode(path: str | os.PathLike[str], replace_links: bool = False) -> int | None:
     """The permission bits of the regular file at ``path``; None when there is none yet;
     ``_WRITE_THROUGH`` for a link, device or pipe (renaming over it would replace the link or
     device node itself, e.g. /dev/stdout -> /proc/self/fd/1, so it is written through).
@@ -186,6 +194,8 @@ def _existing_mode(path: str | os.PathLike[str]) -> int | None:
         return None
     if stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+    if replace_links and stat.S_ISLNK(info.st_mode):
+        return None
     if not stat.S_ISREG(info.st_mode):
         return _WRITE_THROUGH
     return stat.S_IMODE(info.st_mode)

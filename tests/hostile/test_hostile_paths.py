@@ -79,6 +79,23 @@ def test_a_link_inside_an_input_folder_to_the_report_stops_the_run_before_the_re
     assert not [rel for rel in run.created() if not rel.startswith("out/")]  # no report, no journal
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_link_in_the_output_folder_to_an_input_is_replaced_not_written_through(
+    tree: Path, jobs: str
+) -> None:
+    """As in an output folder made with `cp -rs`: the links are replaced by the outputs."""
+    (tree / "out").mkdir()
+    for name in ("b.txt", "c.txt"):
+        os.symlink(f"../d/{name}", tree / "out" / name)
+
+    run = cleaner(tree, "clean", "d", "-o", "out", "-j", jobs)
+
+    assert_sound(run)
+    assert run.status == 0, run.stderr
+    assert run.changed(["d/b.txt", "d/c.txt"]) == []
+    assert not (tree / "out/c.txt").is_symlink() and (tree / "out/c.txt").read_bytes() == SEED_CLEAN
+
+
 def test_an_output_folder_inside_the_input_folder_is_walked_around_and_run_again(tree: Path) -> None:
     """The usual shape of a run inside the folder it cleans: the output folder, the report and
     the summary sit in it, and a second run over the first one's files is no collision."""
