@@ -31,7 +31,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from cleaner.batch.plan import BatchOptions, Layout, UsageError, _Root
+from cleaner.batch.plan import BatchOptions, Layout, Root, UsageError
 from cleaner.batch.walk import Walker
 from cleaner.io.lock import file_lock_path, folder_lock_path
 from cleaner.io.output import OUTPUT_MARKER, write_target
@@ -46,6 +46,8 @@ def check_paths(options: BatchOptions, layout: Layout, walker: Walker) -> None:
     if not layout.tree and not layout.in_place:
         written.append(("--output", layout.output))
     named = [(flag, path) for flag, path in written if path is not None]
+    if options.summary is not None and options.summary.is_dir():  # else known only at the end
+        raise UsageError(f"--summary {options.summary}: Is a directory")
     for index, (flag, path) in enumerate(named):
         for other_flag, other in named[index + 1 :]:
             if _same(path, other):
@@ -163,7 +165,7 @@ def _input_of_output(parts: tuple[str, ...], layout: Layout, walker: Walker) -> 
     return None
 
 
-def _candidates(parts: tuple[str, ...], layout: Layout) -> Iterator[tuple[_Root, tuple[str, ...]]]:
+def _candidates(parts: tuple[str, ...], layout: Layout) -> Iterator[tuple[Root, tuple[str, ...]]]:
     if not layout.several:
         yield layout.roots[0], parts
         return

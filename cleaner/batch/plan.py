@@ -67,7 +67,7 @@ class BatchOptions:
 
 
 @dataclass(frozen=True)
-class _Root:
+class Root:
     path: Path | None  # None: standard input
     name: str  # its folder under the output directory when the run has several inputs
     is_dir: bool
@@ -88,7 +88,7 @@ class Unit:
 class Layout:
     """Where each input's output goes and how the report names it."""
 
-    roots: tuple[_Root, ...]
+    roots: tuple[Root, ...]
     tree: bool  # outputs mirror directories (a directory or several inputs)
     output: Path | None  # the output file (one input) or directory (a tree)
     in_place: bool
@@ -157,9 +157,9 @@ def layout_for(options: BatchOptions) -> Layout:
         if options.resume:
             raise UsageError("--resume needs input files and --output")
         return Layout(
-            (_Root(None, "-", False),), False, output, False, options.field is not None, options.preview
+            (Root(None, "-", False),), False, output, False, options.field is not None, options.preview
         )
-    roots = tuple(_Root(Path(p), _root_name(Path(p)), Path(p).is_dir()) for p in paths)
+    roots = tuple(Root(Path(p), _root_name(Path(p)), Path(p).is_dir()) for p in paths)
     tree = len(roots) > 1 or roots[0].is_dir
     if tree:
         if output is None and not options.in_place and not options.preview:

@@ -269,8 +269,9 @@ def _run(
         for line in tally.to_text(settings.field):
             collector.say(line)
     status = outcome.status
-    if options.summary is not None and status != EXIT_USAGE:
-        status = _write_summary(options.summary, tally, collector) or status
+    if options.summary is not None and status != EXIT_USAGE:  # written however the run ended
+        failed = _write_summary(options.summary, tally, collector)
+        status = status or failed
     if status == 0 and (tally.problems or (options.check and tally.would_change)):
         status = EXIT_PROBLEMS
     return status

@@ -40,6 +40,7 @@ def tree(tmp_path: Path) -> Path:
         ("d --in-place --report d/b.txt", "--report d/b.txt is an input"),
         ("d --in-place --summary d/c.txt", "--summary d/c.txt is an input"),
         ("a.txt d -o out --report d", "--report d is the input folder"),
+        ("a.txt --summary d", "--summary d: Is a directory"),  # not only at the end of the run
         # 2. -o landing on inputs
         ("mi/a.txt mi/b.txt -o mi", "--output mi holds the input mi/a.txt"),
         ("d2 -o d2/sub", "--output d2/sub is inside the input folder d2 and already holds"),
@@ -156,6 +157,7 @@ def test_any_combination_of_paths_is_refused_cleanly_or_run_without_touching_an_
             args += [flag, value]
     if in_place:
         args.append("--in-place")
+    read = inputs_of(root, inputs)
 
     run = cleaner(root, *args)
 
@@ -164,7 +166,6 @@ def test_any_combination_of_paths_is_refused_cleanly_or_run_without_touching_an_
     if run.status == 2:
         assert_refused(run, "")
         return
-    read = inputs_of(root, inputs)
     if not in_place:
         assert run.changed(read) == [], (args, run.changed(read))
     if report is not None:
