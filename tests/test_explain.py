@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 import cleaner
 from cleaner.commands.app import app
-from cleaner.core.engine import Result, Span
-from cleaner.rulefiles.schema import Rule
+from cleaner.core.result import Result, Span
+from cleaner.core.rule import Rule
 from cleaner.views.explain import render_html, render_plain, render_terminal, tally
 
 MARKER = re.compile(r"\[-(.*?)-\]\{([a-z0-9_-]+/[a-z0-9_-]+)\}", re.DOTALL)

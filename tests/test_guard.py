@@ -13,8 +13,10 @@ from typer.testing import CliRunner
 
 import cleaner
 from cleaner.commands.app import app
-from cleaner.core.engine import DEFAULT_MAX_REMOVED, GUARD_RULE, clean_text
-from cleaner.rulefiles.schema import Rule
+from cleaner.core.engine import clean_text
+from cleaner.core.guard import DEFAULT_MAX_REMOVED
+from cleaner.core.result import GUARD_RULE
+from cleaner.core.rule import Rule
 
 REPO = Path(__file__).resolve().parents[1]
 CHAIN = cleaner.load_chain()

@@ -12,8 +12,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cleaner.commands.app import app
+from cleaner.core.rule import Rule, split_marked
+from cleaner.rulefiles.chain import load_pack
 from cleaner.rulefiles.examples import check_cases, check_examples, mark, run_tests
-from cleaner.rulefiles.schema import Rule, builtin_rule_files, load_pack, parse_pack, split_marked
+from cleaner.rulefiles.files import builtin_rule_files
+from cleaner.rulefiles.schema import parse_pack
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "docs" / "examples"

@@ -18,7 +18,7 @@ byte for byte:
    temporary folder (``TMPDIR``), and the clean text's SHA-256 (every record carries it) is
    computed on the way.
 4. Only now, with the whole input seen, is the ``--max-removed`` guard decided, by the rule
-   of :func:`cleaner.core.engine.guard_flag` applied to the counts. When it trips, the
+   of :func:`cleaner.core.guard.guard_flag` applied to the counts. When it trips, the
    clean text file is replaced by the input's text, decoded again, and the records by the
    guard's one record. The caller then writes the output (atomically) and the report from
    the files, so nothing is written before the result is final.
@@ -44,7 +44,8 @@ from dataclasses import dataclass
 from typing import IO
 
 from cleaner.batch.tasks import DocResult, DocTask, Settings, cannot_read, run_doc
-from cleaner.core.engine import Span, guard_flag
+from cleaner.core.guard import guard_flag
+from cleaner.core.result import Span
 from cleaner.core.windows import WINDOW, clean_parts
 from cleaner.io.decode import (
     BOMS,

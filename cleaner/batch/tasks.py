@@ -15,7 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
-from cleaner.core.engine import Chain, Result
+from cleaner.core.engine import Chain
+from cleaner.core.result import Result
 from cleaner.io.decode import Decoded, DecodeError, decode_bytes
 from cleaner.io.output import write_atomically
 
@@ -59,7 +60,7 @@ def decode_document(data: bytes, settings: Settings, name: str | None = None) ->
 def clean_document(data: bytes, settings: Settings, name: str | None = None) -> tuple[Decoded, Result]:
     """Decode and clean one document; raises :class:`~cleaner.io.decode.DecodeError` for bad bytes.
 
-    >>> from cleaner.rulefiles.schema import Rule
+    >>> from cleaner.core.rule import Rule
     >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
     >>> decoded, result = clean_document(b"Story. Read more", Settings(chain))
     >>> decoded.encoding, result.clean

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import IO
 
 from cleaner import __version__
-from cleaner.core.engine import TIDY_RULE, Result, Span
+from cleaner.core.engine import TIDY_RULE
+from cleaner.core.result import Result, Span
+from cleaner.messages import plural
 
 # (text, background) per rule in order of first appearance; whitespace tidying is always grey.
 HTML_COLOURS = (
@@ -71,7 +73,7 @@ def summary(text: str, result: Result) -> str:
         return "nothing removed"
     count = sum(1 for span in result.spans if span.end > span.start)
     share = 100 * removed / len(text)
-    return f"removed {removed} of {len(text)} characters ({share:.1f}%) in {_plural(count, 'span')}"
+    return f"removed {removed} of {len(text)} characters ({share:.1f}%) in {plural(count, 'span')}"
 
 
 def held_back_message(flag: Span) -> str:
@@ -266,9 +268,6 @@ def _visible(piece: str) -> str:
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 _PAGE = """<!DOCTYPE html>
