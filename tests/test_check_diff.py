@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import cleaner
 from cleaner.commands.app import app
-from cleaner.views.explain import unified_diff
+from cleaner.views.diff import unified_diff
 
 REPO = Path(__file__).resolve().parents[1]
 

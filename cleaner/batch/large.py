@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from cleaner.batch.tasks import DocResult, DocTask, Settings, cannot_read, run_doc
-from cleaner.core.guard import guard_flag
+from cleaner.core.guard import guard_flag, held_back_message
 from cleaner.core.result import Span
 from cleaner.core.windows import WINDOW, clean_parts
 from cleaner.io.decode import (
@@ -59,7 +59,6 @@ from cleaner.io.decode import (
     refuse_control_characters,
 )
 from cleaner.report.records import write_records
-from cleaner.views.explain import held_back_message
 
 READ_BYTES = 1 << 20  # read and decoded at once
 Spool = Callable[[], IO[bytes]]

@@ -209,8 +209,9 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
     except Exception as exc:  # one bad document must not stop a run; it is reported instead
         return DocResult(len(data), problem=f"internal error ({type(exc).__name__}: {exc})")
     # Imported here: the bare pipe needs neither unless a document is held back.
+    from cleaner.core.guard import held_back_message
     from cleaner.report.records import write_records
-    from cleaner.views.explain import held_back_message, unified_diff
+    from cleaner.views.diff import unified_diff
 
     report = io.StringIO()
     if settings.report:

@@ -44,3 +44,17 @@ def guard_flag(chars: int, removed: int, max_removed: float | None) -> Span | No
         return None
     captures = {"would_remove": f"{fraction:.4f}", "max_removed": f"{max_removed:g}"}
     return Span(GUARD_RULE, 0, 0, "", 1, captures)
+
+
+def held_back_message(flag: Span) -> str:
+    """Why the ``guard/max-removed`` flag ``flag`` left a document unchanged.
+
+    >>> captures = {"would_remove": "0.8125", "max_removed": "0.5"}
+    >>> held_back_message(Span("guard/max-removed", 0, 0, "", 1, captures))
+    'left unchanged: the rules would remove 81.2% of it, more than --max-removed 0.5 allows'
+    """
+    share = 100 * float(flag.captures.get("would_remove", "nan"))
+    limit = flag.captures.get("max_removed", "?")
+    return (
+        f"left unchanged: the rules would remove {share:.1f}% of it, more than --max-removed {limit} allows"
+    )

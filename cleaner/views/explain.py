@@ -7,7 +7,6 @@ with the rule that removed it, followed by a per-rule tally. A span that is only
 
 from __future__ import annotations
 
-import difflib
 import html
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import IO
 
 from cleaner import __version__
 from cleaner.core.engine import TIDY_RULE
+from cleaner.core.guard import held_back_message
 from cleaner.core.result import Result, Span
 from cleaner.messages import plural
 
@@ -76,18 +76,6 @@ def summary(text: str, result: Result) -> str:
     return f"removed {removed} of {len(text)} characters ({share:.1f}%) in {plural(count, 'span')}"
 
 
-def held_back_message(flag: Span) -> str:
-    """Why the ``guard/max-removed`` flag ``flag`` left a document unchanged.
-
-    >>> captures = {"would_remove": "0.8125", "max_removed": "0.5"}
-    >>> held_back_message(Span("guard/max-removed", 0, 0, "", 1, captures))
-    'left unchanged: the rules would remove 81.2% of it, more than --max-removed 0.5 allows'
-    """
-    share = 100 * float(flag.captures.get("would_remove", "nan"))
-    limit = flag.captures.get("max_removed", "?")
-    return (
-        f"left unchanged: the rules would remove {share:.1f}% of it, more than --max-removed {limit} allows"
-    )
 
 
 def pieces(text: str, spans: Sequence[Span]) -> Iterator[tuple[str, Span | None]]:
@@ -202,32 +190,8 @@ def render_html(text: str, result: Result, source: str) -> str:
     )
 
 
-def unified_diff(original: str, clean: str, source: str) -> str:
-    """A unified diff from ``original`` to ``clean`` (empty when they are equal), as ``diff -u``
-    writes it, including its "No newline at end of file" markers.
-
-    >>> print(unified_diff("date 2024-01-02\\nStory.\\n", "Story.\\n", "a.txt"), end="")
-    ... # doctest: +NORMALIZE_WHITESPACE
-    --- a.txt (original)
-    +++ a.txt (clean)
-    @@ -1,2 +1 @@
-    -date 2024-01-02
-     Story.
-    """
-    out = []
-    lines = difflib.unified_diff(
-        _lines(original), _lines(clean), source, source, "(original)", "(clean)", lineterm="\n"
-    )
-    for line in lines:
-        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(out)
 
 
-def _lines(text: str) -> list[str]:
-    """Lines split at ``\\n`` only (``str.splitlines`` also splits at form feeds, U+2028, ...)."""
-    lines = [line + "\n" for line in text.split("\n")]
-    lines[-1] = lines[-1][:-1]
-    return lines if lines[-1] else lines[:-1]
 
 
 def _tally_lines(text: str, result: Result) -> list[str]:
