@@ -14,6 +14,7 @@ from cleaner.core.engine import Chain
 from cleaner.core.kinds.phrase import phrase_pattern
 from cleaner.core.patterns import compile_pattern as _compile_pattern
 from cleaner.core.rule import Rule
+from cleaner.core.scope import WHOLE_DOCUMENT
 
 compile_pattern = functools.lru_cache(maxsize=None)(_compile_pattern)
 
@@ -108,11 +109,11 @@ def reference_candidates(
 class ReferenceChain(Chain):
     """A chain whose every pass runs every rule over the whole text (no prefilter, no hints)."""
 
-    def find(self, data: bytes, *, starts_document=True, ends_document=True, touched=None, unclosed=None):
+    def find(self, data: bytes, *, context=WHOLE_DOCUMENT, touched=None, unclosed=None):
         text = data.decode("utf-8")
-        found = reference_candidates(self, text, starts_document, ends_document)
+        found = reference_candidates(self, text, context.starts_document, context.ends_document)
         byte_at = {offset: len(text[:offset].encode("utf-8")) for s, e, _, _ in found for offset in (s, e)}
         return [(byte_at[s], byte_at[e], index, captures) for s, e, index, captures in found]
 
-    def may_find_more(self, data: bytes, touched, starts_document, ends_document, unclosed) -> bool:
+    def may_find_more(self, data: bytes, touched, context, unclosed) -> bool:
         return True  # the reference always tries another pass

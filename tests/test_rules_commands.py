@@ -266,7 +266,7 @@ def test_bad_rule_file_in_rules_test_exits_2(project: Path) -> None:
     assert result.exit_code == 2
     assert (
         result.stderr
-        == "bad.yaml:4:11: unknown kind 'lines' (one of phrase, regex, line, block); did you mean 'line'?\n"
+        == "bad.yaml:4:11: unknown kind 'lines' (one of phrase, regex, line, block, signals); did you mean 'line'?\n"
     )
 
 

@@ -42,7 +42,8 @@ from cleaner.core.kinds import Matcher, compile_rule
 from cleaner.core.result import Cut, Result, char_offsets
 from cleaner.core.rule import Rule
 from cleaner.core.scan import Scanner
-from cleaner.core.scope import ScopeBounds
+from cleaner.core.scope import WHOLE_DOCUMENT, Context, ScopeBounds
+from cleaner.core.signals import Document, HtmlLines
 from cleaner.core.tidy import Found, resolve, tidy_whitespace
 
 TIDY_RULE = "tidy/whitespace"
@@ -81,7 +82,7 @@ class Chain:
         [(2, 11, 0, {})]
         """
         data = text.encode("utf-8")
-        found = self.find(data, starts_document=starts_document, ends_document=ends_document)
+        found = self.find(data, context=Context(starts_document, ends_document))
         if len(data) == len(text):
             return found
         char_at = char_offsets(data, [offset for s, e, _, _ in found for offset in (s, e)])
@@ -91,8 +92,7 @@ class Chain:
         self,
         data: bytes,
         *,
-        starts_document: bool = True,
-        ends_document: bool = True,
+        context: Context = WHOLE_DOCUMENT,
         touched: Sequence[tuple[int, int]] | None = None,
         unclosed: list[int] | None = None,
     ) -> list[Found]:
@@ -104,20 +104,20 @@ class Chain:
         """
         if not self.matchers or not data:
             return []
-        bounds = ScopeBounds(data, starts_document, ends_document)
+        bounds = ScopeBounds(data, context)
 
         def region(index: int) -> tuple[int, int] | None:
             return bounds.region(self.rules[index])
 
-        found = self._scanner.candidates(data, region, touched, unclosed)
+        document = Document(data, context.html_lines)
+        found = self._scanner.candidates(data, region, touched, unclosed, document)
         return [(c.start, c.end, index, c.captures) for c, index in found]
 
     def may_find_more(
         self,
         data: bytes,
         touched: list[tuple[int, int]],
-        starts_document: bool,
-        ends_document: bool,
+        context: Context,
         unclosed: Sequence[int],
     ) -> bool:
         """Whether another pass over ``data`` may find anything, where ``touched`` (sorted
@@ -126,16 +126,17 @@ class Chain:
         means it certainly finds nothing, so that pass can be skipped.
 
         A pass that may find something is one of: a rule that is not line-local (it may
-        match anywhere); a head or tail rule whose lines were touched; a line-local rule
+        match anywhere) or that looks at a line's neighbours; a head or tail rule whose lines
+        were touched; a line-local rule
         (block rules' starts included) whose entry in the prefilter set matches in a touched
         line; an unclosed block start in a touched line or up to ``max_chars`` before one,
         whose end a cut may have brought in reach. (Any other start of a block rule ended a
         block, which was cut out with it.)
         """
         scanner = self._scanner
-        if scanner.whole:
+        if scanner.whole or scanner.in_context:
             return True
-        bounds = ScopeBounds(data, starts_document, ends_document)
+        bounds = ScopeBounds(data, context)
         for index in scanner.scoped:
             region = bounds.region(self.rules[index])
             if region is not None and any(start <= region[1] and end >= region[0] for start, end in touched):
@@ -149,9 +150,16 @@ class Chain:
                 return True
         return False
 
-    def clean(self, text: str, *, max_removed: float | None = None, encoded: bytes | None = None) -> Result:
+    def clean(
+        self,
+        text: str,
+        *,
+        max_removed: float | None = None,
+        encoded: bytes | None = None,
+        html_lines: HtmlLines | None = None,
+    ) -> Result:
         """Clean one document. See the module docstring for the exact semantics."""
-        return clean_text(text, self, max_removed=max_removed, encoded=encoded)
+        return clean_text(text, self, max_removed=max_removed, encoded=encoded, html_lines=html_lines)
 
 
 def _rebuild_chain(rules: list[Rule], checked: bool) -> Chain:
@@ -161,8 +169,7 @@ def _rebuild_chain(rules: list[Rule], checked: bool) -> Chain:
 def _one_pass(
     data: bytes,
     chain: Chain,
-    starts_document: bool = True,
-    ends_document: bool = True,
+    context: Context,
     touched: list[tuple[int, int]] | None = None,
     unclosed: list[int] | None = None,
 ) -> tuple[list[Cut], bytes]:
@@ -170,16 +177,15 @@ def _one_pass(
 
     ``unclosed`` collects where a block rule's start matched without an end in reach.
     """
-    found = chain.find(
-        data, starts_document=starts_document, ends_document=ends_document, touched=touched, unclosed=unclosed
-    )
+    found = chain.find(data, context=context, touched=touched, unclosed=unclosed)
     taken = resolve(found)
     if not taken:
         return [], data
     rule_ids = [rule.qualified_id for rule in chain.rules]
     cuts: list[Cut] = [(s, e, rule_ids[index], captures) for s, e, index, captures in taken]
     ranges = [(s, e) for s, e, _, _ in taken]
-    cuts += [(s, e, TIDY_RULE, {}) for s, e in tidy_whitespace(data, ranges, starts_document, ends_document)]
+    tidied = tidy_whitespace(data, ranges, context.starts_document, context.ends_document)
+    cuts += [(s, e, TIDY_RULE, {}) for s, e in tidied]
     cuts.sort(key=lambda cut: cut[0])
     pieces, pos = [], 0
     for start, end, _, _ in cuts:
@@ -280,12 +286,15 @@ def clean_text(
     starts_document: bool = True,
     ends_document: bool = True,
     encoded: bytes | None = None,
+    html_lines: HtmlLines | None = None,
 ) -> Result:
     """Remove what the chain's rules match from one document, recording every removed span.
 
     With ``max_removed``, a document that would lose more than that fraction of its
     characters is left unchanged and flagged instead (see :func:`guard_max_removed`).
     ``encoded``: ``text`` in UTF-8, when the caller has it (it saves encoding it again).
+    ``html_lines``: what the HTML page the text was extracted from made of its lines, for
+    rules that test it (see :mod:`cleaner.core.signals`).
 
     >>> from cleaner.core.rule import Rule
     >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
@@ -296,8 +305,9 @@ def clean_text(
     [('demo/more', 0, 9), ('tidy/whitespace', 9, 11)]
     """
     data = text.encode("utf-8") if encoded is None else encoded
+    context = Context(starts_document, ends_document, html_lines)
     unclosed: list[int] = []
-    cuts, current = _one_pass(data, chain, starts_document, ends_document, unclosed=unclosed)
+    cuts, current = _one_pass(data, chain, context, unclosed=unclosed)
     if not cuts:
         return Result(text, [], clean_utf8=data)
     unclosed = _after_cuts(unclosed, cuts)  # where they are in the cut text
@@ -306,12 +316,10 @@ def clean_text(
     last = cuts
     while True:
         touched = _touched_lines(current, last)
-        if not chain.may_find_more(current, touched, starts_document, ends_document, unclosed):
+        if not chain.may_find_more(current, touched, context, unclosed):
             break
         found_unclosed: list[int] = []
-        more, cleaner_data = _one_pass(
-            current, chain, starts_document, ends_document, touched, found_unclosed
-        )
+        more, cleaner_data = _one_pass(current, chain, context, touched, found_unclosed)
         if not more:
             break
         unclosed = _after_cuts(sorted(set(unclosed) | set(found_unclosed)), more)

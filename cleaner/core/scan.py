@@ -23,6 +23,7 @@ import re2
 
 from cleaner.core.kinds import Candidate, Matcher
 from cleaner.core.prefilter import relax
+from cleaner.core.signals import Document
 
 # Generous memory for the set's automaton, so that RE2's fast DFA is used, never its fallback.
 _MAX_MEM = 256 << 20
@@ -65,6 +66,7 @@ class Scanner:
             i for i, m in enumerate(self.matchers) if m.rule.scope == "anywhere" and m.line_local
         ]
         self.by_block_blocks = [i for i in self.by_block if self.matchers[i].reach_back]
+        self.in_context = [i for i, m in enumerate(self.matchers) if m.depends_on_neighbours]
         placed = set(self.scoped) | set(self.by_block)
         self.whole = [i for i in range(len(self.matchers)) if i not in placed]
         self._block_set = _set([self.matchers[i].trigger for i in self.by_block])
@@ -114,6 +116,7 @@ class Scanner:
         region: Callable[[int], tuple[int, int] | None],
         touched: Sequence[tuple[int, int]] | None = None,
         unclosed: list[int] | None = None,
+        document: Document | None = None,
     ) -> list[tuple[Candidate, int]]:
         """Every rule's candidates in ``data`` (byte offsets), with the rule's index.
 
@@ -138,7 +141,7 @@ class Scanner:
             lo, hi = bounds
             matcher, windows = self.matchers[index], blocks.get(index)
             collect = unclosed if index in self.by_block_blocks else None
-            candidates = matcher.find_bytes(data, lo, hi, windows, collect)
+            candidates = matcher.find_bytes(data, lo, hi, windows, collect, document)
             found.extend((cand, index) for cand in candidates)
         return found
 

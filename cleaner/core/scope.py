@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from cleaner.core.rule import Rule
+from cleaner.core.signals import HtmlLines
 
 # One whitespace character (what str.isspace() accepts) in UTF-8, and runs of them.
 _SPACE = (
@@ -49,9 +51,10 @@ class ScopeBounds:
     rules unless it ``ends_document``.
     """
 
-    def __init__(self, data: bytes, starts_document: bool = True, ends_document: bool = True) -> None:
+    def __init__(self, data: bytes, context: Context | None = None) -> None:
         self.data = data
-        self.starts_document, self.ends_document = starts_document, ends_document
+        context = context or WHOLE_DOCUMENT
+        self.starts_document, self.ends_document = context.starts_document, context.ends_document
 
     def region(self, rule: Rule) -> tuple[int, int] | None:
         """The byte range a rule may match in, or None where its scope is not in this part."""
@@ -74,3 +77,19 @@ class ScopeBounds:
                     return start
             end = start - 1
         return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a text is within its document, beyond its characters.
+
+    ``starts_document`` / ``ends_document``: whether text comes before or after this part
+    (see :mod:`cleaner.core.windows`); ``html_lines``: what an HTML page made of its lines.
+    """
+
+    starts_document: bool = True
+    ends_document: bool = True
+    html_lines: HtmlLines | None = None
+
+
+WHOLE_DOCUMENT = Context()

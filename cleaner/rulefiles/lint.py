@@ -91,8 +91,8 @@ def breadth_problem(rule: Rule) -> tuple[str, str] | None:
                 f"{key} can match an empty string (it does in ordinary text, e.g. at \\b or ^); "
                 "make every alternative match at least one character"
             )
-    field = next(iter(compiled))
-    if all(compiled[field].fullmatch(probe) for probe in PROBES):
+    field = next(iter(compiled), "kind")  # a rule without patterns is chosen by its kind's fields
+    if field in compiled and all(compiled[field].fullmatch(probe) for probe in PROBES):
         return field, (
             f"{field} matches any text, so the rule would remove everything; "
             "anchor it to the boilerplate it targets"
@@ -107,9 +107,10 @@ def breadth_problem(rule: Rule) -> tuple[str, str] | None:
         end += 1
     example = ORDINARY_TEXT[start:end].strip()
     example = example if len(example) <= 40 else example[:39] + "…"
+    fix = "narrow its conditions" if field == "kind" else f"make the {field} specific"
     return field, (
         f"rule would remove {fraction:.0%} of ordinary article text (e.g. {example!r}); "
-        f"make the {field} specific to the boilerplate it targets"
+        f"{fix} to the boilerplate it targets"
     )
 
 

@@ -12,13 +12,15 @@ from cleaner.core.kinds.block import BlockMatcher
 from cleaner.core.kinds.line import LineMatcher
 from cleaner.core.kinds.phrase import PhraseMatcher
 from cleaner.core.kinds.regex import RegexMatcher
+from cleaner.core.kinds.signals import SignalsMatcher
 from cleaner.core.rule import Rule
 
 __all__ = ["KINDS", "Candidate", "Field", "Matcher", "compile_rule", "kind_of"]
 
 #: Every rule kind, by the name rule files give it.
 KINDS: dict[str, type[Matcher]] = {
-    matcher.kind: matcher for matcher in (PhraseMatcher, RegexMatcher, LineMatcher, BlockMatcher)
+    matcher.kind: matcher
+    for matcher in (PhraseMatcher, RegexMatcher, LineMatcher, BlockMatcher, SignalsMatcher)
 }
 
 

@@ -20,8 +20,10 @@ from typing import Any, ClassVar, Literal
 from cleaner.core.patterns import Searcher, compile_pattern, pattern_flags
 from cleaner.core.prefilter import line_local
 from cleaner.core.rule import Rule
+from cleaner.core.signals import Document
 
 Regions = Sequence[tuple[int, int]]
+ANY_TEXT = "(?s)."  # the trigger of a rule without a pattern
 FieldType = Literal["pattern", "text", "boolean", "integer", "number", "choice"]
 
 
@@ -71,14 +73,17 @@ class Matcher:
     # How many characters before a changed line a match may start (a block's start may lie
     # that far before the cut that brought its end in reach); 0: matches lie within lines.
     reach_back: int = 0
+    # Whether a line goes depends on other lines (a run, the lines around it): such a rule
+    # looks at the whole document, and at it again after any cut.
+    depends_on_neighbours: bool = False
 
     def __init__(self, rule: Rule, *, checked: bool = False) -> None:
         self.rule = rule
         sources = self.patterns(rule)
         self._sources = sources
         self._searchers: dict[str, Searcher] = {}
-        trigger_field = next(iter(sources))
-        self.trigger = pattern_flags(rule.ignore_case) + sources[trigger_field]
+        # Without a pattern, a rule may match in any text (its scope or conditions narrow it).
+        self.trigger = pattern_flags(rule.ignore_case) + next(iter(sources.values()), ANY_TEXT)
         if not checked:
             for name in sources:
                 self.searcher(name)
@@ -86,7 +91,8 @@ class Matcher:
     @classmethod
     def patterns(cls, rule: Rule) -> dict[str, str]:
         """The rule's RE2 patterns by field, trigger first: what loading compiles and lints."""
-        return {field.name: rule.option(field.name) for field in cls.fields if field.type == "pattern"}
+        fields = [field.name for field in cls.fields if field.type == "pattern"]
+        return {name: rule.option(name) for name in fields if rule.option(name) is not None}
 
     @classmethod
     def miss_hint(cls, rule: Rule, text: str) -> str:
@@ -116,7 +122,13 @@ class Matcher:
             yield Candidate(start, end, cand.captures)
 
     def find_bytes(
-        self, data: bytes, lo: int, hi: int, lines: Regions | None = None, unclosed: list[int] | None = None
+        self,
+        data: bytes,
+        lo: int,
+        hi: int,
+        lines: Regions | None = None,
+        unclosed: list[int] | None = None,
+        document: Document | None = None,
     ) -> Iterator[Candidate]:
         """Candidates within ``data[lo:hi]`` (UTF-8 bytes, byte offsets).
 
@@ -124,6 +136,7 @@ class Matcher:
         break) that hold every place the trigger matches; only a line-local trigger may be
         given them. The result is the same as without them, only faster. ``unclosed``
         collects where a match began that found no end in reach (kinds with ``reach_back``).
+        ``document`` answers questions about ``data``'s lines (line signals), for kinds that ask.
         """
         raise NotImplementedError
 

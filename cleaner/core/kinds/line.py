@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cleaner.core.kinds.base import Candidate, Field, Matcher, Regions, windows
-from cleaner.core.patterns import Searcher
+from cleaner.core.patterns import Searcher, finditer
+from cleaner.core.signals import Document
 
 
 class LineMatcher(Matcher):
@@ -22,7 +23,13 @@ class LineMatcher(Matcher):
     summary = "whole lines in which an RE2 pattern matches"
 
     def find_bytes(
-        self, data: bytes, lo: int, hi: int, lines: Regions | None = None, unclosed: list[int] | None = None
+        self,
+        data: bytes,
+        lo: int,
+        hi: int,
+        lines: Regions | None = None,
+        unclosed: list[int] | None = None,
+        document: Document | None = None,
     ) -> Iterator[Candidate]:
         searcher = self.searcher("pattern")
         for start, end in windows(lo, hi, lines):
@@ -30,18 +37,22 @@ class LineMatcher(Matcher):
 
 
 def _matching_lines(searcher: Searcher, data: bytes, pos: int, stop: int) -> Iterator[Candidate]:
-    """Each line holding a match that starts in ``[pos, stop]``, once: after a line is taken the
-    search goes on from its end, so a long line with many matches is read once."""
-    while pos <= stop:
-        spans = searcher.search(data, pos, stop)
-        if spans is None:
-            return
+    """Each line in which a match of ``searcher`` in ``[pos, stop]`` starts, once.
+
+    Matches are found as ``finditer`` finds them; the line of a match is looked up only when
+    the match starts past the line found last, so a long line with many matches is read once.
+    """
+    line_start, line_end = -1, -1
+    for spans in finditer(searcher, data, pos, stop):
         match_start = spans[0][0]
-        line_start = data.rfind(b"\n", 0, match_start) + 1
+        if line_start <= match_start <= line_end:
+            continue  # this line was taken (or found empty) already
+        line_start = data.rfind(b"\n", max(line_end, 0), match_start) + 1 if line_end >= 0 else 0
+        if line_start == 0:
+            line_start = data.rfind(b"\n", 0, match_start) + 1
         line_end = data.find(b"\n", match_start)
         if line_end < 0:
             line_end = len(data)
         content_end = line_end - 1 if line_end > line_start and data[line_end - 1] == 0x0D else line_end
         if content_end > line_start:
             yield Candidate(line_start, content_end, searcher.captures(data, spans))
-        pos = line_end + 1

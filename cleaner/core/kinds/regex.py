@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from cleaner.core.kinds.base import Candidate, Field, Matcher, Regions, windows
 from cleaner.core.patterns import finditer, trim_end
+from cleaner.core.signals import Document
 
 
 class RegexMatcher(Matcher):
@@ -23,7 +24,13 @@ class RegexMatcher(Matcher):
     summary = "exactly what an RE2 pattern matches"
 
     def find_bytes(
-        self, data: bytes, lo: int, hi: int, lines: Regions | None = None, unclosed: list[int] | None = None
+        self,
+        data: bytes,
+        lo: int,
+        hi: int,
+        lines: Regions | None = None,
+        unclosed: list[int] | None = None,
+        document: Document | None = None,
     ) -> Iterator[Candidate]:
         searcher = self.searcher("pattern")
         for start, end in windows(lo, hi, lines):
