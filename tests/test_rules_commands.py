@@ -264,10 +264,8 @@ def test_bad_rule_file_in_rules_test_exits_2(project: Path) -> None:
     write(project / "bad.yaml", "pack: bad\nrules:\n  - id: x\n    kind: lines\n    pattern: x\n")
     result = runner.invoke(app, ["rules", "test", "bad.yaml"])
     assert result.exit_code == 2
-    assert (
-        result.stderr
-        == "bad.yaml:4:11: unknown kind 'lines' (one of phrase, regex, line, block, signals); did you mean 'line'?\n"
-    )
+    kinds = "phrase, regex, line, block, signals"
+    assert result.stderr == f"bad.yaml:4:11: unknown kind 'lines' (one of {kinds}); did you mean 'line'?\n"
 
 
 def test_default_rules_test_covers_config_rules(project: Path) -> None:
