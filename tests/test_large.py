@@ -15,7 +15,7 @@ from unittest import mock
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from texts import APPEAL, COUNCIL, HARBOUR, MARKET, PNG, TRAP
+from texts import APPEAL, COUNCIL, HARBOUR, MARKET, PNG, TRAP, guarded_chain
 
 import cleaner
 from cleaner.batch import large
@@ -158,7 +158,7 @@ def test_decoding_makes_the_whole_document_choices(data: bytes, block: int) -> N
 def test_the_guard_holds_back_a_streamed_document_whole() -> None:
     text = MOSTLY_CAPTIONS * 200
     data = text.encode("cp1252")
-    options = Settings(CHAIN, encoding="cp1252", max_removed=DEFAULT_MAX_REMOVED)
+    options = Settings(guarded_chain(), encoding="cp1252", max_removed=DEFAULT_MAX_REMOVED)
     stream = streamed(data, options, 500)
     assert stream.clean == text.encode("utf-8")  # the input's own text, as UTF-8 like every output
     (record,) = map(json.loads, stream.records.splitlines())

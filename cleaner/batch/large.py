@@ -162,11 +162,13 @@ def _clean(
             out = _Spooled(keep.enter_context(spool()), unsigned, task.source, codec, settings.report)
             text = _Counted(chunks)
             rules: Counter[str] = Counter()
+            guarded, weighed = settings.chain.guarded, 0
             for part in clean_parts(text, settings.chain, window=window, margin=margin):
                 out.add(part.clean, part.spans)
+                weighed += sum(span.end - span.start for span in part.spans if span.rule in guarded)
                 if settings.report:  # as run_doc: the bare pipe counts nothing
                     rules.update(span.rule for span in part.spans)
-            flag = guard_flag(text.chars, text.chars - out.chars, settings.max_removed)
+            flag = guard_flag(text.chars, weighed, settings.max_removed)
             changed, held_back = out.chars < text.chars, None
             if flag is not None:  # held back: the output is the input's own text, the report one record
                 out.restart()

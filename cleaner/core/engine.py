@@ -65,6 +65,8 @@ class Chain:
         self.checked = checked
         self.matchers: list[Matcher] = [compile_rule(rule, checked=checked) for rule in self.rules]
         self._scanner = Scanner(self.matchers)
+        #: The rules whose removals the --max-removed guard weighs (see :mod:`cleaner.core.guard`).
+        self.guarded = frozenset(m.rule.qualified_id for m in self.matchers if m.guarded)
 
     def __reduce__(self) -> tuple:
         # Compiled RE2 objects do not pickle; workers rebuild the chain from its rules.
@@ -326,4 +328,4 @@ def clean_text(
         last = more
         cuts = sorted(cuts + _to_original(more, _kept_segments(len(data), cuts)), key=lambda cut: cut[0])
         current = cleaner_data
-    return guard_max_removed(text, Result._of_cuts(text, data, cuts, current), max_removed)
+    return guard_max_removed(text, Result._of_cuts(text, data, cuts, current), max_removed, chain.guarded)

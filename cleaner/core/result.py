@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 #: The rule of the zero-length flag on a document the guard left unchanged (:mod:`cleaner.core.guard`).
@@ -75,13 +76,22 @@ class Result:
     @property
     def removed_chars(self) -> int:
         """How many characters the spans remove."""
+        return self.removed_by(None)
+
+    def removed_by(self, rules: Container[str] | None) -> int:
+        """How many characters the spans of ``rules`` (all spans, for None) remove.
+
+        >>> Result("Story.", [Span("a/x", 0, 3, "Hi "), Span("b/y", 9, 13, " end")]).removed_by({"b/y"})
+        4
+        """
         if self._spans is not None:
-            return sum(span.end - span.start for span in self._spans)
+            return sum(s.end - s.start for s in self._spans if rules is None or s.rule in rules)
         assert self._cuts is not None
         text, data, cuts = self._cuts
+        picked = [(start, end) for start, end, rule, _ in cuts if rules is None or rule in rules]
         if len(data) == len(text):
-            return sum(end - start for start, end, _, _ in cuts)
-        return sum(len(data[start:end].decode("utf-8")) for start, end, _, _ in cuts)
+            return sum(end - start for start, end in picked)
+        return sum(len(data[start:end].decode("utf-8")) for start, end in picked)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Result):

@@ -80,6 +80,7 @@ class Rule:
     examples_remove: tuple[str, ...]
     examples_keep: tuple[str, ...]
     enabled: bool
+    guard: bool | None  # count what it removes towards the --max-removed guard; None: its kind says
     source: str
     source_line: int
     # Where each example is written ((line, col), parallel to the tuples above), for messages.
@@ -101,6 +102,7 @@ class Rule:
         examples_remove: Sequence[str] = (),
         examples_keep: Sequence[str] = (),
         enabled: bool = True,
+        guard: bool | None = None,
         source: str = "<memory>",
         source_line: int = 0,
         examples_remove_at: Sequence[Sequence[int]] = (),
@@ -123,6 +125,7 @@ class Rule:
             "examples_remove": tuple(examples_remove),
             "examples_keep": tuple(examples_keep),
             "enabled": enabled,
+            "guard": guard,
             "source": source,
             "source_line": source_line,
             "examples_remove_at": tuple(tuple(at) for at in examples_remove_at),

@@ -35,7 +35,17 @@ MAX_RULE_FILE_BYTES = 1_000_000
 MAX_SCOPE_LINES = 1000
 PACK_KEYS = ("pack", "description", "rules", "cases")
 #: The keys every rule may have, whatever its kind.
-COMMON_RULE_KEYS = ("id", "kind", "description", "ignore_case", "scope", "scope_lines", "examples", "enabled")
+COMMON_RULE_KEYS = (
+    "id",
+    "kind",
+    "description",
+    "ignore_case",
+    "scope",
+    "scope_lines",
+    "examples",
+    "enabled",
+    "guard",
+)
 EXAMPLE_KEYS = ("remove", "keep")
 CASE_KEYS = ("name", "input", "expected")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -139,6 +149,7 @@ def _common_values(check: Checker, fields: dict[str, Located]) -> dict[str, Any]
     values: dict[str, Any] = {
         "ignore_case": check.get(fields, "ignore_case", check.boolean),
         "enabled": check.get(fields, "enabled", check.boolean),
+        "guard": check.get(fields, "guard", check.boolean),
         "scope": check.get(fields, "scope", check.choice, SCOPES),
     }
     description = check.get(fields, "description", check.string)

@@ -76,6 +76,9 @@ class Matcher:
     # Whether a line goes depends on other lines (a run, the lines around it): such a rule
     # looks at the whole document, and at it again after any cut.
     depends_on_neighbours: bool = False
+    # Whether what the kind removes counts towards the --max-removed guard unless a rule says
+    # otherwise: kinds that judge a line by its shape are less certain than a matched phrase.
+    guarded_by_default: ClassVar[bool] = False
 
     def __init__(self, rule: Rule, *, checked: bool = False) -> None:
         self.rule = rule
@@ -98,6 +101,11 @@ class Matcher:
     def miss_hint(cls, rule: Rule, text: str) -> str:
         """Why the rule may have missed ``text`` in ``rules test`` (``"; …"``), or ``""``."""
         return ""
+
+    @property
+    def guarded(self) -> bool:
+        """Whether what this rule removes counts towards the ``--max-removed`` guard."""
+        return self.guarded_by_default if self.rule.guard is None else self.rule.guard
 
     @functools.cached_property
     def line_local(self) -> bool:

@@ -64,6 +64,7 @@ class SignalsMatcher(Matcher):
     """
 
     kind = "signals"
+    guarded_by_default = True
     summary = "whole lines chosen by what they are: length, stopwords, punctuation, repetition, HTML role"
     fields = (
         Field("pattern", "pattern", required=False, help="an RE2 pattern the line must also match"),
