@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from cleaner.core.engine import Chain
 from cleaner.core.kinds.phrase import phrase_pattern
+from cleaner.core.kinds.signals import SignalsMatcher
 from cleaner.core.patterns import compile_pattern as _compile_pattern
 from cleaner.core.rule import Rule
 from cleaner.core.scope import WHOLE_DOCUMENT
@@ -54,6 +55,10 @@ def _find(rule: Rule, text: str, lo: int, hi: int) -> Iterator[tuple[int, int, d
                 line_end -= 1
             if line_end > line_start:
                 yield line_start, line_end, _captures(match)
+    elif rule.kind == "signals":
+        # The kind's own semantics are tested in test_signals; here it only has to be found
+        # where the scanner would find it, so its matcher runs on the whole region.
+        yield from ((c.start, c.end, c.captures) for c in SignalsMatcher(rule).find(text, lo, hi))
     else:
         start = compile_pattern(rule.option("start"), ignore_case=rule.ignore_case)
         end = compile_pattern(rule.option("end"), ignore_case=rule.ignore_case)

@@ -69,4 +69,5 @@ def held_back_message(flag: Span) -> str:
     """
     share = 100 * float(flag.captures.get("would_remove", "nan"))
     limit = flag.captures.get("max_removed", "?")
-    return f"left unchanged: guarded rules would remove {share:.1f}% of it, more than --max-removed {limit} allows"
+    allowed = f"more than --max-removed {limit} allows"
+    return f"left unchanged: guarded rules would remove {share:.1f}% of it, {allowed}"

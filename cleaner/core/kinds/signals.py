@@ -7,8 +7,9 @@ whether it repeats an earlier line, and for text extracted from HTML what the pa
 condition holds (and, if given, ``pattern`` matches in it). Two conditions look around the
 line, in the spirit of jusText's context pass:
 
-- ``min_run: N``: the line must be one of at least N consecutive non-blank lines that all
-  meet the conditions (a list of teaser headlines, not one short line);
+- ``min_run: N`` / ``max_run: N``: the line must be one of at least (at most) N consecutive
+  non-blank lines that all meet the conditions (a short list of teaser headlines, not one
+  short line, nor the long list of an article's recipe or results);
 - ``keep_between_prose: true``: a run of such lines whose nearest other lines above and below
   are both prose (a sentence of eight words or more) is kept: a subheading inside an article
   stays, a run of headlines after its last paragraph goes.
@@ -84,6 +85,7 @@ class SignalsMatcher(Matcher):
         Field("min_link_share", "number", required=False, **_SHARE),
         Field("max_link_share", "number", required=False, **_SHARE),
         Field("min_run", "integer", required=False, low=1, high=1000),
+        Field("max_run", "integer", required=False, low=1, high=1000),
         Field("keep_between_prose", "boolean", required=False),
     )
 
@@ -92,9 +94,10 @@ class SignalsMatcher(Matcher):
         self._tests = [(field, signal, how, rule.option(field)) for field, signal, how in _CONDITIONS]
         self._tests = [test for test in self._tests if test[3] is not None]
         self._min_run: int = rule.option("min_run", 1)
+        self._max_run: int | None = rule.option("max_run")
         self._between_prose: bool = rule.option("keep_between_prose", False)
-        in_context = self._min_run > 1 or self._between_prose
-        self.depends_on_neighbours = in_context or rule.option("repeated") is not None
+        self._runs = self._min_run > 1 or self._max_run is not None or self._between_prose
+        self.depends_on_neighbours = self._runs or rule.option("repeated") is not None
         if self.depends_on_neighbours:
             self.line_local = False  # whether a line goes depends on other lines: look at them all
 
@@ -109,7 +112,7 @@ class SignalsMatcher(Matcher):
     ) -> Iterator[Candidate]:
         doc = document if document is not None and document.data is data else Document(data)
         found = [cand for start, end in windows(lo, hi, lines) for cand in self._lines(doc, start, end)]
-        if self._min_run > 1 or self._between_prose:
+        if self._runs:
             found = self._in_context(doc, found)
         return iter(found)
 
@@ -145,7 +148,7 @@ class SignalsMatcher(Matcher):
         """The candidates whose run is long enough and not enclosed by prose."""
         kept: list[Candidate] = []
         for run in _runs(doc, found):
-            if len(run) < self._min_run:
+            if len(run) < self._min_run or (self._max_run is not None and len(run) > self._max_run):
                 continue
             if self._between_prose and _enclosed_by_prose(doc, run):
                 continue
