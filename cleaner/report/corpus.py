@@ -87,7 +87,7 @@ def restore_corpus(
     each record the report names with its ``field`` restored; returns how many were restored.
 
     >>> import io
-    >>> from cleaner.core.engine import Span
+    >>> from cleaner.core.result import Span
     >>> from cleaner.report.records import span_record, signature
     >>> fields = signature("Story.", "Story. Read more")
     >>> records = [span_record("c.jsonl:2", Span("demo/more", 6, 16, " Read more", 1), fields)]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from cleaner.core.engine import Span
+from cleaner.core.result import Span
 from cleaner.report.records import RestoreError, record_span, restore, text_sha256
 
 
