@@ -127,7 +127,7 @@ TARGETS = [*PLACES, "out", "out.txt", "out/b.txt", "out/a.txt", "r.jsonl", "d/r.
 
 
 @settings(
-    max_examples=20,
+    max_examples=12,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
     derandomize=True,

@@ -141,7 +141,7 @@ def test_a_tree_with_its_report_on_a_full_device_stops_with_one_line(tmp_path: P
 def test_a_stopped_in_place_run_keeps_its_records_and_resumes_to_the_uninterrupted_result(
     tmp_path: Path, signum: int, send
 ) -> None:
-    files = tree_of(tmp_path / "raw", 400)
+    files = tree_of(tmp_path / "raw", 300)
     shutil.copytree(tmp_path / "raw", tmp_path / "reference")
     reference = cleaner(tmp_path, "clean", "reference", "--in-place", "--report", "reference.jsonl", "-q")
     assert reference.status == 0, reference.stderr
