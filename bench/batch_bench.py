@@ -26,7 +26,8 @@ article text is generated here from a small vocabulary. Then, in one run:
 3. the same articles as one JSONL corpus, one record per article, cleaned the same ways
    (cleaning, not creating files, is then what takes the time);
 4. a ``-j 2`` run killed with SIGKILL (whole process group) about halfway, then resumed
-   with ``--resume``: the report left by the kill must be valid JSONL, and the resumed
+   with ``--resume``: the kill must leave no report and its records so far (kept beside it
+   for ``--resume``) must be valid JSONL, and the resumed
    tree and report must equal those of the uninterrupted run.
 
 Every run writes into a folder of its own, and nothing is deleted until the end: on an ext4
@@ -319,9 +320,11 @@ def run(work: Path, files: int, repeat: int, *, dask: bool = True) -> None:
     time.sleep(j2_time / 2)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    killed_lines = report.read_bytes().splitlines() if report.exists() else []  # killed while starting
+    assert not report.exists(), "a killed run left a report"  # it appears when a run completes
+    partial = report.with_name(f".{report.name}.partial")  # the records so far, for --resume
+    killed_lines = partial.read_bytes().splitlines() if partial.exists() else []  # killed while starting
     for line in killed_lines:
-        json.loads(line)  # the report of a killed run is valid JSONL
+        json.loads(line)  # they are valid JSONL
     killed_outputs = sum(1 for p in out.rglob("*.txt"))
     resume_time, done = timed(
         clean_command(tree, out, report, "--jobs", "2", "--resume", "--summary", str(work / "s.json"))

@@ -36,8 +36,10 @@ def test_fixture(case: Path) -> None:
     result = cleaner.clean_text(text, CHAIN)
     assert result.clean.encode("utf-8") == (case / "expected.txt").read_bytes()
     report = io.StringIO()
-    # As the command line writes it: with the clean text's checksum, which restore checks.
-    write_records(report, (case / "input.txt").relative_to(REPO).as_posix(), result.spans, clean=result.clean)
+    # As the command line writes it: with the checksums of the clean text and of the original,
+    # which restore checks.
+    source = (case / "input.txt").relative_to(REPO).as_posix()
+    write_records(report, source, result.spans, clean=result.clean, original=text)
     assert report.getvalue() == (case / "report.jsonl").read_text(encoding="utf-8")
     assert cleaner.restore(result.clean, result.spans) == text
     assert cleaner.clean_text(result.clean, CHAIN).spans == []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.io.output import atomic_writer, write_atomically
+from cleaner.io.output import atomic_writer, stage, write_atomically
 
 
 def mode(path: Path) -> int:
@@ -106,6 +106,26 @@ def test_write_atomically_writes_through_a_symlink(tmp_path: Path) -> None:
     write_atomically(link, b"new")
     assert link.is_symlink()
     assert real.read_text() == "new"
+
+
+def test_a_symlink_is_replaced_when_links_must_not_be_followed(tmp_path: Path) -> None:
+    real, link = tmp_path / "real.txt", tmp_path / "link.txt"
+    real.write_text("an input")
+    link.symlink_to(real)
+    write_atomically(link, b"new", replace_links=True)
+    assert not link.is_symlink() and link.read_text() == "new"
+    assert real.read_text() == "an input"
+
+
+def test_a_staged_output_is_in_place_only_once_committed(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    staged = stage(target, lambda out: out.write(b"new"), fsync=False)
+    assert target.read_text() == "old"
+    staged.commit()
+    assert target.read_text() == "new"
+    stage(target, b"newer", fsync=False).discard()
+    assert target.read_text() == "new" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
 def test_write_atomically_failing_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:

@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 from cleaner.commands.app import app
 from cleaner.report.records import RestoreError, read_records, write_records
-from cleaner.report.restore import group_by_source, locate_clean_file, restore_document, select_records
+from cleaner.report.restore import group_by_source, restore_document, select_records
+from cleaner.report.tree import locate_clean_file
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_INPUTS = sorted((REPO / "fixtures").glob("*/input.txt"))

@@ -35,6 +35,10 @@ def journal(report: Path) -> Path:
     return report.with_name(f".{report.name}.journal")
 
 
+def partial(report: Path) -> Path:
+    return report.with_name(f".{report.name}.partial")
+
+
 def make_tree(raw: Path, articles: int) -> None:
     article_tree(raw, articles)
     write_files(raw, {"d3/photo.txt": PNG, "d5/corpus.jsonl": corpus_bytes()})
@@ -98,8 +102,9 @@ def test_a_stopped_run_resumes_to_the_uninterrupted_result(
         assert len(temporary) <= 2  # the file each worker was writing; the resumed run sweeps them
     else:
         assert temporary == []
-    for line in report.read_bytes().splitlines():
-        json.loads(line)  # the report is valid JSONL
+    assert not report.exists()  # a report appears only when a run completes
+    for line in partial(report).read_bytes().splitlines():
+        json.loads(line)  # the records so far, kept for --resume, are valid JSONL
     if signum != signal.SIGKILL:
         assert b"run the same command with --resume" in run.stderr.read()
 
@@ -203,7 +208,9 @@ def test_resume_refuses_a_report_damaged_in_the_middle(tmp_path: Path) -> None:
     result = clean(raw, "-o", out, "--report", report, "--resume")
 
     assert result.exit_code == 1
-    assert f"{report.name}.resume:2: not a report record, so the report cannot be resumed" in result.stderr
+    assert f"{report}:2: not a report record, so the report cannot be resumed" in result.stderr
+    assert "--resume to continue" not in result.stderr  # resuming again would not help
+    assert report.read_bytes() == lines[0] + b"garbage\n" + b"".join(lines[1:])  # left as it was
 
 
 def test_resume_without_the_report_cleans_everything_again(tmp_path: Path) -> None:

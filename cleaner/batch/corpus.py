@@ -24,46 +24,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cleaner.core.engine import Chain
-from cleaner.report.records import write_records
+from cleaner.report.records import encode_lines, write_records
+from cleaner.report.sources import JSONL_SUFFIXES, is_corpus, is_gzip, record_source, split_record_source
 
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+# How report sources name corpus records lives with the report; the batch layer uses it from here too.
+__all__ = [
+    "JSONL_SUFFIXES",
+    "Chunk",
+    "ChunkResult",
+    "clean_chunk",
+    "is_corpus",
+    "is_gzip",
+    "read_chunks",
+    "record_source",
+    "split_record_source",
+]
+
 CHUNK_BYTES = 1 << 20
 GZIP_LEVEL = 6  # gzip's own default; level 9 is several times slower for a few % smaller output
-
-
-def is_corpus(name: str) -> bool:
-    """Whether a file name says JSON Lines.
-
-    >>> is_corpus("news.jsonl"), is_corpus("news.jsonl.gz"), is_corpus("news.txt")
-    (True, True, False)
-    """
-    return name.endswith(JSONL_SUFFIXES)
-
-
-def is_gzip(name: str) -> bool:
-    """Whether a file name says gzip-compressed."""
-    return name.endswith(".gz")
-
-
-def record_source(corpus: str, line: int) -> str:
-    """The report ``source`` of the record on ``line`` of a corpus.
-
-    >>> record_source("raw/news.jsonl", 17)
-    'raw/news.jsonl:17'
-    """
-    return f"{corpus}:{line}"
-
-
-def split_record_source(source: str) -> tuple[str, int]:
-    """The corpus and line a report ``source`` names; line 0 for a plain document.
-
-    >>> split_record_source("raw/news.jsonl.gz:17"), split_record_source("raw/a.txt")
-    (('raw/news.jsonl.gz', 17), ('raw/a.txt', 0))
-    """
-    corpus, sep, line = source.rpartition(":")
-    if sep and line.isdigit() and is_corpus(corpus):
-        return corpus, int(line)
-    return source, 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,12 +151,17 @@ def clean_chunk(
             result.held_back += 1
             out.append(raw)
         write_records(
-            report, record_source(chunk.source, number), cleaned.spans, record_id=_record_id(record)
+            report,
+            record_source(chunk.source, number),
+            cleaned.spans,
+            clean=cleaned.clean,
+            original=text,
+            record_id=_record_id(record),
         )
     data = b"".join(out)
     result.data = gzip.compress(data, GZIP_LEVEL, mtime=0) if chunk.compress else data
-    # Lone surrogates are legal in JSON strings; backslashreplace writes them back as \\u escapes.
-    result.records = report.getvalue().encode("utf-8", "backslashreplace")
+    # Lone surrogates are legal in JSON strings: written back as \\u escapes.
+    result.records = encode_lines(report.getvalue())
     return result
 
 

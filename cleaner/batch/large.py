@@ -37,6 +37,7 @@ import functools
 import hashlib
 import io
 import itertools
+import json
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -58,7 +59,7 @@ from cleaner.io.decode import (
     looks_like_html,
     refuse_control_characters,
 )
-from cleaner.report.records import write_records
+from cleaner.report.records import encode_lines, encode_record, write_records
 
 READ_BYTES = 1 << 20  # read and decoded at once
 Spool = Callable[[], IO[bytes]]
@@ -177,27 +178,39 @@ def _clean(
                 out.add("", [flag])
                 rules, changed, held_back = Counter([flag.rule]), False, held_back_message(flag)
             records = keep.enter_context(spool())
-            out.sign(records)
+            out.sign(records, text.digest.hexdigest())
         size = source.size or 0
-        return DocResult(size, codec, rules, records, out.clean, changed=changed, held_back=held_back)
+        return DocResult(
+            size,
+            codec,
+            rules,
+            records,
+            out.clean,
+            changed=changed,
+            held_back=held_back,
+            output_sha256=out.digest.hexdigest() if settings.report else None,
+        )
 
 
 class _Counted:
-    """Text chunks passed on, counting their characters."""
+    """Text chunks passed on, counting their characters and hashing their UTF-8."""
 
     def __init__(self, chunks: Iterator[str]) -> None:
         self._chunks = chunks
         self.chars = 0
+        self.digest = hashlib.sha256()
 
     def __iter__(self) -> Iterator[str]:
         for chunk in self._chunks:
             self.chars += len(chunk)
+            self.digest.update(chunk.encode("utf-8"))
             yield chunk
 
 
 class _Spooled:
     """A document's clean text (UTF-8) and report records, in temporary files, and the clean
-    text's SHA-256, which every record carries and which is known only at the end."""
+    text's SHA-256, which every record carries (with the original's) and which is known only
+    at the end."""
 
     def __init__(self, clean: IO[bytes], unsigned: IO[bytes], source: str, codec: str, report: bool) -> None:
         self.clean, self._unsigned = clean, unsigned
@@ -209,25 +222,27 @@ class _Spooled:
         for handle in (self.clean, self._unsigned):
             handle.seek(0)
             handle.truncate()
-        self._digest = hashlib.sha256()
+        self.digest = hashlib.sha256()
         self.chars = 0
 
     def add(self, clean: str, spans: list[Span]) -> None:
         data = clean.encode("utf-8")
         self.clean.write(data)
-        self._digest.update(data)
+        self.digest.update(data)
         self.chars += len(clean)
         if spans and self._report:
             lines = io.StringIO()
             write_records(lines, self._source, spans, decoded=self._decoded)
-            self._unsigned.write(lines.getvalue().encode("utf-8"))
+            self._unsigned.write(encode_lines(lines.getvalue()))
 
-    def sign(self, out: IO[bytes]) -> None:
-        """Copy the records to ``out``, each with the checksum last, where ``write_records`` puts it."""
-        field = f', "clean_sha256": "{self._digest.hexdigest()}"}}\n'.encode()
+    def sign(self, out: IO[bytes], original_sha256: str) -> None:
+        """Copy the records to ``out``, each with the checksums last, where ``write_records`` puts them."""
+        fields = {"clean_sha256": self.digest.hexdigest(), "original_sha256": original_sha256}
         self._unsigned.seek(0)
         for line in self._unsigned:
-            out.write(line[:-2] + field)  # each line ends in "}\n"
+            record = json.loads(line)
+            record.update(fields)
+            out.write(encode_record(record))
 
 
 def _map_large_blocks() -> None:

@@ -1,45 +1,56 @@
 """The report file of a batch run, written in input order, and the journal that lets it resume.
 
-Writing. Records are written in input order, in whole lines (gathered for at most
-:data:`FLUSH_SECONDS`, as each write costs a system call), so the report of a killed run is
-valid JSONL: the records of the inputs finished so far. (Only a SIGKILL
-landing inside a write of more than a page can cut the last line short; ``--resume`` drops
-such a line.)
+Writing. The report is written like an output: to a temporary file beside it
+(``.NAME.partial``), renamed over ``NAME`` only when the run completes. A run that fails or
+is stopped leaves the previous report as it was. Records are written in input order, in
+whole lines (gathered for at most :data:`FLUSH_SECONDS`, as each write costs a system call).
+A report that is not a regular file (a pipe, a device) is written to as the run goes, and
+such a run cannot be resumed.
 
 Resuming. A report alone cannot say which inputs were finished, because an input without
 boilerplate has no records. So runs whose outputs are files keep a journal beside the
-report (``.NAME.journal``): one line per finished input, deleted when the run completes. A
-resumed run renames the old report aside (``.NAME.resume``), then writes the report afresh:
-for an input the old run finished and whose output is complete, it copies the old records;
-for any other input it writes the new ones. Old and new reports are both in input order, so
-this is a merge by key that streams; the result equals the report of an uninterrupted run.
-A resumed run keeps its own journal, so it can be killed and resumed again.
+report (:mod:`cleaner.batch.journal`): one line per finished input, with its output's SHA-256,
+written after the input's records. A resumed run reads the stopped run's records and journal
+and writes the report afresh: for an input the old run finished and whose output is complete,
+it copies the old records; for any other input it writes the new ones. Old and new reports
+are both in input order, so this is a merge by key that streams; the result equals the
+report of an uninterrupted run.
+
+A resumed run writes its report and journal beside the stopped run's (``.next``) until it has
+finished every input the stopped run had finished; only then do its files take their place.
+So stopping a resumed run early, even with SIGKILL, never loses what the stopped run had
+recorded: that matters for ``--in-place`` runs, whose inputs already hold the clean text.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-#: Orders inputs as the run visits them: (argument index, path parts below the argument).
-Key = tuple[int, tuple[str, ...]]
-#: The key of a report record: its input's key and its line in a corpus (0 for a document).
-RecordKey = tuple[int, tuple[str, ...], int]
+from cleaner.batch.journal import (
+    Companions,
+    JournalReader,
+    Key,
+    OldReport,
+    RecordKey,
+    ResumeError,
+    journal_line,
+)
+from cleaner.io.output import write_target
 
-_TAIL_BYTES = 1 << 16
+__all__ = ["FLUSH_SECONDS", "Key", "Ledger", "RecordKey", "ReportError", "ResumeError"]
+
 FLUSH_SECONDS = 0.2
 FLUSH_BYTES = 1 << 20
-_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps with options builds one per call
 
 
-class ResumeError(ValueError):
-    """The report to resume from cannot be trusted; the message says why."""
+class ReportError(Exception):
+    """The report (or its journal) could not be written; the message says which and why."""
 
 
 class Ledger:
@@ -47,7 +58,9 @@ class Ledger:
 
     ``report=None`` keeps nothing (every input counts as finished before, so ``--resume``
     simply skips complete outputs). ``journal`` is on for runs whose outputs are files.
-    ``key_of`` maps a report ``source`` back to its :data:`RecordKey`.
+    ``key_of`` maps a report ``source`` back to its :data:`RecordKey`. ``in_place``: the
+    inputs themselves are the outputs, so a stopped run's records are the only copy of the text
+    it removed: a new run refuses to start over them, and ``--resume`` needs them.
     """
 
     def __init__(
@@ -57,13 +70,18 @@ class Ledger:
         journal: bool,
         resume: bool,
         key_of: Callable[[str], RecordKey],
+        in_place: bool = False,
     ) -> None:
         self.report = report
         self.warning: str | None = None
         self._key_of = key_of
-        self._old: _OldReport | None = None
+        self._old: OldReport | None = None
+        self._finished: JournalReader | None = None
         self._last: Key | None = None  # the last input the resumed run had finished
         self._all_finished = report is None
+        self._files: Companions | None = None  # None: no report, or one written through
+        self._writing: tuple[Path, Path] | None = None  # this run's report and journal so far
+        self._catching_up = False  # writing the .next files of a resumed run
         self._out: IO[bytes] | None = None
         self._journal: IO[bytes] | None = None
         # Whole lines waiting to be written: the report's are always written before the
@@ -74,46 +92,73 @@ class Ledger:
         self._flushed = time.monotonic()
         if report is None:
             return
-        report.parent.mkdir(parents=True, exist_ok=True)
-        journal_path, aside = _journal_path(report), _aside_path(report)
+        target = write_target(report)
+        if target is None:
+            if resume:
+                raise ResumeError(f"--resume needs --report to be a regular file, not {report}")
+            self._out = open(report, "wb")  # noqa: SIM115 - closed in finish()
+            return
+        self._files = files = Companions(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for stale in (files.partial_next, files.journal_next):  # a resumed run stopped early
+            stale.unlink(missing_ok=True)
         if resume:
-            self._take_over(journal_path, aside)
+            self._take_over(files, in_place)
+        elif in_place and _holds_records(files.partial):
+            raise ResumeError(
+                f"a stopped --in-place run left the records of the files it cleaned in "
+                f"{files.partial}; run the same command with --resume to keep them"
+            )
+        if self._catching_up:
+            partial, journal_path = files.partial_next, files.journal_next
         else:
-            with contextlib.suppress(FileNotFoundError):
-                aside.unlink()
+            partial, journal_path = files.partial, files.journal
         # The journal is truncated before the report: a kill in between leaves an empty journal,
-        # which makes the next resume redo everything instead of trusting a report it replaced.
+        # which makes the next resume redo everything instead of trusting records it replaced.
         if journal:
             self._journal = open(journal_path, "wb")  # noqa: SIM115 - closed in finish()
-        self._out = open(report, "wb")  # noqa: SIM115 - closed in finish()
+        self._out = open(partial, "wb")  # noqa: SIM115 - closed in finish()
+        self._writing = (partial, journal_path)
 
-    def _take_over(self, journal_path: Path, aside: Path) -> None:
-        assert self.report is not None
-        if aside.exists():
-            if self.report.exists():
-                aside.unlink()  # a resumed run was killed: its own report and journal hold
-            else:
-                os.replace(aside, self.report)  # killed while setting up: undo
-        if not self.report.exists():
+    @property
+    def resumable(self) -> bool:
+        """Whether ``--resume`` can continue this run if it stops."""
+        return self.report is None or self._files is not None
+
+    def _take_over(self, files: Companions, in_place: bool) -> None:
+        """Open what the run being resumed left: its records and journal."""
+        if files.partial.exists():  # a stopped run: its records so far
+            old = files.partial
+        elif files.report.exists():  # a completed run's report (or, of an earlier version, a stopped one's)
+            old = files.report
+            if not files.journal.exists():
+                if in_place:
+                    raise ResumeError(f"the run that wrote {self.report} completed: nothing to resume")
+                self._all_finished = True
+        else:
             self.warning = f"{self.report} does not exist, so every input is cleaned again to rebuild it"
             return
-        if journal_path.exists():
-            last = _last_line(journal_path)
-            try:
-                self._last = self._key_of(json.loads(last))[:2] if last else None
-            except (ValueError, TypeError, AttributeError):
-                raise ResumeError(f"{journal_path}: the last line is not an input name") from None
-        else:
-            self._all_finished = True  # the run that wrote this report completed
-        os.replace(self.report, aside)
-        self._old = _OldReport(aside, self._key_of)
+        if files.journal.exists():
+            self._finished = JournalReader(files.journal, self._key_of)
+            self._last = self._finished.last
+        self._old = OldReport(old, self._key_of)
+        self._catching_up = True
 
     def finished_before(self, key: Key) -> bool:
         """Whether the interrupted run finished this input (so its records are in the old report)."""
         return self._all_finished or (self._last is not None and key <= self._last)
 
-    def commit(self, source: str, key: Key, records: bytes | IO[bytes] | None) -> None:
-        """Account for one finished input: its new records, or ``None`` to keep its old ones."""
+    def output_digest(self, key: Key) -> str | None:
+        """The SHA-256 of the output the interrupted run wrote for a finished input, if it recorded one.
+
+        Asked in input order (the journal is read as a stream)."""
+        return self._finished.digest(key) if self._finished is not None else None
+
+    def commit(
+        self, source: str, key: Key, records: bytes | IO[bytes] | None, digest: str | None = None
+    ) -> None:
+        """Account for one finished input: its new records, or ``None`` to keep its old ones;
+        ``digest`` is the SHA-256 of its output file (the journal keeps it for ``--resume``)."""
         old = self._old.take(key) if self._old is not None else iter(())
         if records is None:
             for line in old:
@@ -127,11 +172,31 @@ class Ledger:
                 self._flush()
                 records.seek(0)
                 if self._out is not None:
-                    shutil.copyfileobj(records, self._out)
+                    self._write(self._out, lambda out: shutil.copyfileobj(records, out))
         if self._journal is not None:
-            self._pending_journal.append(_JSON.encode(source).encode("utf-8", "backslashreplace") + b"\n")
-        if time.monotonic() - self._flushed >= FLUSH_SECONDS:
+            self._pending_journal.append(journal_line(source, digest))
+        if self._catching_up and (self._last is None or key >= self._last):
+            self._take_place()
+        elif time.monotonic() - self._flushed >= FLUSH_SECONDS:
             self._flush()
+
+    def flush(self) -> None:
+        """Write what is pending now (before an input is overwritten with its clean text)."""
+        self._flush()
+
+    def _take_place(self) -> None:
+        """The resumed run has caught up: its report and journal replace the stopped run's."""
+        assert self._files is not None and self._writing is not None
+        self._flush()
+        files = self._files
+        try:
+            os.replace(files.partial_next, files.partial)
+            if self._journal is not None:
+                os.replace(files.journal_next, files.journal)
+        except OSError as exc:
+            raise ReportError(f"--report {self.report}: cannot write: {exc.strerror or exc}") from None
+        self._writing = (files.partial, files.journal)
+        self._catching_up = False
 
     def _add(self, records: bytes) -> None:
         if records and self._out is not None:
@@ -142,88 +207,59 @@ class Ledger:
 
     def _flush(self) -> None:
         for handle, pending in ((self._out, self._pending), (self._journal, self._pending_journal)):
-            if handle is not None and pending:
-                handle.write(b"".join(pending))
             if handle is not None:
-                handle.flush()
+                data = b"".join(pending)
+                self._write(handle, lambda out, data=data: (out.write(data), out.flush()))
             pending.clear()
         self._pending_bytes = 0
         self._flushed = time.monotonic()
 
-    def finish(self, *, complete: bool) -> None:
-        """Write what is pending and close the files; a completed run needs neither journal nor
-        the old report any more."""
-        self._flush()
+    def _write(self, handle: IO[bytes], write: Callable[[IO[bytes]], object]) -> None:
+        try:
+            write(handle)
+        except OSError as exc:
+            raise ReportError(f"--report {self.report}: cannot write: {exc.strerror or exc}") from None
+
+    def finish(self, *, complete: bool, discard: bool = False) -> ReportError | None:
+        """Write what is pending and close the files; a completed run's report takes the place of
+        ``report``, and the journal goes. A run that did not complete leaves ``report`` as it was,
+        and its own report so far and journal for ``--resume``, unless ``discard`` (there is
+        nothing to resume). Returns the error that kept the report from being written (the run
+        then counts as stopped), or None."""
+        error = None
+        try:
+            self._flush()
+            if complete and self._out is not None and self._files is not None:
+                self._write(self._out, lambda out: os.fsync(out.fileno()))
+        except ReportError as exc:
+            error, complete = exc, False
         for handle in (self._out, self._journal):
             if handle is not None:
-                handle.close()
-        if self._old is not None:
-            self._old.close()
-        if self.report is None:
-            return
-        doomed = [_aside_path(self.report)]
+                with contextlib.suppress(OSError):
+                    handle.close()
+        for reader in (self._old, self._finished):
+            if reader is not None:
+                reader.close()
+        if self._files is None or self._writing is None:
+            return error
+        files, (partial, journal_path) = self._files, self._writing
         if complete:
-            doomed.append(_journal_path(self.report))
+            try:
+                os.replace(partial, files.report)
+            except OSError as exc:
+                return ReportError(f"--report {self.report}: cannot write: {exc.strerror or exc}")
+            doomed = [journal_path, files.partial, files.journal]
+        elif self._catching_up:  # a resumed run that had not caught up leaves the stopped run's files
+            doomed = [files.partial_next, files.journal_next]
+        else:
+            doomed = [partial, journal_path] if discard else []
         for path in doomed:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+            path.unlink(missing_ok=True)
+        return error
 
 
-class _OldReport:
-    """A streaming cursor over the report being resumed, consumed in key order."""
-
-    def __init__(self, path: Path, key_of: Callable[[str], RecordKey]) -> None:
-        self._path = path
-        self._file = open(path, "rb")  # noqa: SIM115 - closed by close()
-        self._key_of = key_of
-        self._number = 0
-        self._pending = self._read()
-
-    def _read(self) -> tuple[RecordKey, bytes] | None:
-        raw = self._file.readline()
-        if not raw:
-            return None
-        self._number += 1
-        try:
-            source = json.loads(raw)["source"]
-            if not isinstance(source, str):
-                raise TypeError("source is not a string")
-        except (ValueError, KeyError, TypeError):
-            if self._file.read(1):
-                raise ResumeError(
-                    f"{self._path}:{self._number}: not a report record, so the report cannot be resumed"
-                ) from None
-            return None  # the last line, cut short by a kill
-        return self._key_of(source), raw if raw.endswith(b"\n") else raw + b"\n"
-
-    def take(self, key: Key) -> Iterator[bytes]:
-        """Records of ``key``, dropping those of inputs before it that are no longer in the run."""
-        while self._pending is not None and self._pending[0][:2] < key:
-            self._pending = self._read()
-        while self._pending is not None and self._pending[0][:2] == key:
-            yield self._pending[1]
-            self._pending = self._read()
-
-    def close(self) -> None:
-        self._file.close()
-
-
-def _journal_path(report: Path) -> Path:
-    return report.with_name(f".{report.name}.journal")
-
-
-def _aside_path(report: Path) -> Path:
-    return report.with_name(f".{report.name}.resume")
-
-
-def _last_line(path: Path) -> bytes | None:
-    """The last complete line of a file (a line cut short by a kill is ignored)."""
-    with open(path, "rb") as handle:
-        handle.seek(0, os.SEEK_END)
-        size = handle.tell()
-        handle.seek(max(0, size - _TAIL_BYTES))
-        tail = handle.read()
-    lines = tail.split(b"\n")[:-1]  # the piece after the last newline is incomplete
-    if size > _TAIL_BYTES:
-        lines = lines[1:]  # the first piece may start mid-line
-    return lines[-1] if lines else None
+def _holds_records(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from cleaner.batch.corpus import Chunk, is_corpus, is_gzip, read_chunks, split_record_source
+from cleaner.batch.journal import file_sha256
 from cleaner.batch.ledger import Key, Ledger, RecordKey
 from cleaner.batch.tasks import STDIN_CLOSED, DocTask, cannot_read, read_stdin
 from cleaner.batch.walk import Walker
@@ -66,7 +67,7 @@ class BatchOptions:
 
 
 @dataclass(frozen=True)
-class _Root:
+class Root:
     path: Path | None  # None: standard input
     name: str  # its folder under the output directory when the run has several inputs
     is_dir: bool
@@ -87,7 +88,7 @@ class Unit:
 class Layout:
     """Where each input's output goes and how the report names it."""
 
-    roots: tuple[_Root, ...]
+    roots: tuple[Root, ...]
     tree: bool  # outputs mirror directories (a directory or several inputs)
     output: Path | None  # the output file (one input) or directory (a tree)
     in_place: bool
@@ -156,9 +157,9 @@ def layout_for(options: BatchOptions) -> Layout:
         if options.resume:
             raise UsageError("--resume needs input files and --output")
         return Layout(
-            (_Root(None, "-", False),), False, output, False, options.field is not None, options.preview
+            (Root(None, "-", False),), False, output, False, options.field is not None, options.preview
         )
-    roots = tuple(_Root(Path(p), _root_name(Path(p)), Path(p).is_dir()) for p in paths)
+    roots = tuple(Root(Path(p), _root_name(Path(p)), Path(p).is_dir()) for p in paths)
     tree = len(roots) > 1 or roots[0].is_dir
     if tree:
         if output is None and not options.in_place and not options.preview:
@@ -167,21 +168,19 @@ def layout_for(options: BatchOptions) -> Layout:
         twice = sorted(name for name, count in names.items() if count > 1)
         if len(roots) > 1 and twice:
             raise UsageError(f"two inputs are named {twice[0]!r}; their outputs would collide under --output")
-        if output is not None:
-            if output.exists() and not output.is_dir():
-                raise UsageError(f"--output {output}: not a directory (a tree of outputs goes there)")
-            if any(root.is_dir and _same(root.path, output) for root in roots):
-                raise UsageError(
-                    f"--output {output} is the input directory; use --in-place to overwrite inputs"
-                )
+        if output is not None and output.exists() and not output.is_dir():
+            raise UsageError(f"--output {output}: not a directory (a tree of outputs goes there)")
     else:
         if output is not None and output.is_dir():
             output = output / roots[0].name
-        if output is not None and _same(roots[0].path, output):
-            raise UsageError(f"--output {output} is the input; use --in-place to overwrite it")
         if options.in_place:
             output = roots[0].path
-    if options.resume and (output is None or options.in_place):
+    if options.resume and options.in_place and options.report is None:
+        raise UsageError(
+            "--resume needs --output, or --report with --in-place (an --in-place run without a report "
+            "is simply run again: cleaning clean text changes nothing)"
+        )
+    if options.resume and output is None and not options.in_place:
         raise UsageError("--resume needs --output (it compares each output with its input)")
     return Layout(roots, tree, output, options.in_place, False, options.preview)
 
@@ -190,13 +189,6 @@ def _root_name(path: Path) -> str:
     if path.name not in ("", ".", ".."):
         return path.name
     return path.resolve().name or "root"
-
-
-def _same(a: Path | None, b: Path) -> bool:
-    try:
-        return a is not None and a.exists() and b.exists() and a.samefile(b)
-    except OSError:
-        return False
 
 
 @dataclass(frozen=True)
@@ -209,14 +201,17 @@ class Step:
     task: DocTask | Chunk | StreamTask | None = None
     reason: str | None = None
     progress: int = 0  # input bytes this step accounts for (the progress bar)
+    digest: str | None = None  # resumed: the SHA-256 of the output the stopped run wrote
 
 
 class Planner:
     """Turns the inputs into steps, lazily, in input order.
 
-    With ``local`` (the tasks run on this machine), a document's task reads its input and
-    writes its output file by path. Otherwise it carries its bytes, read here, for workers
-    that cannot see this machine's files, and hands the clean text back to be written here.
+    With ``local`` (the tasks run on this machine), a document's task reads its input by path,
+    and with ``workers_write`` writes its output file too. Otherwise it carries its bytes, read
+    here, for workers that cannot see this machine's files; and without ``workers_write`` it
+    hands the clean text back to be written here (after its records: see
+    :class:`cleaner.batch.collector.Collector`).
     A text document larger than ``stream_above`` bytes becomes a ``stream`` step
     (:mod:`cleaner.batch.large`), cleaned in this process; ``None`` never streams.
     """
@@ -229,10 +224,11 @@ class Planner:
         resume: bool,
         *,
         local: bool = True,
+        workers_write: bool = True,
         stream_above: int | None = None,
     ) -> None:
         self.layout, self.walker, self.ledger, self.resume = layout, walker, ledger, resume
-        self.local = local
+        self.local, self.workers_write = local, workers_write
         self.stream_above = stream_above
 
     def steps(self) -> Iterator[Step]:
@@ -254,9 +250,10 @@ class Planner:
 
     def _unit_steps(self, unit: Unit) -> Iterator[Step]:
         if self.resume and self.ledger.finished_before(unit.key):
-            size = _up_to_date(unit)
+            digest = self.ledger.output_digest(unit.key)
+            size = _up_to_date(unit, digest)
             if size is not None:
-                yield Step(unit, "resumed", progress=size)
+                yield Step(unit, "resumed", progress=size, digest=digest)
                 return
         assert unit.path is not None
         if not unit.corpus:
@@ -277,7 +274,7 @@ class Planner:
         if self.stream_above is not None and _regular_size(path) > self.stream_above:
             return Step(unit, "stream", _stream_task(unit, str(path)))
         if self.local:
-            output = None if unit.output is None else str(unit.output)
+            output = None if unit.output is None or not self.workers_write else str(unit.output)
             return Step(unit, "doc", DocTask(unit.source, str(path), output=output))
         try:
             return Step(unit, "doc", DocTask(unit.source, str(path), path.read_bytes()))
@@ -363,12 +360,20 @@ def _sweep(folder: Path, names: list[str]) -> None:
             os.unlink(path)
 
 
-def _up_to_date(unit: Unit) -> int | None:
-    """The input's size when its output exists and is not older than it, else None."""
-    if unit.path is None or unit.output is None or unit.output == unit.path:
+def _up_to_date(unit: Unit, digest: str | None) -> int | None:
+    """The input's size when the output the stopped run wrote is still there, else None.
+
+    That output is not older than the input and, when the journal gives its SHA-256 (``digest``),
+    has it. In place, the input is the output: it must have the SHA-256 the journal gives.
+    """
+    if unit.path is None or unit.output is None:
         return None
     try:
-        source, output = unit.path.stat(), unit.output.stat()
+        source = unit.path.stat()
+        if unit.output == unit.path:
+            return source.st_size if digest is not None and file_sha256(unit.path) == digest else None
+        if unit.output.stat().st_mtime_ns < source.st_mtime_ns:
+            return None
+        return source.st_size if digest is None or file_sha256(unit.output) == digest else None
     except OSError:
         return None
-    return source.st_size if output.st_mtime_ns >= source.st_mtime_ns else None

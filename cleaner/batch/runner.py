@@ -13,18 +13,21 @@ How a run works:
 3. **Collect** (here). Results come back in input order through a bounded window (memory
    stays bounded by the largest document or chunk, never the corpus). This process writes
    the report records (:mod:`cleaner.batch.ledger`), the journal, the tally, and the outputs that
-   no task wrote (a cluster's, standard output, JSONL corpora) in input order, so outputs
-   and report are byte-identical for any number of jobs. An input enters the journal only
-   after its output is complete, so ``--resume`` never trusts an output written by a worker
-   whose result this process did not collect.
+   no task wrote (a cluster's, standard output, JSONL corpora, a single input's, the inputs
+   of an ``--in-place`` run with a report: :mod:`cleaner.batch.collector`) in input order, so
+   outputs and report are byte-identical for any number of jobs. An input enters the journal
+   only after its output is complete, so ``--resume`` never trusts an output written by a
+   worker whose result this process did not collect.
 
-Safety: each output file is written to a temporary file beside it and renamed into place,
-so no run, however it is stopped, leaves a half-written output; a temporary file left by a
-process killed while writing (SIGKILL, or SIGTERM sent to a worker) is removed by the next
-run over the same tree. Ctrl-C and SIGTERM stop the run after the documents in progress.
-``--resume`` skips inputs whose output is complete and not older than the input; with a
-report, :mod:`cleaner.batch.ledger` rebuilds the report so that it equals the report of an
-uninterrupted run.
+Safety: before anything is written, a run that would write over its own inputs is refused
+and the run locks its outputs and report (:mod:`cleaner.batch.guards`). Each output file is
+written to a temporary file beside it and renamed into place, so no run, however it is
+stopped, leaves a half-written output; a temporary file left by a process killed while
+writing (SIGKILL, or SIGTERM sent to a worker) is removed by the next run over the same tree.
+The report is renamed into place only when the run completes. Ctrl-C and SIGTERM stop the
+run after the documents in progress. ``--resume`` skips inputs whose output is the one the
+stopped run wrote; with a report, :mod:`cleaner.batch.ledger` rebuilds the report so that it
+equals the report of an uninterrupted run.
 """
 
 from __future__ import annotations
@@ -37,10 +40,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from cleaner.batch.corpus import ChunkResult, is_corpus
+from cleaner.batch.collector import Collector
+from cleaner.batch.corpus import is_corpus
 from cleaner.batch.executors import (
     DaskExecutor,
     Executor,
@@ -49,14 +54,14 @@ from cleaner.batch.executors import (
     SerialExecutor,
     cores,
 )
-from cleaner.batch.ledger import Ledger, ResumeError
+from cleaner.batch.guards import check_paths, lock_targets, mark_output_folder
+from cleaner.batch.ledger import Ledger, ReportError, ResumeError
 from cleaner.batch.plan import (
     DEFAULT_INCLUDE,
     BatchOptions,
     Layout,
     Planner,
     Step,
-    Unit,
     UsageError,
     layout_for,
 )
@@ -66,17 +71,17 @@ from cleaner.batch.tasks import (
     STREAM_ABOVE,
     DocResult,
     Settings,
-    cannot_write,
     run_chunk,
     run_doc,
 )
-from cleaner.batch.walk import Walker
+from cleaner.batch.walk import InputCollision, Walker
 from cleaner.core.engine import Chain
-from cleaner.io.output import atomic_writer, write_atomically
+from cleaner.io.lock import Lock, LockedError
+from cleaner.io.output import write_atomically
+from cleaner.messages import EXIT_PROBLEMS, EXIT_USAGE
+from cleaner.report.records import encode_lines
 
 __all__ = ["DEFAULT_FIELD", "DEFAULT_INCLUDE", "BatchOptions", "UsageError", "run"]
-
-EXIT_PROBLEMS = 1
 
 
 def _run_stream(task: Any, settings: Settings) -> DocResult:
@@ -125,184 +130,7 @@ class _StopRequest:
             raise _Interrupted(self.signum)
 
 
-class _Discard:
-    """Where a ``--check`` run sends a corpus's clean records: nowhere."""
-
-    def write(self, data: bytes) -> int:
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-
-class _CorpusOutput:
-    """A corpus being written: its staged output file (or stdout) and its report records."""
-
-    def __init__(self, output: Path | None, fsync: bool, *, discard: bool = False) -> None:
-        self._stack = contextlib.ExitStack()
-        self.out: IO[bytes] | _Discard
-        if discard:
-            self.out = _Discard()
-        elif output is None:
-            self.out = sys.stdout.buffer
-        else:
-            self.out = self._stack.enter_context(atomic_writer(output, "wb", fsync=fsync))
-        import tempfile
-
-        spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - closed by the stack
-        self.records = self._stack.enter_context(spool)
-        self.to_stdout = output is None and not discard
-        self.changed = 0
-
-    def add(self, result: ChunkResult) -> None:
-        self.out.write(result.data)
-        if self.to_stdout:
-            self.out.flush()
-        self.records.write(result.records)
-        self.changed += result.changed
-
-    def commit(self, write_records: Callable[[IO[bytes]], None]) -> None:
-        write_records(self.records)
-        self._stack.close()
-
-    def abandon(self) -> None:
-        self._stack.__exit__(_Abandoned, _Abandoned(), None)
-
-
-class _Abandoned(Exception):
-    pass
-
-
-class _Collector:
-    """Handles each step's result in input order: output, report, journal, tally, messages."""
-
-    def __init__(
-        self, ledger: Ledger, tally: Tally, *, fsync: bool, preview: bool = False, check: bool = False
-    ) -> None:
-        self.ledger, self.tally, self.fsync = ledger, tally, fsync
-        self.preview = preview  # --diff/--check: write no file
-        self.check = check  # --check: name each input that would change
-        self.progress: ProgressBar | None = None
-        self._corpus: _CorpusOutput | None = None
-
-    def say(self, line: str) -> None:
-        if self.progress is not None:
-            self.progress.say(line)
-        else:
-            print(line, file=sys.stderr, flush=True)
-
-    def skip(self, source: str, reason: str, *, file: bool) -> None:
-        self.say(f"cleaner: error: {source}: {reason}")
-        self.tally.skip(source, reason, file=file)
-
-    def handle(self, step: Step, result: Any) -> None:
-        files, nbytes = getattr(self, f"_on_{step.event}")(step.unit, step, result)
-        if self.progress is not None:
-            self.progress.advance(files, nbytes)
-
-    def _on_resumed(self, unit: Unit, step: Step, result: None) -> tuple[int, int]:
-        self.tally.files_resumed += 1
-        self.ledger.commit(unit.source, unit.key, None)
-        return 1, step.progress
-
-    def _on_failed(self, unit: Unit, step: Step, result: None) -> tuple[int, int]:
-        self.skip(unit.source, step.reason or "cannot read", file=True)
-        self.ledger.commit(unit.source, unit.key, b"")
-        return 1, 0
-
-    def _on_doc(self, unit: Unit, step: Step, result: DocResult) -> tuple[int, int]:
-        if result.problem:
-            self.skip(unit.source, result.problem, file=True)
-            self.ledger.commit(unit.source, unit.key, b"")
-            return 1, result.bytes_in
-        if result.held_back:
-            self.say(f"cleaner: warning: {unit.source}: {result.held_back}")
-            self.tally.hold_back(unit.source)
-        if self.preview:
-            self._preview(unit, result.changed, result.diff)
-        elif result.written:
-            pass
-        elif unit.output is None:
-            result.write_clean(sys.stdout.buffer)
-            sys.stdout.buffer.flush()
-        else:
-            try:
-                if isinstance(result.clean, bytes):
-                    write_atomically(unit.output, result.clean, fsync=self.fsync)
-                else:  # a streamed document's clean text waits in a temporary file
-                    with atomic_writer(unit.output, "wb", fsync=self.fsync) as out:
-                        result.write_clean(out)
-            except OSError as exc:
-                self.skip(unit.source, cannot_write(unit.output, exc), file=True)
-                self.ledger.commit(unit.source, unit.key, b"")
-                return 1, result.bytes_in
-        tally = self.tally
-        tally.files += 1
-        tally.documents += 1
-        tally.documents_changed += result.changed
-        tally.bytes += result.bytes_in
-        tally.spans.update(result.spans)
-        tally.encodings[result.encoding] += 1
-        self.ledger.commit(unit.source, unit.key, result.records)
-        return 1, result.bytes_in
-
-    def _on_stream(self, unit: Unit, step: Step, result: DocResult) -> tuple[int, int]:
-        """A large document cleaned in windows: handled as any document, then its temporary files go."""
-        try:
-            return self._on_doc(unit, step, result)
-        finally:
-            result.close()
-
-    def _on_corpus_open(self, unit: Unit, step: Step, result: None) -> tuple[int, int]:
-        self._corpus = _CorpusOutput(unit.output, self.fsync, discard=self.preview)
-        return 0, 0
-
-    def _on_chunk(self, unit: Unit, step: Step, result: ChunkResult) -> tuple[int, int]:
-        assert self._corpus is not None
-        self._corpus.add(result)
-        tally = self.tally
-        tally.documents += result.documents
-        tally.documents_changed += result.changed
-        tally.held_back += result.held_back
-        tally.records_without_field += result.without_field
-        tally.bytes += result.bytes_in
-        tally.spans.update(result.spans)
-        for source, reason in result.problems:
-            self.skip(source, reason, file=False)
-        return 0, step.progress
-
-    def _on_corpus_close(self, unit: Unit, step: Step, result: None) -> tuple[int, int]:
-        assert self._corpus is not None
-        corpus, self._corpus = self._corpus, None
-        if step.reason:
-            corpus.abandon()
-            self.skip(unit.source, step.reason, file=True)
-            self.ledger.commit(unit.source, unit.key, b"")
-        else:
-            corpus.commit(lambda records: self.ledger.commit(unit.source, unit.key, records))
-            self.tally.files += 1
-            if self.preview:
-                self._preview(unit, corpus.changed > 0, b"")
-        return 1, 0
-
-    def _preview(self, unit: Unit, changed: bool, diff: bytes) -> None:
-        """``--diff``: print the diff. ``--check``: name the input. Either way, count it."""
-        if diff:
-            sys.stdout.buffer.write(diff)
-            sys.stdout.buffer.flush()
-        if changed:
-            self.tally.would_change += 1
-            if self.check:
-                self.say(f"would clean {unit.path if unit.path is not None else unit.source}")
-
-    def abandon(self) -> None:
-        """Drop a corpus output in progress (the run is stopping)."""
-        if self._corpus is not None:
-            self._corpus.abandon()
-            self._corpus = None
-
-
-def _drive(steps: Iterator[Step], executor: Executor, collector: _Collector, stop: _StopRequest) -> None:
+def _drive(steps: Iterator[Step], executor: Executor, collector: Collector, stop: _StopRequest) -> None:
     """Hand tasks to the executor and their results to the collector, in order."""
     pending: deque[tuple[Step, Any]] = deque()
     for step in steps:
@@ -322,7 +150,9 @@ def _drive(steps: Iterator[Step], executor: Executor, collector: _Collector, sto
 def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREAM_ABOVE) -> int:
     """Clean the inputs ``options`` name; returns the exit status (0 ok, 1 problems, 130/143 stopped).
 
-    Raises :class:`UsageError` for options that do not fit together, before doing anything.
+    Raises :class:`UsageError` for options that do not fit together, for a file the run would
+    write that is one of its inputs (:mod:`cleaner.batch.guards`), and for outputs or a
+    report another run is writing (locked), before doing anything.
     A single input (not a directory or several) of more than ``stream_above`` bytes is cleaned
     in windows, in bounded memory, with the same output and report (:mod:`cleaner.batch.large`);
     ``--diff`` reads it whole, and ``None`` never streams.
@@ -338,7 +168,9 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
     """
     started = time.perf_counter()  # the summary's time includes starting the workers
     layout = layout_for(options)
-    jobs = options.jobs or cores()
+    written = {"--report": options.report, "--summary": options.summary}
+    walker = Walker(options.include, options.exclude, [layout.output, *written.values()], guard=written)
+    check_paths(options, layout, walker)
     settings = Settings(
         chain,
         options.field or DEFAULT_FIELD,
@@ -347,73 +179,177 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
         max_removed=options.max_removed,
         diff=options.diff,
         fsync=not layout.tree,
+        replace_links=layout.tree and not layout.in_place,
     )
-    corpus_run = layout.stdin_corpus or any(
+    parallel = layout.tree or _corpus_run(layout)
+    executor = _executor(settings, options.scheduler, options.jobs or cores(), parallel=parallel)
+    with contextlib.ExitStack() as locks:
+        try:
+            _lock(locks, options, layout, walker)
+        except UsageError:
+            executor.shutdown(cancel=True)
+            raise
+        return _run(options, layout, walker, settings, executor, started, stream_above)
+
+
+def _corpus_run(layout: Layout) -> bool:
+    return layout.stdin_corpus or any(
         root.path is not None and not root.is_dir and is_corpus(root.path.name) for root in layout.roots
     )
-    chatty = (layout.tree or corpus_run) and not options.quiet
-    files_out = layout.tree or layout.output is not None
-    executor = _executor(settings, options.scheduler, jobs, parallel=layout.tree or corpus_run)
+
+
+def _lock(locks: contextlib.ExitStack, options: BatchOptions, layout: Layout, walker: Walker) -> None:
+    """Take the run's locks (released by ``locks``), or raise UsageError naming the other run."""
+    for path, what in lock_targets(options, layout):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # the -o folder, the report's folder
+            locks.callback(Lock.take(path, what).release)
+        except LockedError as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"{what}: cannot lock: {exc.strerror or exc}") from None
     try:
-        if layout.tree and layout.output is not None:
-            layout.output.mkdir(parents=True, exist_ok=True)
-        ledger = Ledger(options.report, journal=files_out, resume=options.resume, key_of=layout.source_key)
+        mark_output_folder(layout, walker)
+    except OSError as exc:
+        raise UsageError(f"--output {layout.output}: {exc.strerror or exc}") from None
+
+
+def _run(
+    options: BatchOptions,
+    layout: Layout,
+    walker: Walker,
+    settings: Settings,
+    executor: Executor,
+    started: float,
+    stream_above: int | None,
+) -> int:
+    """:func:`run`, once the paths are checked and locked and the executor started."""
+    chatty = (layout.tree or _corpus_run(layout)) and not options.quiet
+    files_out = layout.tree or layout.output is not None
+    try:
+        ledger = Ledger(
+            options.report,
+            journal=files_out,
+            resume=options.resume,
+            key_of=layout.source_key,
+            in_place=layout.in_place,
+        )
     except (OSError, ResumeError) as exc:
         executor.shutdown(cancel=True)
         raise UsageError(_why(exc)) from None
     tally = Tally(jobs=executor.jobs, preview=options.preview, started=started)
-    collector = _Collector(ledger, tally, fsync=settings.fsync, preview=options.preview, check=options.check)
+    collector = Collector(
+        ledger,
+        tally,
+        fsync=settings.fsync,
+        replace_links=settings.replace_links,
+        preview=options.preview,
+        check=options.check,
+        flush_before_output=layout.in_place or not layout.tree,
+    )
     if ledger.warning:
         collector.say(f"cleaner: warning: {ledger.warning}")
-    walker = Walker(options.include, options.exclude, [layout.output, options.report, options.summary])
     if chatty and sys.stderr.isatty():
         collector.progress = ProgressBar(*_count(layout, walker))
-    streamed = None if layout.tree or options.diff else stream_above
-    planner = Planner(layout, walker, ledger, options.resume, local=executor.local, stream_above=streamed)
+    planner = Planner(
+        layout,
+        walker,
+        ledger,
+        options.resume,
+        local=executor.local,
+        workers_write=layout.tree and not (layout.in_place and options.report is not None),
+        stream_above=None if layout.tree or options.diff else stream_above,
+    )
+    outcome = _execute(planner, executor, collector, ledger, discard_partial=not layout.in_place)
+    tally.interrupted = not outcome.complete
+    tally.stop()
+    if outcome.stopped and files_out:
+        collector.say(_stopped_hint(options, ledger))
+    if chatty:
+        for line in tally.to_text(settings.field):
+            collector.say(line)
+    status = outcome.status
+    if options.summary is not None and status != EXIT_USAGE:  # written however the run ended
+        failed = _write_summary(options.summary, tally, collector)
+        status = status or failed
+    if status == 0 and (tally.problems or (options.check and tally.would_change)):
+        status = EXIT_PROBLEMS
+    return status
+
+
+@dataclass
+class _Outcome:
+    status: int = 0
+    complete: bool = False  # every input was handled and the report is in place
+    stopped: bool = False  # stopped before the end, in a state --resume continues from
+
+
+def _execute(
+    planner: Planner, executor: Executor, collector: Collector, ledger: Ledger, *, discard_partial: bool
+) -> _Outcome:
+    """Run the steps to the end or until stopped; then close the report (see :class:`_Outcome`).
+
+    ``discard_partial``: a run refused midway leaves nothing to resume (false for ``--in-place``,
+    whose records so far are the only copy of what it removed)."""
+    outcome = _Outcome()
     steps = planner.steps()
-    status, complete = 0, False
+    discard = False
     with _StopRequest() as stop:
         try:
             _drive(steps, executor, collector, stop)
-            complete = True
+            outcome.complete = True
         except (_Interrupted, KeyboardInterrupt) as exc:
-            status = 128 + (exc.signum if isinstance(exc, _Interrupted) else signal.SIGINT)
-        except (OSError, ResumeError, ExecutorError) as exc:  # an output cannot be written, a cluster failed
+            outcome.status = 128 + (exc.signum if isinstance(exc, _Interrupted) else signal.SIGINT)
+            outcome.stopped = True
+        except (InputCollision, ResumeError) as exc:  # a link to the report; an old report damaged midway
+            collector.say(f"cleaner: error: {exc}")
+            outcome.status = EXIT_USAGE if isinstance(exc, InputCollision) else EXIT_PROBLEMS
+            discard = discard_partial
+        except (OSError, ReportError, ExecutorError) as exc:  # an output cannot be written, a cluster failed
             collector.say(f"cleaner: error: {_why(exc)}")
-            status = EXIT_PROBLEMS
+            outcome.status, outcome.stopped = EXIT_PROBLEMS, True
         except Exception as exc:
             from concurrent.futures.process import BrokenProcessPool
 
             if not isinstance(exc, BrokenProcessPool):
                 raise
-            status = 128 + stop.signum if stop.signum else EXIT_PROBLEMS
+            outcome.status = 128 + stop.signum if stop.signum else EXIT_PROBLEMS
+            outcome.stopped = True
             if not stop.signum:
                 collector.say("cleaner: error: a worker process stopped unexpectedly")
         finally:
             steps.close()
-            executor.shutdown(cancel=not complete)
+            executor.shutdown(cancel=not outcome.complete)
             collector.abandon()
-            ledger.finish(complete=complete)
+            if outcome.complete and not planner.layout.tree and collector.failed_files:
+                outcome.complete, discard = False, True  # its one input failed: the old report stays
+            error = ledger.finish(complete=outcome.complete, discard=discard)
             if collector.progress is not None:
                 collector.progress.stop()
-    tally.interrupted = not complete
-    tally.stop()
-    if not complete and files_out:
-        collector.say("cleaner: stopped; run the same command with --resume to continue")
-    if chatty:
-        for line in tally.to_text(settings.field):
-            collector.say(line)
-    if options.summary is not None:
-        try:
-            with atomic_writer(options.summary) as out:
-                json.dump(tally.to_json(), out, indent=2, ensure_ascii=False)
-                out.write("\n")
-        except OSError as exc:
-            collector.say(f"cleaner: error: --summary: {_why(exc)}")
-            status = status or EXIT_PROBLEMS
-    if status == 0 and (tally.problems or (options.check and tally.would_change)):
-        status = EXIT_PROBLEMS
-    return status
+    if error is not None and outcome.status == 0:
+        collector.say(f"cleaner: error: {error}")
+        outcome.status, outcome.complete, outcome.stopped = EXIT_PROBLEMS, False, True
+    return outcome
+
+
+def _stopped_hint(options: BatchOptions, ledger: Ledger) -> str:
+    """What to do after a run stopped before its end."""
+    if options.in_place and options.report is None:
+        return "cleaner: stopped; run the same command again to finish (cleaning clean text changes nothing)"
+    if not ledger.resumable:
+        return f"cleaner: stopped; --report {options.report} is not a regular file, so run the command again"
+    return "cleaner: stopped; run the same command with --resume to continue"
+
+
+def _write_summary(path: Path, tally: Tally, collector: Collector) -> int:
+    """Write the ``--summary`` file; returns the exit status its failure adds (0 or 1)."""
+    data = json.dumps(tally.to_json(), indent=2, ensure_ascii=False) + "\n"
+    try:
+        write_atomically(path, encode_lines(data))
+    except OSError as exc:
+        collector.say(f"cleaner: error: --summary: {_why(exc)}")
+        return EXIT_PROBLEMS
+    return 0
 
 
 def _why(exc: BaseException) -> str:

@@ -45,6 +45,7 @@ class Settings:
     diff: bool = False  # --diff: return a unified diff of each document
     report: bool = True  # build each document's report records and span counts (the bare pipe needs neither)
     fsync: bool = True  # flush each output to disk before renaming it into place (off for trees)
+    replace_links: bool = False  # a link at an output path is replaced, not written through (trees)
 
 
 def decode_document(data: bytes, settings: Settings, name: str | None = None) -> Decoded:
@@ -101,6 +102,7 @@ class DocResult:
     held_back: str | None = None  # why the --max-removed guard left the document unchanged
     diff: bytes = b""  # with Settings.diff: the unified diff of input against clean text
     written: bool = False  # the task wrote the clean text to its output file (``clean`` is empty)
+    output_sha256: str | None = None  # of the clean text as written (the journal keeps it for --resume)
 
     def write_clean(self, out: IO[bytes]) -> None:
         """Write the clean text to ``out``, from the bytes or from the temporary file."""
@@ -210,15 +212,19 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
         return DocResult(len(data), problem=f"internal error ({type(exc).__name__}: {exc})")
     # Imported here: the bare pipe needs neither unless a document is held back.
     from cleaner.core.guard import held_back_message
-    from cleaner.report.records import write_records
-    from cleaner.views.diff import unified_diff
+    from cleaner.report.records import encode_lines, text_sha256, write_records
 
     report = io.StringIO()
     if settings.report:
-        write_records(report, task.source, result.spans, clean=result.clean_utf8, decoded=decoded)
+        original = decoded.utf8 if decoded.utf8 is not None else decoded.text
+        write_records(
+            report, task.source, result.spans, clean=result.clean_utf8, original=original, decoded=decoded
+        )
     if task.output is not None:
         try:
-            write_atomically(task.output, result.clean_utf8, fsync=settings.fsync)
+            write_atomically(
+                task.output, result.clean_utf8, fsync=settings.fsync, replace_links=settings.replace_links
+            )
         except OSError as exc:
             return DocResult(len(data), problem=cannot_write(task.output, exc))
     flag = result.held_back
@@ -226,13 +232,22 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
         len(data),
         decoded.encoding,
         Counter(span.rule for span in result.spans) if settings.report else Counter(),
-        report.getvalue().encode("utf-8"),
+        encode_lines(report.getvalue()),
         b"" if task.output is not None else result.clean_utf8,
         changed=result.changed,
         held_back=None if flag is None else held_back_message(flag),
-        diff=unified_diff(decoded.text, result.clean, task.source).encode("utf-8") if settings.diff else b"",
+        diff=_diff(decoded.text, result.clean, task.source) if settings.diff else b"",
         written=task.output is not None,
+        output_sha256=text_sha256(result.clean_utf8) if settings.report else None,
     )
+
+
+def _diff(original: str, clean: str, source: str) -> bytes:
+    """The unified diff as bytes; a name that is not UTF-8 gets its own bytes back in the header,
+    as diff(1) prints it."""
+    from cleaner.views.diff import unified_diff
+
+    return unified_diff(original, clean, source).encode("utf-8", "surrogateescape")
 
 
 def run_chunk(chunk: Chunk, settings: Settings) -> ChunkResult:

@@ -8,16 +8,22 @@ Skipped without a word: names starting with ``.`` (including the runner's own te
 files), folders reached through a symbolic link (so a link loop cannot trap the walk), other
 special files (fifos, sockets), and the folders or files in ``avoid`` (the output folder or
 report when they sit inside the input). Symbolic links to files are followed; a dangling or
-looping one is still returned, so that reading it reports the reason.
+looping one is still returned, so that reading it reports the reason. A file to clean that is
+one of the files in ``guard`` (files the run writes, met through a link or a hard link) stops
+the walk with :class:`InputCollision`.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+
+class InputCollision(ValueError):
+    """A file the run writes turned out to be one of its inputs; the message names both."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,20 +57,39 @@ class Walker:
     """
 
     def __init__(
-        self, include: Iterable[str], exclude: Iterable[str] = (), avoid: Iterable[Path | None] = ()
+        self,
+        include: Iterable[str],
+        exclude: Iterable[str] = (),
+        avoid: Iterable[Path | None] = (),
+        guard: Mapping[str, Path | None] | None = None,
     ) -> None:
         self.include = tuple(include)
         self.exclude = tuple(exclude)
-        self._avoid: set[tuple[int, int]] = set()
-        for path in avoid:
-            if path is None:
-                continue
-            try:
-                info = path.stat()
-            except OSError:
-                continue
-            self._avoid.add((info.st_dev, info.st_ino))
+        self._avoid = _identities(avoid)
         self._avoid_inodes = {ino for _, ino in self._avoid}
+        self._guard = {
+            identity: f"{label} {path}"
+            for label, path in (guard or {}).items()
+            for identity in _identities([path])
+        }
+        self._guard_inodes = {ino for _, ino in self._guard}
+
+    def selects(self, parts: tuple[str, ...], *, folder: bool = False) -> bool:
+        """Whether a walk would take the file (or, with ``folder``, enter the folder) at ``parts``
+        below the walked directory, judging by names and globs alone.
+
+        >>> walker = Walker(["*.txt"], ["drafts"])
+        >>> walker.selects(("a", "b.txt")), walker.selects(("drafts", "b.txt"))
+        (True, False)
+        >>> walker.selects((".x", "b.txt"))
+        False
+        >>> walker.selects(("a", "b.png")), walker.selects(("a",), folder=True)
+        (False, True)
+        """
+        for depth, name in enumerate(parts, 1):
+            if name.startswith(".") or self._matches(self.exclude, name, parts[:depth]):
+                return False
+        return folder or (bool(parts) and self._matches(self.include, parts[-1], parts))
 
     def files(
         self, top: Path, on_folder: Callable[[tuple[str, ...], list[str]], None] | None = None
@@ -110,6 +135,7 @@ class Walker:
             except OSError:  # e.g. a link loop: keep it, reading it will say why
                 wanted = True
             if wanted and self._matches(self.include, name, rel):
+                self._check_guard(entry)
                 picked.append(Found(rel, Path(entry.path)))
                 names.append(name)
         if on_folder is not None:
@@ -119,6 +145,19 @@ class Walker:
     @staticmethod
     def _matches(globs: tuple[str, ...], name: str, rel: tuple[str, ...]) -> bool:
         return any(fnmatch.fnmatch("/".join(rel) if "/" in glob else name, glob) for glob in globs)
+
+    def _check_guard(self, entry: os.DirEntry) -> None:
+        if not self._guard:
+            return
+        try:
+            if not entry.is_symlink() and entry.inode() not in self._guard_inodes:
+                return  # the inode is known without a system call; a link needs one
+            info = entry.stat()  # through a link: the file that would be read
+        except OSError:
+            return
+        written = self._guard.get((info.st_dev, info.st_ino))
+        if written is not None:
+            raise InputCollision(f"{written} is the input {entry.path} (the same file): it would replace it")
 
     def _avoided(self, entry: os.DirEntry) -> bool:
         if not self._avoid:
@@ -130,3 +169,17 @@ class Walker:
         except OSError:
             return False
         return (info.st_dev, info.st_ino) in self._avoid
+
+
+def _identities(paths: Iterable[Path | None]) -> set[tuple[int, int]]:
+    """(device, inode) of each existing path (through links)."""
+    found = set()
+    for path in paths:
+        if path is None:
+            continue
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        found.add((info.st_dev, info.st_ino))
+    return found

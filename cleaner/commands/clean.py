@@ -82,7 +82,8 @@ def clean(
         typer.Option(
             "--report",
             help="Write one JSON line per removed span to this file, in input order; 'source' is "
-            "the path below the input directory (for JSONL, 'FILE:LINE', plus the record's 'id').",
+            "the path below the input directory (for JSONL, 'FILE:LINE', plus the record's 'id'). "
+            "It replaces the file only when the run completes.",
         ),
     ] = None,
     summary: Annotated[
@@ -116,8 +117,9 @@ def clean(
         bool,
         typer.Option(
             "--resume",
-            help="Continue a stopped run: skip inputs whose output exists and is not older than "
-            "the input, and rebuild --report as an uninterrupted run would have written it.",
+            help="Continue a stopped run (with --output, or --in-place with --report): skip inputs "
+            "whose output is the one the stopped run wrote, and rebuild --report as an "
+            "uninterrupted run would have written it.",
         ),
     ] = False,
     quiet: Annotated[

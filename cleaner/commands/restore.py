@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from cleaner.batch.tasks import DEFAULT_FIELD
 from cleaner.commands.options import fail, read_input_or_exit, write_output
 from cleaner.messages import EXIT_PROBLEMS, EXIT_USAGE, error_line
 
@@ -28,21 +29,41 @@ def restore(
         Path | None,
         typer.Option("--output", "-o", help="Write the original here (a directory, for a directory CLEAN)."),
     ] = None,
+    field: Annotated[
+        str,
+        typer.Option(
+            "--field",
+            metavar="NAME",
+            help="The text field that was cleaned in JSONL records (as given to cleaner clean).",
+        ),
+    ] = DEFAULT_FIELD,
 ) -> None:
-    """Rebuild the original text from clean text and its report, refusing clean text edited since.
+    """Rebuild the original text from clean text and its report, refusing clean text edited since
+    and a report edited since.
 
     For a directory, each record's source is matched to the clean file at the same place in
     the output tree (raw/world/a.txt -> CLEAN/world/a.txt); files no record names are copied.
+    A JSONL corpus (*.jsonl, *.jsonl.gz) is restored record by record.
 
     Examples:
 
       cleaner restore article.clean.txt --report removed.jsonl -o article.txt
 
       cleaner restore clean/ --report removed.jsonl -o restored/
-    """
-    from cleaner.report.records import RestoreError, read_records
-    from cleaner.report.restore import group_by_source, restore_document, restore_tree, select_records
 
+      cleaner restore clean.jsonl.gz --report removed.jsonl -o restored.jsonl.gz
+    """
+    from cleaner.batch.journal import Companions
+    from cleaner.report.records import RestoreError, read_records
+    from cleaner.report.restore import group_by_source, restore_document, select_records
+    from cleaner.report.sources import is_corpus
+    from cleaner.report.tree import restore_tree
+
+    if Companions(report).journal.exists():
+        fail(
+            f"{report}: a run writing it was stopped (its journal {Companions(report).journal} is there), "
+            "so the outputs may be newer than the report; finish that run with --resume first"
+        )
     try:
         with report.open(encoding="utf-8") as handle:
             groups = group_by_source(read_records(handle))
@@ -55,7 +76,7 @@ def restore(
             fail(f"{clean_path}: restoring a directory needs -o OUT_DIR", EXIT_USAGE)
         if output.resolve() == clean_path.resolve() or clean_path.resolve() in output.resolve().parents:
             fail(f"{output}: must not be inside {clean_path}", EXIT_USAGE)
-        outcome = restore_tree(clean_path, groups, output, skip=[report])
+        outcome = restore_tree(clean_path, groups, output, skip=[report], field=field)
         for error in outcome.errors:
             typer.echo(error_line(error), err=True)
         typer.echo(
@@ -64,9 +85,29 @@ def restore(
             err=True,
         )
         raise typer.Exit(EXIT_PROBLEMS if outcome.errors else 0)
+    if is_corpus(clean_path.name):
+        _restore_corpus(clean_path, groups, output, field)
+        return
     source, decoded = read_input_or_exit(clean_path, html=False)
     try:
         original = restore_document(decoded.text, select_records(groups, decoded.text))
     except RestoreError as exc:
         fail(f"{source}: {exc}")
     write_output(output, original)
+
+
+def _restore_corpus(
+    clean: Path, groups: dict[str, list[dict[str, Any]]], output: Path | None, field: str
+) -> None:
+    """Restore a clean JSONL corpus record by record; one error line for the first record that fails."""
+    from cleaner.report.corpus import corpus_of, restore_corpus_file
+    from cleaner.report.records import RestoreError
+
+    try:
+        corpus_of(groups)
+        records = [record for records in groups.values() for record in records]
+        restore_corpus_file(clean, records, field, output)
+    except OSError as exc:
+        fail(f"{exc.filename or clean}: cannot read or write: {exc.strerror or exc}")
+    except RestoreError as exc:
+        fail(str(exc))

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
+#: Left in an ``-o`` folder that lies inside an input folder: its files are outputs, not inputs.
+OUTPUT_MARKER = ".cleaner-output"
 _TEMP_NAME = re.compile(r"\.(?P<target>.+)\.[0-9a-f]{8}\.part")
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, mode: str = "w", *, fsync: bool = True) -> Iterator[IO]:
+def atomic_writer(
+    path: Path, mode: str = "w", *, fsync: bool = True, replace_links: bool = False
+) -> Iterator[IO]:
     """Open a temporary file next to ``path``; rename it over ``path`` only on success.
 
     The rename alone guarantees that a killed process never leaves a half-written ``path``.
@@ -24,7 +29,8 @@ def atomic_writer(path: Path, mode: str = "w", *, fsync: bool = True) -> Iterato
 
     The file gets the permissions ``path`` already has, or the usual ones for a new file
     (0o666 less the umask) -- not the owner-only mode of :func:`tempfile.mkstemp`. Symbolic
-    links, devices and pipes are written through instead.
+    links, devices and pipes are written through instead; with ``replace_links`` a link is
+    replaced by the file, as in a tree of outputs, where a link could lead to an input.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
@@ -35,7 +41,7 @@ def atomic_writer(path: Path, mode: str = "w", *, fsync: bool = True) -> Iterato
     """
     encoding = None if "b" in mode else "utf-8"
     newline = "" if encoding else None
-    keep = _existing_mode(path)
+    keep = _existing_mode(path, replace_links)
     if keep == _WRITE_THROUGH:
         with open(path, mode, encoding=encoding, newline=newline) as handle:
             yield handle
@@ -54,7 +60,9 @@ def atomic_writer(path: Path, mode: str = "w", *, fsync: bool = True) -> Iterato
         raise
 
 
-def write_atomically(path: str | os.PathLike[str], data: bytes, *, fsync: bool = True) -> None:
+def write_atomically(
+    path: str | os.PathLike[str], data: bytes, *, fsync: bool = True, replace_links: bool = False
+) -> None:
     """Write ``data`` to ``path`` as :func:`atomic_writer` would, in as few system calls as it
     takes (a batch run calls this once per output file).
 
@@ -64,39 +72,129 @@ def write_atomically(path: str | os.PathLike[str], data: bytes, *, fsync: bool =
     >>> target.read_bytes()
     b'done'
     """
-    keep = _existing_mode(path)
+    staged = stage(path, data, fsync=fsync, replace_links=replace_links)
+    try:
+        staged.commit()
+    except BaseException:
+        staged.discard()
+        raise
+
+
+Writer = Callable[[IO[bytes]], object]
+
+
+class Staged:
+    """An output written in full to a temporary file beside its target, not yet in place:
+    :meth:`commit` renames it over the target, :meth:`discard` removes it.
+
+    A link, device or pipe is written through instead, at :meth:`commit` (see :func:`atomic_writer`).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], tmp: str | None, through: bytes | Writer | None) -> None:
+        self.path, self._tmp, self._through = path, tmp, through
+
+    def commit(self) -> None:
+        """Put the output in place."""
+        if self._tmp is not None:
+            os.replace(self._tmp, self.path)
+            self._tmp = None
+        elif self._through is not None:
+            with open(self.path, "wb") as handle:
+                _write_to(handle, self._through)
+            self._through = None
+
+    def discard(self) -> None:
+        """Drop the output: the target stays as it was."""
+        if self._tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._tmp)
+            self._tmp = None
+        self._through = None
+
+
+def stage(
+    path: str | os.PathLike[str], data: bytes | Writer, *, fsync: bool = True, replace_links: bool = False
+) -> Staged:
+    """Write ``data`` (bytes, or a function that writes to a binary file) to a temporary file
+    beside ``path``, to be put in place by :meth:`Staged.commit` (``replace_links``: as for
+    :func:`atomic_writer`).
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> staged = stage(target, b"done", fsync=False)
+    >>> target.exists()
+    False
+    >>> staged.commit(); target.read_bytes()
+    b'done'
+    """
+    keep = _existing_mode(path, replace_links)
     if keep == _WRITE_THROUGH:
-        with open(path, "wb") as handle:
-            handle.write(data)
-        return
+        return Staged(path, None, data)
     fd, tmp = _create_temp(path, keep)
     try:
-        with memoryview(data) as rest:
-            while rest:
-                rest = rest[os.write(fd, rest) :]
-        if fsync:
-            os.fsync(fd)
-        os.close(fd)
+        if isinstance(data, bytes):
+            with memoryview(data) as rest:
+                while rest:
+                    rest = rest[os.write(fd, rest) :]
+            if fsync:
+                os.fsync(fd)
+            os.close(fd)
+        else:
+            handle, fd = os.fdopen(fd, "wb"), -1  # the file object closes it from here on
+            with handle:
+                data(handle)
+                handle.flush()
+                if fsync:
+                    os.fsync(handle.fileno())
         fd = -1
-        os.replace(tmp, path)
     except BaseException:
         if fd >= 0:
-            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.close(fd)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    return Staged(path, tmp, None)
+
+
+def _write_to(handle: IO[bytes], data: bytes | Writer) -> None:
+    if isinstance(data, bytes):
+        handle.write(data)
+    else:
+        data(handle)
 
 
 _WRITE_THROUGH = -1
 
 
-def _existing_mode(path: str | os.PathLike[str]) -> int | None:
+def write_target(path: str | os.PathLike[str]) -> Path | None:
+    """The regular file that writing ``path`` atomically replaces: the path itself or, for a
+    link, the file it names (new or not); None for a device or pipe, which is written through.
+
+    >>> write_target("/dev/null") is None, write_target("/nonexistent/new.txt")
+    (True, PosixPath('/nonexistent/new.txt'))
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return Path(os.path.realpath(path))
+    except OSError:
+        return Path(path)  # opening it will say why
+    return Path(os.path.realpath(path)) if stat.S_ISREG(info.st_mode) else None
+
+
+def _existing_mode(path: str | os.PathLike[str], replace_links: bool = False) -> int | None:
     """The permission bits of the regular file at ``path``; None when there is none yet;
     ``_WRITE_THROUGH`` for a link, device or pipe (renaming over it would replace the link or
-    device node itself, e.g. /dev/stdout -> /proc/self/fd/1, so it is written through)."""
+    device node itself, e.g. /dev/stdout -> /proc/self/fd/1, so it is written through).
+    A folder raises IsADirectoryError."""
     try:
         info = os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+    if replace_links and stat.S_ISLNK(info.st_mode):
         return None
     if not stat.S_ISREG(info.st_mode):
         return _WRITE_THROUGH

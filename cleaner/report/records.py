@@ -25,12 +25,35 @@ class RestoreError(ValueError):
 
 def text_sha256(text: str | bytes) -> str:
     """Hex SHA-256 of ``text`` as UTF-8 (or of UTF-8 bytes): the checksum of a clean file as
-    ``cleaner`` writes it.
+    ``cleaner`` writes it. (A JSON string may hold a lone surrogate, which has no UTF-8 form: it
+    is hashed as its three-byte form.)
 
     >>> text_sha256("Story.")[:12], text_sha256(b"Story.")[:12]
     ('c141e8ee2e58', 'c141e8ee2e58')
     """
-    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()
+
+
+def encode_lines(text: str) -> bytes:
+    """Report lines as UTF-8. A file name that is not valid UTF-8 reaches cleaner with lone
+    surrogates standing for its bytes (Python's ``surrogateescape``); they are written as JSON
+    ``\\udcXX`` escapes, so the report stays valid UTF-8 and JSON, and ``json.loads`` gives the
+    name back as the same string (``os.fsencode`` turns it into the original bytes).
+
+    >>> encode_lines('{"source": "b\\udcff.txt"}\\n')
+    b'{"source": "b\\\\udcff.txt"}\\n'
+    """
+    return text.encode("utf-8", "backslashreplace")
+
+
+def encode_record(record: Mapping[str, Any]) -> bytes:
+    """One report record as a JSON line, as :func:`write_records` writes it.
+
+    >>> encode_record({"source": "a.txt", "rule": "demo/more"})
+    b'{"source": "a.txt", "rule": "demo/more"}\\n'
+    """
+    return encode_lines(_JSON.encode(record) + "\n")
 
 
 def span_record(
@@ -105,6 +128,7 @@ def write_records(
     spans: Iterable[Span],
     *,
     clean: str | bytes | None = None,
+    original: str | bytes | None = None,
     decoded: Decoded | None = None,
     record_id: str | int | None = None,
 ) -> int:
@@ -112,10 +136,11 @@ def write_records(
 
     ``record_id`` names the JSONL corpus record the spans come from (see :func:`span_record`).
 
-    Given the ``clean`` text (or its UTF-8), every record carries its ``clean_sha256`` so that restore can
-    detect later edits. With ``decoded`` (how the input was read), records also say the
-    input's encoding and whether offsets refer to text extracted from HTML, and an HTML
-    page's date comes first.
+    Given the ``clean`` text (or its UTF-8), every record carries its ``clean_sha256`` so that
+    restore can detect later edits; given the ``original`` text, its ``original_sha256``, so
+    that restore can check that the records rebuild it (a report edited since is refused).
+    With ``decoded`` (how the input was read), records also say the input's encoding and
+    whether offsets refer to text extracted from HTML, and an HTML page's date comes first.
     """
     extra: dict[str, str] = {}
     if decoded is not None:
@@ -123,12 +148,26 @@ def write_records(
         spans = itertools.chain(page_date_spans(decoded), spans)
     count = 0
     for span in spans:
-        if count == 0 and clean is not None:  # most documents have no span: no checksum then
-            extra["clean_sha256"] = text_sha256(clean)
+        if count == 0:  # most documents have no span: no checksum then
+            extra.update(signature(clean, original))
         record = span_record(source, span, extra, record_id=record_id)
         out.write(_JSON.encode(record) + "\n")
         count += 1
     return count
+
+
+def signature(clean: str | bytes | None, original: str | bytes | None) -> dict[str, str]:
+    """The checksums every record of a document carries: of its clean text and of its original.
+
+    >>> sorted(signature("Story.", "Story. Read more"))
+    ['clean_sha256', 'original_sha256']
+    """
+    fields = {}
+    if clean is not None:
+        fields["clean_sha256"] = text_sha256(clean)
+    if original is not None:
+        fields["original_sha256"] = text_sha256(original)
+    return fields
 
 
 def record_span(record: dict[str, Any]) -> Span:

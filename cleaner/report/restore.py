@@ -2,25 +2,22 @@
 
 A report record carries the removed ``text`` and its offsets into the original; records written
 by ``cleaner clean`` also carry ``clean_sha256``, the checksum of the clean text they belong
-to. Restoring checks, before rebuilding anything, that the clean text still has that checksum,
-that the spans fit into it, and that every span lands on the line the report gives.
+to, and ``original_sha256``, that of the original text. Restoring checks, before rebuilding
+anything, that the clean text still has its checksum, that the spans fit into it, that every
+span lands on the line the report gives, and, once rebuilt, that the original has its
+checksum: so a report edited since (a removed text changed, records moved) is refused, never
+turned into wrong bytes.
 
-For a directory run, the clean file of a record's ``source`` is found by mirroring: the output
-tree repeats the input tree, so the clean file is ``CLEAN/<the longest trailing part of source
-that exists under CLEAN>`` (``raw/world/a.txt`` -> ``clean/world/a.txt``, whatever the input
-root was called). Clean files that no record names had nothing removed and are copied as they are.
+A directory run is restored by :mod:`cleaner.report.tree`, a JSONL corpus by
+:mod:`cleaner.report.corpus`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path, PurePath
 from typing import Any
 
 from cleaner.core.result import Span
-from cleaner.io.decode import DecodeError, decode_bytes
-from cleaner.io.output import atomic_writer
 from cleaner.report.records import RestoreError, record_span, restore, text_sha256
 
 
@@ -56,15 +53,30 @@ def restore_document(clean: str, records: Sequence[dict[str, Any]]) -> str:
     cleaner.report.records.RestoreError: edited since the report was written (SHA-256 differs from the \
 report's)
     """
-    digests = {record.get("clean_sha256") for record in records} - {None}
-    if len(digests) > 1:
-        raise RestoreError("the report's records disagree about the clean text's clean_sha256")
-    if digests and text_sha256(clean) not in digests:
+    clean_digest = _agreed(records, "clean_sha256")
+    if clean_digest is not None and text_sha256(clean) != clean_digest:
         raise RestoreError("edited since the report was written (SHA-256 differs from the report's)")
+    original_digest = _agreed(records, "original_sha256")
     spans = [_span(record) for record in records]
     original = restore(clean, spans)
     _check_lines(original, spans)
+    if original_digest is not None and text_sha256(original) != original_digest:
+        raise RestoreError(
+            "the report's records do not rebuild the original (its SHA-256 differs from the "
+            "report's original_sha256): the report was edited since it was written"
+        )
     return original
+
+
+def _agreed(records: Sequence[dict[str, Any]], name: str) -> str | None:
+    """The checksum ``name`` that all of a document's records give (None when none gives one)."""
+    digests = {record.get(name) for record in records} - {None}
+    if len(digests) > 1:
+        raise RestoreError(f"the report's records disagree about the {name}")
+    digest = next(iter(digests), None)
+    if digest is not None and not isinstance(digest, str):
+        raise RestoreError(f"the report's {name} is not a string")
+    return digest
 
 
 def select_records(groups: dict[str, list[dict[str, Any]]], clean: str) -> list[dict[str, Any]]:
@@ -83,79 +95,6 @@ def select_records(groups: dict[str, list[dict[str, Any]]], clean: str) -> list[
             "clean text's SHA-256 (edited since, or not from this run); restore the run's directory instead"
         )
     return matching[0]
-
-
-def locate_clean_file(clean_root: Path, source: str) -> Path | None:
-    """The file under ``clean_root`` holding ``source``'s clean text (see the module docstring).
-
-    >>> import tempfile
-    >>> root = Path(tempfile.mkdtemp())
-    >>> (root / "world").mkdir(); (root / "world" / "a.txt").write_text("x")
-    1
-    >>> locate_clean_file(root, "raw/world/a.txt").relative_to(root).as_posix()
-    'world/a.txt'
-    >>> locate_clean_file(root, "raw/b.txt") is None
-    True
-    """
-    path = PurePath(source)
-    parts = path.parts[1:] if path.anchor else path.parts
-    for first in range(len(parts)):
-        tail = parts[first:]
-        if ".." in tail:
-            continue
-        candidate = clean_root.joinpath(*tail)
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-@dataclass
-class TreeOutcome:
-    """What :func:`restore_tree` did: files restored from spans, files copied, one-line errors."""
-
-    restored: int = 0
-    copied: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-def restore_tree(
-    clean_root: Path, groups: dict[str, list[dict[str, Any]]], out_root: Path, skip: Iterable[Path] = ()
-) -> TreeOutcome:
-    """Rebuild a whole directory run under ``out_root``; a file that fails does not stop the rest.
-
-    ``skip`` lists files under ``clean_root`` that are not clean text (e.g. the report itself).
-    """
-    outcome = TreeOutcome()
-    skipped = {path.resolve() for path in skip}
-    owners: dict[Path, str] = {}
-    for source in groups:
-        located = locate_clean_file(clean_root, source)
-        if located is None:
-            outcome.errors.append(f"{source}: no clean file for it under {clean_root}")
-        elif located in owners:
-            outcome.errors.append(f"{source}: maps to {located}, which already holds {owners[located]}")
-        else:
-            owners[located] = source
-    for path in sorted(p for p in clean_root.rglob("*") if p.is_file() and p.resolve() not in skipped):
-        if path.name.startswith(".") and path.name.endswith(".part"):
-            continue  # a temporary file left by an interrupted atomic write
-        target = out_root / path.relative_to(clean_root)
-        try:
-            data = path.read_bytes()
-            if path not in owners:
-                with atomic_writer(target, "wb") as out:
-                    out.write(data)
-                outcome.copied += 1
-                continue
-            original = restore_document(decode_bytes(data).text, groups[owners[path]])
-            with atomic_writer(target) as out:
-                out.write(original)
-            outcome.restored += 1
-        except OSError as exc:
-            outcome.errors.append(f"{path}: cannot read or write: {exc.strerror}")
-        except (DecodeError, RestoreError) as exc:
-            outcome.errors.append(f"{path}: {exc}")
-    return outcome
 
 
 def _span(record: dict[str, Any]) -> Span:

@@ -1,0 +1,134 @@
+"""Restore a JSONL corpus record by record, checking each record against the report.
+
+A clean corpus is the input corpus with the text field of some records cleaned; the report's
+records name them ``CORPUS:LINE``. Restoring copies every line the report does not name byte
+for byte, and gives each named record its field's original text back, after the checks
+:func:`cleaner.report.restore.restore_document` makes (the field's ``clean_sha256``, spans that
+fit, lines, the rebuilt text's ``original_sha256``). The record is then written as JSON again,
+as ``cleaner clean`` wrote it: its values are the input's, its spacing and escapes may differ.
+A record that fails a check stops the restore with one error naming ``CLEAN:LINE``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import sys
+import tempfile
+import zlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from cleaner.io.output import atomic_writer
+from cleaner.report.records import RestoreError
+from cleaner.report.restore import restore_document
+from cleaner.report.sources import is_gzip, split_record_source
+
+
+def corpus_of(groups: dict[str, list[dict[str, Any]]]) -> str | None:
+    """The one corpus whose records the report holds (None when it holds none; RestoreError
+    when it holds records of several, or of plain documents too).
+
+    >>> corpus_of({"raw/news.jsonl:3": [], "raw/news.jsonl:9": []})
+    'raw/news.jsonl'
+    """
+    corpora = {split_record_source(source) for source in groups}
+    names = {corpus for corpus, line in corpora if line}
+    if len(names) > 1 or (names and any(line == 0 for _, line in corpora)):
+        raise RestoreError(
+            "the report covers records of several files; restore the run's directory instead"
+        )
+    return next(iter(names), None)
+
+
+def restore_corpus_file(
+    clean: Path, records: Sequence[dict[str, Any]], field: str, target: Path | None
+) -> int:
+    """Restore the clean corpus file ``clean`` to ``target`` (None: standard output), both read
+    and written gzip-compressed when their names end in ``.gz``; nothing is written when a
+    record fails its checks (an output file is written whole or not at all, and standard output
+    only once every record passed). Returns how many records were restored."""
+    try:
+        with gzip.open(clean, "rb") if is_gzip(clean.name) else open(clean, "rb") as lines:
+            if target is not None:
+                with atomic_writer(target, "wb") as raw:
+                    return _restore_to(lines, records, field, raw, clean, compress=is_gzip(target.name))
+            with tempfile.TemporaryFile() as held:
+                restored = _restore_to(lines, records, field, held, clean, compress=False)
+                held.seek(0)
+                shutil.copyfileobj(held, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+                return restored
+    except (EOFError, zlib.error) as exc:
+        raise RestoreError(f"cannot read {clean}: {exc}") from None
+
+
+def _restore_to(
+    lines: Iterable[bytes],
+    records: Sequence[dict[str, Any]],
+    field: str,
+    raw: IO[bytes],
+    clean: Path,
+    *,
+    compress: bool,
+) -> int:
+    if not compress:
+        return restore_corpus(lines, records, field, raw, str(clean))
+    with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
+        return restore_corpus(lines, records, field, out, str(clean))
+
+
+def restore_corpus(
+    clean: Iterable[bytes], records: Sequence[dict[str, Any]], field: str, out: IO[bytes], name: str
+) -> int:
+    """Write the lines of the clean corpus ``clean`` (called ``name`` in messages) to ``out``,
+    each record the report names with its ``field`` restored; returns how many were restored.
+
+    >>> import io
+    >>> from cleaner.core.result import Span
+    >>> from cleaner.report.records import span_record, signature
+    >>> fields = signature("Story.", "Story. Read more")
+    >>> records = [span_record("c.jsonl:2", Span("demo/more", 6, 16, " Read more", 1), fields)]
+    >>> out, lines = io.BytesIO(), [b'{"text": "Kept."}\\n', b'{"id": 7, "text": "Story."}\\n']
+    >>> restore_corpus(lines, records, "text", out, "c")
+    1
+    >>> out.getvalue()
+    b'{"text": "Kept."}\\n{"id": 7, "text": "Story. Read more"}\\n'
+    """
+    by_line: dict[int, list[dict[str, Any]]] = {}
+    for record in records:
+        source = record.get("source")
+        line = split_record_source(source)[1] if isinstance(source, str) else 0
+        if not line:
+            raise RestoreError(f"{name}: the report names {source!r}, not a record of a JSONL corpus")
+        by_line.setdefault(line, []).append(record)
+    restored = number = 0
+    for number, raw in enumerate(clean, 1):
+        named = by_line.pop(number, None)
+        if named is None:
+            out.write(raw)
+            continue
+        out.write(_restore_line(raw, named, field, f"{name}:{number}"))
+        restored += 1
+    if by_line:
+        raise RestoreError(f"{name}:{min(by_line)}: the report names this line, but the corpus has {number}")
+    return restored
+
+
+def _restore_line(raw: bytes, records: Sequence[dict[str, Any]], field: str, where: str) -> bytes:
+    body = raw.rstrip(b"\r\n")
+    try:
+        record = json.loads(body)
+    except (ValueError, RecursionError):
+        raise RestoreError(f"{where}: not a JSON record, but the report has spans for it") from None
+    text = record.get(field) if isinstance(record, dict) else None
+    if not isinstance(text, str):
+        raise RestoreError(f"{where}: no {field!r} text field to restore (see --field)")
+    try:
+        record[field] = restore_document(text, records)
+    except RestoreError as exc:
+        raise RestoreError(f"{where}: {exc}") from None
+    # As cleaner clean writes a changed record; lone surrogates (legal in JSON) as \u escapes.
+    return json.dumps(record, ensure_ascii=False).encode("utf-8", "backslashreplace") + raw[len(body) :]
