@@ -98,6 +98,7 @@ class DocResult:
     problem: str | None = None
     changed: bool = False  # some text was removed
     held_back: str | None = None  # why the --max-removed guard left the document unchanged
+    warning: str | None = None  # mixed encodings or replaced bytes, said on stderr
     diff: bytes = b""  # with Settings.diff: the unified diff of input against clean text
     written: bool = False  # the task wrote the clean text to its output file (``clean`` is empty)
 
@@ -208,6 +209,7 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
     except Exception as exc:  # one bad document must not stop a run; it is reported instead
         return DocResult(len(data), problem=f"internal error ({type(exc).__name__}: {exc})")
     # Imported here: the bare pipe needs neither unless a document is held back.
+    from cleaner.io.segments import decode_warning
     from cleaner.report.records import write_records
     from cleaner.views.explain import held_back_message, unified_diff
 
@@ -228,6 +230,7 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
         b"" if task.output is not None else result.clean_utf8,
         changed=result.changed,
         held_back=None if flag is None else held_back_message(flag),
+        warning=decode_warning(decoded.encoding, decoded.replaced, html=decoded.html),
         diff=unified_diff(decoded.text, result.clean, task.source).encode("utf-8") if settings.diff else b"",
         written=task.output is not None,
     )

@@ -41,7 +41,13 @@ def restore(
       cleaner restore clean/ --report removed.jsonl -o restored/
     """
     from cleaner.report.records import RestoreError, read_records
-    from cleaner.report.restore import group_by_source, restore_document, restore_tree, select_records
+    from cleaner.report.restore import (
+        group_by_source,
+        original_bytes,
+        restore_document,
+        restore_tree,
+        select_records,
+    )
 
     try:
         with report.open(encoding="utf-8") as handle:
@@ -66,7 +72,8 @@ def restore(
         raise typer.Exit(EXIT_PROBLEMS if outcome.errors else 0)
     source, decoded = read_input_or_exit(clean_path, html=False)
     try:
-        original = restore_document(decoded.text, select_records(groups, decoded.text))
+        records = select_records(groups, decoded.text)
+        original = original_bytes(restore_document(decoded.text, records), records)
     except RestoreError as exc:
         fail(f"{source}: {exc}")
     write_output(output, original)

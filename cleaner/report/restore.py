@@ -21,6 +21,7 @@ from typing import Any
 from cleaner.core.engine import Span
 from cleaner.io.decode import DecodeError, decode_bytes
 from cleaner.io.output import atomic_writer
+from cleaner.io.segments import REPLACED_RULE, REPLACEMENT
 from cleaner.report.records import RestoreError, record_span, restore, text_sha256
 
 
@@ -64,7 +65,32 @@ report's)
     spans = [_span(record) for record in records]
     original = restore(clean, spans)
     _check_lines(original, spans)
+    for span in spans:
+        if span.rule == REPLACED_RULE and original[span.start : span.start + 1] != REPLACEMENT:
+            raise RestoreError(f"no U+FFFD at offset {span.start}, where the report has replaced bytes")
     return original
+
+
+def original_bytes(original: str, records: Sequence[dict[str, Any]]) -> bytes:
+    """The input's bytes: ``original`` (from :func:`restore_document`) in UTF-8, with each U+FFFD
+    that a ``decode/replaced`` record names turned back into the bytes it replaced.
+
+    For an input that was UTF-8 apart from those bytes, this is the input, byte for byte.
+
+    >>> original_bytes("caf\ufffd", [{"rule": REPLACED_RULE, "start": 3, "captures": {"bytes": "e9"}}])
+    b'caf\\xe9'
+    """
+    runs = sorted(
+        (record["start"], bytes.fromhex(record["captures"]["bytes"]))
+        for record in records
+        if record.get("rule") == REPLACED_RULE
+    )
+    pieces, pos = [], 0
+    for start, data in runs:
+        pieces += [original[pos:start].encode("utf-8"), data]
+        pos = start + 1
+    pieces.append(original[pos:].encode("utf-8"))
+    return b"".join(pieces)
 
 
 def select_records(groups: dict[str, list[dict[str, Any]]], clean: str) -> list[dict[str, Any]]:
@@ -147,9 +173,10 @@ def restore_tree(
                     out.write(data)
                 outcome.copied += 1
                 continue
-            original = restore_document(decode_bytes(data).text, groups[owners[path]])
-            with atomic_writer(target) as out:
-                out.write(original)
+            records = groups[owners[path]]
+            original = restore_document(decode_bytes(data).text, records)
+            with atomic_writer(target, "wb") as out:
+                out.write(original_bytes(original, records))
             outcome.restored += 1
         except OSError as exc:
             outcome.errors.append(f"{path}: cannot read or write: {exc.strerror}")
@@ -166,7 +193,17 @@ def _span(record: dict[str, Any]) -> Span:
     fields_ok = isinstance(span.start, int) and isinstance(span.end, int) and isinstance(span.line, int)
     if not (fields_ok and isinstance(span.text, str) and 0 <= span.start <= span.end):
         raise RestoreError(f"malformed report record for {span.rule!r} at {span.start!r}")
+    if span.rule == REPLACED_RULE and not _hex_bytes(span.captures):
+        raise RestoreError(f"malformed report record for {span.rule!r} at {span.start!r}")
     return span
+
+
+def _hex_bytes(captures: Any) -> bool:
+    """Whether a ``decode/replaced`` record's captures hold its bytes, in hexadecimal."""
+    try:
+        return bool(bytes.fromhex(captures["bytes"]))
+    except (TypeError, KeyError, ValueError):
+        return False
 
 
 def _check_lines(original: str, spans: Sequence[Span]) -> None:
