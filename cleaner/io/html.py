@@ -67,7 +67,7 @@ def extract_page(markup: str | bytes) -> Page:
     from trafilatura.core import bare_extraction, determine_returnstring
     from trafilatura.utils import load_html
 
-    _silence_library_logs()
+    silence_library_logs()
     tree = load_html(markup)
     if tree is None:
         return Page("")
@@ -97,10 +97,12 @@ def _options() -> Any:
     )
 
 
-def _silence_library_logs() -> None:
-    # trafilatura and htmldate log extraction misses ("empty HTML tree") at ERROR level; without
-    # a handler Python prints them on stderr. A null handler keeps them quiet unless the
-    # application configures logging itself.
+def silence_library_logs() -> None:
+    """Keep trafilatura's and htmldate's log lines off stderr unless the application configures logging.
+
+    They log extraction misses ("empty HTML tree") at ERROR level, and without a handler Python
+    prints them; a null handler keeps them quiet.
+    """
     for name in ("trafilatura", "htmldate", "courlan"):
         logger = logging.getLogger(name)
         if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
