@@ -21,32 +21,25 @@ import bisect
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-# What trafilatura's tree tags (and the raw tags its fallback extractors leave) stand for.
-_KINDS = {
-    "head": "heading",
-    "h1": "heading",
-    "h2": "heading",
-    "h3": "heading",
-    "h4": "heading",
-    "h5": "heading",
-    "h6": "heading",
-    "item": "item",
-    "li": "item",
-    "cell": "cell",
-    "td": "cell",
-    "th": "cell",
-    "quote": "quote",
-    "blockquote": "quote",
+# The kinds of text a line may be, and the tags that make them: trafilatura's tree's own, and
+# the raw tags its fallback extractors leave. Links are read from the page itself.
+_KIND_TAGS = {
+    "heading": ("head", "h1", "h2", "h3", "h4", "h5", "h6"),
+    "item": ("item", "li"),
+    "cell": ("cell", "td", "th"),
+    "quote": ("quote", "blockquote"),
 }
+# Each kind's text is put between two marker characters (Unicode noncharacters: valid in XML
+# text, never in a page's own), by XSLT, so that libxml2 reads a tree's text in one pass.
+_MARKS = {kind: (chr(0xFDD0 + 2 * n), chr(0xFDD1 + 2 * n)) for n, kind in enumerate(["link", *_KIND_TAGS])}
+_MARK = re.compile("([\ufdd0-\ufddf])")
+_LINK = 0  # the place of links in _MARKS
 # Characters trafilatura's text drops (format and control characters) or adds (table bars and
 # the backslashes escaping bars in cells), left out on both sides of the comparison.
 _DROPPED = re.compile(r"[\x00-\x1f\x7f-\x9f\xad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff|\\]+")
-# Noncharacters: valid in XML text, and never in a page's own text.
-_LINK_START, _LINK_END = "\ufdd0", "\ufdd1"
 _PAGE_SKIP = ("script", "style", "noscript", "template", "svg", "select", "textarea")
 
 
@@ -103,36 +96,26 @@ def line_infos(text: str, body: Any, page: Any) -> tuple[LineInfo, ...]:
     if lines and not lines[-1]:
         lines.pop()
     keys = [_key(line) for line in lines]
-    structure = _Stream(_body_pieces(body))
-    links = _link_stream(page)
+    structure = _Stream(str(_marked("structure")(body)))
+    links = _Stream(str(_marked("links")(page))) if page is not None else None
     infos = []
     for line, key in zip(lines, keys, strict=True):
-        if _TABLE_RULE.fullmatch(line):  # a row of empty cells, or the rule under a header row
-            infos.append(_EMPTY_ROW)
-            continue
-        if _EMPTY_ITEM.fullmatch(line):
-            infos.append(_EMPTY_LIST_ITEM)
-            continue
-        if not key:
-            infos.append(UNKNOWN)
-            continue
+        if not key or key.startswith("-"):  # a list item without text, or a table's rule
+            if _TABLE_RULE.fullmatch(line) or _EMPTY_ITEM.fullmatch(line):
+                infos.append(_EMPTY_ROW if "|" in line else _EMPTY_LIST_ITEM)
+                continue
+            if not key:
+                infos.append(UNKNOWN)
+                continue
         share = None
         if links is not None and (where := links.find(key)) is not None:
-            share = links.share(where, len(key), "link")
+            share = links.shares(where, len(key))[_LINK]
         where = structure.find(key)
         if where is None:
             infos.append(LineInfo(link_share=share))
             continue
-        infos.append(
-            LineInfo(
-                heading=structure.share(where, len(key), "heading") > 0.5,
-                item=structure.share(where, len(key), "item") > 0.5,
-                cell=structure.share(where, len(key), "cell") > 0.5,
-                quote=structure.share(where, len(key), "quote") > 0.5,
-                link_share=share,
-                found=True,
-            )
-        )
+        heading, item, cell, quote = (part > 0.5 for part in structure.shares(where, len(key))[1:])
+        infos.append(LineInfo(heading, item, cell, quote, share, found=True))
     return tuple(infos)
 
 
@@ -148,21 +131,26 @@ def _squeeze(text: str) -> str:
 
 
 class _Stream:
-    """Text pieces, whitespace dropped and joined, each with the kinds it carries; found lines
-    advance a cursor, so repeated text is matched in order."""
+    """Marked text (see :data:`_MARKS`) as one string without whitespace, and the kinds each
+    piece of it carries (a bit per kind); found lines advance a cursor, so repeated text is
+    matched in order."""
 
-    def __init__(self, pieces: Iterator[tuple[str, frozenset[str]]]) -> None:
-        """``pieces``: text already reduced to its key (see :func:`_key`), with its kinds."""
+    def __init__(self, marked: str) -> None:
         parts: list[str] = []
         self._starts: list[int] = []
-        self._kinds: list[frozenset[str]] = []
-        size = 0
-        for key, kinds in pieces:
-            if key:
-                parts.append(key)
+        self._kinds: list[int] = []
+        depth = [0] * len(_MARKS)
+        kinds = size = 0
+        for piece in _MARK.split(_squeeze(marked)):
+            if piece in _MARK_STEP:
+                bit, step = _MARK_STEP[piece]
+                depth[bit] = max(0, depth[bit] + step)
+                kinds = kinds | (1 << bit) if depth[bit] else kinds & ~(1 << bit)
+            elif piece:
+                parts.append(piece)
                 self._starts.append(size)
                 self._kinds.append(kinds)
-                size += len(key)
+                size += len(piece)
         self._text = "".join(parts)
         self._cursor = 0
 
@@ -175,67 +163,49 @@ class _Stream:
         self._cursor = at + len(key)
         return at
 
-    def share(self, start: int, size: int, kind: str) -> float:
-        """The share of ``size`` characters from ``start`` whose piece carries ``kind``."""
-        end, carried = start + size, 0
+    def shares(self, start: int, size: int) -> list[float]:
+        """The share of ``size`` characters from ``start`` that carry each kind, in the order
+        of :data:`_MARKS`."""
+        end, carried = start + size, [0] * len(_MARKS)
         index = bisect.bisect_right(self._starts, start) - 1
         while index < len(self._starts) and self._starts[index] < end:
-            piece_end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self._text)
-            if kind in self._kinds[index]:
-                carried += min(piece_end, end) - max(self._starts[index], start)
+            if kinds := self._kinds[index]:
+                piece_end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self._text)
+                overlap = min(piece_end, end) - max(self._starts[index], start)
+                for bit in range(len(_MARKS)):
+                    if kinds >> bit & 1:
+                        carried[bit] += overlap
             index += 1
-        return carried / size if size else 0.0
+        return [chars / size for chars in carried]
 
 
-def _body_pieces(element: Any, kinds: frozenset[str] = frozenset()) -> Iterator[tuple[str, frozenset[str]]]:
-    """The text of trafilatura's tree in document order, each piece with the kinds around it."""
-    kind = _KINDS.get(element.tag) if isinstance(element.tag, str) else None
-    inner = kinds | {kind} if kind else kinds
-    if element.text:
-        yield _squeeze(element.text), inner
-    for child in element:
-        yield from _body_pieces(child, inner)
-        if child.tail:
-            yield _squeeze(child.tail), inner
-
-
-def _link_stream(page: Any) -> _Stream | None:
-    """The page's body text with link text marked, read in one pass of libxml2 (XSLT): the
-    text of every ``<a>`` between two marker characters, scripts and styles left out."""
-    if page is None:
-        return None
-    text = str(_marked_text()(page))
-    return _Stream(_link_pieces(_squeeze(text))) if text else None
+# Each mark: the bit of its kind, and whether it opens (1) or closes (-1) it.
+_MARK_STEP = {
+    mark: (bit, step)
+    for bit, pair in enumerate(_MARKS.values())
+    for mark, step in zip(pair, (1, -1), strict=True)
+}
 
 
 @functools.cache
-def _marked_text() -> Any:
+def _marked(what: str) -> Any:
+    """An XSLT that writes a tree's text with marks around each kind's text: ``links`` for the
+    parsed page (``<a>``, in ``<body>``, scripts and styles left out), ``structure`` for
+    trafilatura's tree (headings, list items, cells, quotations)."""
     from lxml import etree
 
+    tags = {"link": ("a",)} if what == "links" else _KIND_TAGS
+    templates = "".join(
+        f'<xsl:template match="{"|".join(names)}"><xsl:text>{_MARKS[kind][0]}</xsl:text>'
+        f"<xsl:apply-templates/><xsl:text>{_MARKS[kind][1]}</xsl:text></xsl:template>"
+        for kind, names in tags.items()
+    )
+    start = '<xsl:apply-templates select="//body[1]"/>' if what == "links" else "<xsl:apply-templates/>"
+    skip = f'<xsl:template match="{"|".join(_PAGE_SKIP)}"/>' if what == "links" else ""
     return etree.XSLT(
         etree.XML(
-            f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-<xsl:output method="text" encoding="UTF-8"/>
-<xsl:template match="/"><xsl:apply-templates select="//body[1]"/></xsl:template>
-<xsl:template match="a">
-<xsl:text>{_LINK_START}</xsl:text><xsl:apply-templates/><xsl:text>{_LINK_END}</xsl:text>
-</xsl:template>
-<xsl:template match="{"|".join(_PAGE_SKIP)}"/>
-</xsl:stylesheet>"""
+            '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+            '<xsl:output method="text" encoding="UTF-8"/>'
+            f'<xsl:template match="/">{start}</xsl:template>{templates}{skip}</xsl:stylesheet>'
         )
     )
-
-
-def _link_pieces(text: str) -> Iterator[tuple[str, frozenset[str]]]:
-    """Split marked text into pieces inside and outside links (nested links count once)."""
-    depth = 0
-    for piece in re.split(f"([{_LINK_START}{_LINK_END}])", text):
-        if piece == _LINK_START:
-            depth += 1
-        elif piece == _LINK_END:
-            depth = max(0, depth - 1)
-        elif piece:
-            yield piece, _IN_LINK if depth else _OUTSIDE
-
-
-_IN_LINK, _OUTSIDE = frozenset({"link"}), frozenset()

@@ -7,8 +7,8 @@ places, which a bounded look at the parsed tree finds for a few per cent of that
 1. ``<meta>`` tags whose ``property``, ``name`` or ``itemprop`` is a publication-date key
    (``article:published_time``, ``datePublished``, ``date``, ``dc.date``, ``pubdate``, …);
    modification dates are ignored;
-2. an element with ``itemprop="datePublished"`` (its ``content`` or ``datetime``), or a
-   ``<time>`` element marked ``pubdate`` or with a ``published`` class;
+2. a ``<time>`` element marked ``itemprop="datePublished"`` or ``pubdate``, or with a
+   ``published`` class (its ``datetime``);
 3. JSON-LD (``<script type="application/ld+json">``): the first ``"datePublished"`` (or
    ``"dateCreated"``) of the first 64 KiB of each block (last, as it often dates the site
    or the web page rather than the article).
@@ -20,7 +20,6 @@ Dates in the running text or the URL are not guessed at.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -78,28 +77,27 @@ def page_date(tree: Any) -> str | None:
     >>> page_date(html.fromstring("<html><body><p>Published 11 March 2024.</p></body></html>")) is None
     True
     """
-    head = tree.find("head")
-    for meta in (head if head is not None else tree).iter("meta"):
-        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
-        if key.lower() in META_KEYS and (date := as_date(meta.get("content") or "")):
+    found = list(tree.iter("meta", "time", "script"))  # one walk of the tree, in C
+    for meta in found:
+        if meta.tag == "meta":
+            key = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
+            if key.lower() in META_KEYS and (date := as_date(meta.get("content") or "")):
+                return date
+    for time in found:
+        if time.tag == "time" and _marked_published(time) and (date := as_date(time.get("datetime") or "")):
             return date
-    for element in _marked_elements()(tree):
-        if date := as_date(element.get("datetime") or element.get("content") or ""):
-            return date
-    for script in tree.iter("script"):
-        if "ld+json" in (script.get("type") or "").lower() and script.text:
-            found = _JSON_DATE.search(script.text, 0, JSON_LD_BYTES)
-            if found and (date := as_date(found.group(1))):
+    for script in found:
+        if script.tag == "script" and "ld+json" in (script.get("type") or "") and script.text:
+            match = _JSON_DATE.search(script.text, 0, JSON_LD_BYTES)
+            if match and (date := as_date(match.group(1))):
                 return date
     return None
 
 
-@functools.cache
-def _marked_elements() -> Any:
-    """An XPath (compiled once, run in C) for elements marked as the publication date."""
-    from lxml import etree
-
-    return etree.XPath("//*[@itemprop='datePublished'] | //time[@pubdate or contains(@class, 'published')]")
+def _marked_published(time: Any) -> bool:
+    """Whether a ``<time>`` element says it is the publication date."""
+    marks = (time.get("itemprop") == "datePublished", time.get("pubdate") is not None)
+    return any(marks) or "published" in (time.get("class") or "")
 
 
 def as_date(value: str) -> str | None:
