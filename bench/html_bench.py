@@ -4,7 +4,8 @@ Run from the repository root:  python bench/html_bench.py [--pages DIR] [--round
 
 The pages are the web evaluation set's (``../shared/eval/web/pages/*.html.gz``, decompressed
 in memory before timing), or any folder of ``*.html`` / ``*.html.gz`` files. In the same
-process and in alternating rounds (so that machine noise falls on all alike), it takes the
+process and in rounds, each starting with another step (so that machine noise falls on all
+alike), it takes the
 CPU time (``time.process_time``) of:
 
 - ``trafilatura.extract(page_bytes, fast=False, include_comments=False, include_tables=True,
@@ -87,8 +88,10 @@ def main() -> None:
     for step in variants.values():  # warm up: imports, caches
         step(pages[0])
     best = dict.fromkeys(variants, float("inf"))
-    for _ in range(args.rounds):
-        for name, step in variants.items():
+    names = list(variants)
+    for round_ in range(args.rounds):
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:  # each goes first once
+            step = variants[name]
             start = time.process_time()
             for page in pages:
                 step(page)

@@ -246,14 +246,14 @@ def test_the_text_is_exactly_plain_trafilaturas(page, seed_path):
 
 
 def test_on_the_web_set_the_text_is_plain_trafilaturas_but_where_decoding_differs(shared_dir):
-    """Every third page of the evaluation set: the same text as trafilatura on the page's bytes,
+    """Every fifth page of the evaluation set: the same text as trafilatura on the page's bytes,
     except pages that are not UTF-8, where trafilatura reads ISO-8859-1 for windows-1252 or
     guesses another encoding than the page declares (see docs/eval.md)."""
     import trafilatura
 
     records = [json.loads(line) for line in (shared_dir / "eval" / "web" / "snippets.jsonl").open()]
     differ = []
-    for record in records[::3]:
+    for record in records[::5]:
         data = gzip.decompress(
             (shared_dir / "eval" / "web" / "pages" / f"{record['id']}.html.gz").read_bytes()
         )
@@ -262,7 +262,7 @@ def test_on_the_web_set_the_text_is_plain_trafilaturas_but_where_decoding_differ
             differ.append(record["id"])
             with pytest.raises(UnicodeDecodeError):
                 data.decode("utf-8")
-    assert len(differ) <= 2, differ
+    assert len(differ) <= 1, differ  # of the 2 pages in the whole set
 
 
 def test_a_page_with_a_few_undecodable_bytes_and_nul_bytes_is_cleaned_with_a_warning(run_cleaner, tmp_path):
