@@ -84,7 +84,7 @@ def test_a_utf8_text_with_stray_bytes_is_cleaned_with_a_warning_and_restored_byt
     assert done.returncode == 0, done.stderr
     assert done.stderr.decode() == (
         f"cleaner: warning: {source}: 3 undecodable bytes replaced by U+FFFD "
-        "(their bytes are in the report, rule decode/replaced)\n"
+        "(--report keeps the bytes, rule decode/replaced)\n"
     )
     assert "trav\ufffdaux" in clean.read_text(encoding="utf-8")
     records = list(read_records(report.read_text(encoding="utf-8").splitlines()))
@@ -230,3 +230,35 @@ def test_streamed_mixed_inputs_give_the_whole_document_result(lines: list[bytes]
         assert stream.problem == whole.problem
     else:
         assert stream == dataclasses.replace(whole, diff=b"")
+
+
+def test_a_tree_with_stray_bytes_restores_byte_for_byte(run_cleaner, tmp_path: Path) -> None:
+    raw, clean, report, back = (tmp_path / name for name in ("raw", "clean", "r.jsonl", "back"))
+    (raw / "world").mkdir(parents=True)
+    stray = "".join(f"{line}\n\n" for line in [READ_MORE, *FRENCH]).encode().replace(b"Le ", b"L\xfe ")
+    (raw / "world" / "a.txt").write_bytes(stray)
+    (raw / "b.txt").write_bytes(utf8_then_cp1252()[0])
+    (raw / "c.txt").write_text("Nothing to remove here.\n", encoding="utf-8")
+    done = run_cleaner("clean", raw, "-o", clean, "--report", report, "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    assert b"world/a.txt: 1 undecodable byte replaced by U+FFFD" in done.stderr
+    assert run_cleaner("restore", clean, "--report", report, "-o", back).returncode == 0
+    assert (back / "world" / "a.txt").read_bytes() == stray
+    assert (back / "b.txt").read_text(encoding="utf-8") == utf8_then_cp1252()[1]  # the text, in UTF-8
+    assert (back / "c.txt").read_bytes() == (raw / "c.txt").read_bytes()
+
+
+def test_the_bare_pipe_warns_as_the_full_command_does(run_cleaner) -> None:
+    data = "".join(f"{line}\n" for line in FRENCH).encode().replace(b"travaux", b"trav\xffaux")
+    piped = run_cleaner("clean", stdin=data)
+    full = run_cleaner("clean", "--max-removed", "0.5", stdin=data)
+    assert piped.returncode == full.returncode == 0
+    assert piped.stdout == full.stdout
+    assert (
+        piped.stderr
+        == full.stderr
+        == (
+            b"cleaner: warning: <stdin>: 1 undecodable byte replaced by U+FFFD "
+            b"(--report keeps the bytes, rule decode/replaced)\n"
+        )
+    )

@@ -62,7 +62,7 @@ def _tally_rows(tallies: dict[str, Tally]) -> Iterator[list[Any]]:
 
 def to_markdown(evaluation: Evaluation, worst: int = 10, show_missed: bool = False) -> str:
     """The evaluation as Markdown tables (what ``cleaner eval`` prints)."""
-    e, t = evaluation, evaluation.total
+    e = evaluation
     by_source = defaultdict(int)
     for doc in e.docs:
         by_source[doc.labels_from] += 1
@@ -72,35 +72,7 @@ def to_markdown(evaluation: Evaluation, worst: int = 10, show_missed: bool = Fal
         f"Documents: {e.documents}{_half(e)} (labels: {sources}); title lines excluded: "
         f"{e.titles_excluded}{held}",
         "",
-        *table(
-            ["measure", "lines", "%", "chars"],
-            [
-                [
-                    "KEEP kept intact",
-                    f"{e.keep_lines - t.keep_lines_lost} / {e.keep_lines}",
-                    f"{e.keep_intact_pct:.2f}",
-                    f"{e.keep_chars - t.keep_chars_lost} / {e.keep_chars}",
-                ],
-                [
-                    "REMOVE removed",
-                    f"{t.remove_lines_removed} / {e.remove_lines}",
-                    f"{e.remove_removed_pct:.2f}",
-                    f"{t.remove_chars_removed} / {e.remove_chars}",
-                ],
-                [
-                    "REMOVE partly cut",
-                    t.remove_lines_partly_cut,
-                    f"{pct(t.remove_lines_partly_cut, e.remove_lines):.2f}",
-                    "",
-                ],
-                [
-                    "gold lines kept intact",
-                    f"{e.gold_lines - len(e.gold_fates)} / {e.gold_lines}",
-                    f"{pct(e.gold_lines - len(e.gold_fates), e.gold_lines):.2f}",
-                    "",
-                ],
-            ],
-        ),
+        *table(["measure", "lines", "%", "chars"], _headline_rows(e)),
     ]
     columns = ["KEEP lines lost", "KEEP chars lost", "REMOVE removed", "REMOVE partly cut", "REMOVE chars"]
     out += ["", "Per pack:", "", *table(["pack", *columns], _tally_rows(e.by_pack()))]
@@ -136,6 +108,37 @@ def to_markdown(evaluation: Evaluation, worst: int = 10, show_missed: bool = Fal
     if e.skipped:
         out += ["", "Skipped:", "", *(f"- {reason}" for reason in e.skipped)]
     return "\n".join(out) + "\n"
+
+
+def _headline_rows(e: Evaluation) -> list[list[Any]]:
+    """The rows of the headline table: article lines kept, boilerplate removed."""
+    t = e.total
+    return [
+        [
+            "KEEP kept intact",
+            f"{e.keep_lines - t.keep_lines_lost} / {e.keep_lines}",
+            f"{e.keep_intact_pct:.2f}",
+            f"{e.keep_chars - t.keep_chars_lost} / {e.keep_chars}",
+        ],
+        [
+            "REMOVE removed",
+            f"{t.remove_lines_removed} / {e.remove_lines}",
+            f"{e.remove_removed_pct:.2f}",
+            f"{t.remove_chars_removed} / {e.remove_chars}",
+        ],
+        [
+            "REMOVE partly cut",
+            t.remove_lines_partly_cut,
+            f"{pct(t.remove_lines_partly_cut, e.remove_lines):.2f}",
+            "",
+        ],
+        [
+            "gold lines kept intact",
+            f"{e.gold_lines - len(e.gold_fates)} / {e.gold_lines}",
+            f"{pct(e.gold_lines - len(e.gold_fates), e.gold_lines):.2f}",
+            "",
+        ],
+    ]
 
 
 def _half(evaluation: Evaluation) -> str:

@@ -62,7 +62,7 @@ def decode_warning(encoding: str, replaced: Sequence[Replaced], *, html: bool = 
 
     >>> decode_warning("utf-8+cp1252", [Replaced(4, 1, b"\\x81")])
     'mixed encodings: lines that are valid UTF-8 read as UTF-8, the others as cp1252; 1 undecodable \
-byte replaced by U+FFFD (its bytes are in the report, rule decode/replaced)'
+byte replaced by U+FFFD (--report keeps the bytes, rule decode/replaced)'
     """
     parts = []
     if "+" in encoding:
@@ -70,11 +70,7 @@ byte replaced by U+FFFD (its bytes are in the report, rule decode/replaced)'
         parts.append(f"mixed encodings: lines that are valid UTF-8 read as UTF-8, the others as {legacy}")
     if replaced:
         count = sum(len(run.data) for run in replaced)
-        where = (
-            ""
-            if html
-            else f" ({'its' if count == 1 else 'their'} bytes are in the report, rule {REPLACED_RULE})"
-        )
+        where = "" if html else f" (--report keeps the bytes, rule {REPLACED_RULE})"
         parts.append(f"{count} undecodable byte{'' if count == 1 else 's'} replaced by U+FFFD{where}")
     return "; ".join(parts) or None
 
