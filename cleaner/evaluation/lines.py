@@ -38,7 +38,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaner.core.engine import TIDY_RULE, Chain, Span
+from cleaner.core.engine import TIDY_RULE, Chain
+from cleaner.core.result import Span
 from cleaner.evaluation.common import EvalError, pct
 from cleaner.evaluation.split import Half, half_of, site_key
 from cleaner.io.decode import DecodeError, decode_bytes
