@@ -57,7 +57,7 @@ def main() -> None:
 
     import cleaner
     from cleaner.batch.tasks import Settings, clean_document
-    from cleaner.core.engine import DEFAULT_MAX_REMOVED
+    from cleaner.core.guard import DEFAULT_MAX_REMOVED
     from cleaner.io.decode import DecodeError, decode_bytes
     from cleaner.io.html import EXTRACT_SETTINGS, silence_library_logs
 

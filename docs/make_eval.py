@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 import cleaner
-from cleaner.core.engine import DEFAULT_MAX_REMOVED
+from cleaner.core.guard import DEFAULT_MAX_REMOVED
 from cleaner.evaluation.common import excerpt, table
 from cleaner.evaluation.lines import Evaluation, evaluate
 from cleaner.evaluation.lines_report import to_markdown

@@ -18,7 +18,7 @@ import cleaner
 from cleaner.batch import large
 from cleaner.batch.large import StreamTask, run_stream
 from cleaner.batch.tasks import DocResult, DocTask, Settings, run_doc
-from cleaner.core.engine import DEFAULT_MAX_REMOVED
+from cleaner.core.guard import DEFAULT_MAX_REMOVED
 from cleaner.io.decode import DecodeError, decode_bytes
 from cleaner.io.segments import REPLACED_RULE
 from cleaner.report.records import read_records
