@@ -20,7 +20,7 @@ from cleaner.batch.large import StreamTask, run_stream
 from cleaner.batch.tasks import DocResult, DocTask, Settings, run_doc
 from cleaner.core.guard import DEFAULT_MAX_REMOVED
 from cleaner.io.decode import DecodeError, decode_bytes
-from cleaner.io.segments import REPLACED_RULE
+from cleaner.io.segments import REPLACED_RULE, LineDecoder
 from cleaner.report.records import read_records
 from cleaner.report.restore import original_bytes, restore_document
 
@@ -262,3 +262,15 @@ def test_the_bare_pipe_warns_as_the_full_command_does(run_cleaner) -> None:
             b"(--report keeps the bytes, rule decode/replaced)\n"
         )
     )
+
+
+def test_decoding_stops_as_soon_as_too_many_bytes_would_be_replaced() -> None:
+    from cleaner.io.segments import TooManyReplaced
+
+    decoder = LineDecoder(None, limit=10)
+    with pytest.raises(TooManyReplaced):
+        decoder.decode(b"ok\n" + b"\xff ok \xfe\n" * 6 + b"never read\n" * 1000, final=True)
+    assert decoder.replaced_bytes == 11
+    big = "Café.\n".encode() + bytes(range(0x80, 0x100)) * 80_000  # 10 MB that is no encoding at all
+    with pytest.raises(DecodeError, match="--encoding"):
+        decode_bytes(big)

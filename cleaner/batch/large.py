@@ -63,7 +63,7 @@ from cleaner.io.decode import (
     looks_like_html,
     refuse_control_characters,
 )
-from cleaner.io.segments import LineDecoder, Replaced, decode_lines, decode_warning
+from cleaner.io.segments import LineDecoder, Replaced, decode_lines, decode_warning, replaced_limit
 from cleaner.report.records import replaced_spans, write_records
 
 READ_BYTES = 1 << 20  # read and decoded at once
@@ -316,6 +316,9 @@ class _Input:
         elif seen != self.size:
             raise _Problem("the file changed while it was being cleaned")
 
+    def total(self) -> int:
+        return self._handle.seek(0, io.SEEK_END)  # a file (standard input is first copied to one)
+
     def read_at(self, offset: int, size: int) -> bytes:
         """``size`` bytes from ``offset`` (all the rest for -1)."""
         try:
@@ -378,7 +381,7 @@ class _Text:
 
 def _by_line(source: _Input, legacy: str | None) -> LineDecoder:
     """A pass reading the input line by line that keeps nothing but the counts."""
-    lines = LineDecoder(legacy, keep=False)
+    lines = LineDecoder(legacy, keep=False, limit=replaced_limit(source.total()))
     collections.deque(decode_lines(lines, source.blocks()), maxlen=0)
     return lines
 

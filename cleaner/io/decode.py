@@ -27,6 +27,7 @@ chardet and trafilatura are imported only when an input needs them.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import re
 from collections.abc import Callable
@@ -39,7 +40,7 @@ from cleaner.io.binary import (
     binary_kind,
     refuse_control_characters,
 )
-from cleaner.io.segments import LineDecoder, Replaced, is_single_byte, replaced_limit
+from cleaner.io.segments import LineDecoder, Replaced, TooManyReplaced, is_single_byte, replaced_limit
 
 if TYPE_CHECKING:
     from cleaner.io.htmllines import LineInfo
@@ -151,7 +152,7 @@ def decode_bytes(
     read_by_line: dict[str | None, tuple[str, LineDecoder]] = {}
 
     def by_line(legacy: str | None) -> LineDecoder:
-        decoder = LineDecoder(legacy)
+        decoder = LineDecoder(legacy, limit=replaced_limit(len(data)))
         read_by_line[legacy] = decoder.decode(data, final=True), decoder
         return decoder
 
@@ -271,8 +272,9 @@ def choose_encoding(
     whole input strictly and returns the offset of its first bad byte, or ``None`` when all of it
     decodes. ``guess(offset)`` is chardet's guess (:func:`guess_encoding`) around the first byte
     that is not UTF-8. ``encoding`` is the caller's choice. ``by_line(legacy)`` reads the whole
-    input with a :class:`~cleaner.io.segments.LineDecoder` that keeps nothing, and returns it
-    (its counts); without it, single-byte codecs decode strictly too. Raises
+    input with a :class:`~cleaner.io.segments.LineDecoder` limited to
+    :func:`~cleaner.io.segments.replaced_limit` replaced bytes, and returns it (its counts);
+    without it, single-byte codecs decode strictly too. Raises
     :class:`DecodeError` when nothing fits. Both a whole input in memory
     (:func:`decode_bytes`) and a large file read in passes (:mod:`cleaner.batch.large`) decode
     through this one sequence.
@@ -319,9 +321,9 @@ def choose_encoding(
             )
         return Choice(codec)
     if by_line is not None:  # UTF-8 lines and a few stray bytes: UTF-8, the strays replaced
-        lines = by_line(None)
-        if lines.utf8_lines and lines.replaced_bytes <= replaced_limit(lines.size):
-            return Choice("utf-8", by_line=True)
+        with contextlib.suppress(TooManyReplaced):
+            if by_line(None).utf8_lines:
+                return Choice("utf-8", by_line=True)
     raise DecodeError(
         f"unknown encoding: not UTF-8 (byte {first_bad}), and chardet's best guess, {codec}, "
         f"has confidence {confidence:.2f} < {CONFIDENCE_FLOOR}; name it with --encoding"
@@ -336,12 +338,12 @@ def _legacy_choice(codec: str, by_line: Callable[[str | None], LineDecoder] | No
     UTF-8, and may leave up to 1 % of the bytes replaced."""
     if by_line is None or not is_single_byte(codec):
         return Choice(codec)
-    lines = by_line(codec)
-    if lines.replaced_bytes > replaced_limit(lines.size):
+    try:
+        lines = by_line(codec)
+    except TooManyReplaced:
         raise DecodeError(
-            f"{lines.replaced_bytes} bytes are neither UTF-8 nor {codec} (more than 1 % of the input); "
-            "name the encoding with --encoding"
-        )
+            f"more than 1 % of the bytes are neither UTF-8 nor {codec}; name the encoding with --encoding"
+        ) from None
     return Choice(lines.label, by_line=True, legacy=codec)
 
 

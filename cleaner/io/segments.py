@@ -120,6 +120,10 @@ def is_single_byte(codec: str) -> bool:
     return len(decoded) == 256 and decoded[:128] == bytes(range(128)).decode("ascii")
 
 
+class TooManyReplaced(ValueError):
+    """More bytes would be replaced than the decoder's limit allows."""
+
+
 class LineDecoder:
     """Read an input line by line as the module docstring says; ``legacy`` is a single-byte
     codec, or ``None`` for UTF-8 with replacement only.
@@ -136,9 +140,10 @@ class LineDecoder:
     ('café \\ufffd ok\\n', [Replaced(offset=5, line=1, data=b'\\xff\\xfe')])
     """
 
-    def __init__(self, legacy: str | None, *, keep: bool = True) -> None:
+    def __init__(self, legacy: str | None, *, keep: bool = True, limit: int | None = None) -> None:
         self.legacy = legacy
         self.keep = keep  # keep the replaced runs (a counting pass needs only their size)
+        self.limit = limit  # raise TooManyReplaced once more bytes than this are replaced
         self.replaced: list[Replaced] = []
         self.replaced_bytes = 0
         self.utf8_lines = 0  # lines holding multi-byte characters that were read as UTF-8
@@ -146,7 +151,6 @@ class LineDecoder:
         self._chars = 0  # characters written so far
         self._lines = 1  # the line being written (1-based)
         self._pending: list[bytes] = []
-        self._run_end = -1  # the character offset where the last replaced run ended
 
     @property
     def label(self) -> str:
@@ -210,32 +214,42 @@ class LineDecoder:
             kept = text[pos : found.start()]
             self._advance(kept)
             out.append(kept)
-            out.extend(self._stray(ord(char) - 0xDC00, strays_with) for char in found.group())
+            out.append(self._strays(found.group().encode("utf-8", "surrogateescape"), strays_with))
             pos = found.end()
         self._advance(text[pos:])
         out.append(text[pos:])
         return "".join(out)
 
-    def _stray(self, byte: int, codec: str | None) -> str:
-        """One byte read with the single-byte ``codec``, or replaced."""
-        if codec is not None:
+    def _strays(self, data: bytes, codec: str | None) -> str:
+        """Bytes read one by one with the single-byte ``codec``; runs of those it cannot read
+        (all, without one) are replaced."""
+        if codec is None:
+            return self._replace(data)
+        out: list[str] = []
+        run = bytearray()
+        for byte in data:
             try:
                 char = bytes([byte]).decode(codec)
             except UnicodeDecodeError:
-                pass
-            else:
-                self._advance(char)
-                return char
-        self.replaced_bytes += 1
-        if self._run_end == self._chars:  # the run goes on: its U+FFFD is written already
-            if self.keep:
-                last = self.replaced[-1]
-                self.replaced[-1] = Replaced(last.offset, last.line, last.data + bytes([byte]))
-            return ""
+                run.append(byte)
+                continue
+            if run:
+                out.append(self._replace(bytes(run)))
+                run.clear()
+            self._advance(char)
+            out.append(char)
+        if run:
+            out.append(self._replace(bytes(run)))
+        return "".join(out)
+
+    def _replace(self, data: bytes) -> str:
+        """One U+FFFD for a run of bytes, kept with its place (see :class:`Replaced`)."""
+        self.replaced_bytes += len(data)
+        if self.limit is not None and self.replaced_bytes > self.limit:
+            raise TooManyReplaced(f"more than {self.limit} bytes to replace")
         if self.keep:
-            self.replaced.append(Replaced(self._chars, self._lines, bytes([byte])))
+            self.replaced.append(Replaced(self._chars, self._lines, data))
         self._advance(REPLACEMENT)
-        self._run_end = self._chars
         return REPLACEMENT
 
     def _advance(self, text: str) -> None:
