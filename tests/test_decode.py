@@ -162,12 +162,27 @@ def test_a_window_boundary_inside_a_multibyte_character_does_no_harm():
     assert decoded.encoding == "shift_jis"
 
 
-def test_a_byte_the_detected_encoding_lacks_fails_clearly_even_far_past_the_window():
+def test_a_byte_the_detected_encoding_lacks_is_replaced_and_kept_even_far_past_the_window():
     good = (PARAGRAPH * 1000).encode("cp1252")
     data = good + b"\x81" + PARAGRAPH.encode("cp1252")  # 0x81 is undefined in cp1252
     assert len(good) > SAMPLE_BYTES
-    with pytest.raises(DecodeError, match=rf"detected cp1252 .* byte {len(good)} is not valid cp1252"):
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "cp1252"
+    assert decoded.text == PARAGRAPH * 1000 + "\ufffd" + PARAGRAPH
+    [run] = decoded.replaced
+    assert (run.offset, run.data) == (len(PARAGRAPH) * 1000, b"\x81")
+
+
+def test_more_than_one_percent_of_bytes_the_encoding_lacks_is_refused():
+    good = (PARAGRAPH * 300).encode("cp1252")  # what detection sees: cp1252
+    assert len(good) > SAMPLE_BYTES
+    data = good + b"\x81and" * 1000  # then 1000 bytes cp1252 lacks
+    assert 0.01 * len(data) < 1000
+    with pytest.raises(DecodeError, match=r"^more than 1 % of the bytes are neither UTF-8 nor cp1252; name"):
         decode_bytes(data)
+    few = decode_bytes(data[: len(good) + 4 * 500])  # 500 are few enough
+    assert few.text.count("\ufffd") == 500
+    assert len(few.replaced) == 500
 
 
 @pytest.mark.parametrize(

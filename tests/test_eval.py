@@ -26,9 +26,8 @@ from cleaner.evaluation.lines import (
     evaluate,
     gold_labels,
     line_fates,
-    to_json,
-    to_markdown,
 )
+from cleaner.evaluation.lines_report import to_json, to_markdown
 from cleaner.rulefiles.schema import parse_pack
 
 REPO = Path(__file__).resolve().parents[1]
@@ -332,3 +331,27 @@ def test_max_removed_guard_is_that_of_clean(evalset: Path) -> None:
     demo = ("--json", "--no-default-rules", "--rules", str(evalset.parent / "demo.yaml"))
     assert write_set_and_run(evalset, *demo, "--max-removed", "0.2")["held_back"] == ["a"]
     assert write_set_and_run(evalset, *demo)["held_back"] == []
+
+
+def test_half_keeps_the_documents_of_one_half_by_their_id(evalset: Path) -> None:
+    # The site of a document known only by its id is that id: "a" and "b" are in the tune half, "e" in check.
+    for folder in ("docs", "gold"):
+        (evalset / folder / "e.txt").write_text(GOLD["b"], encoding="utf-8")
+    labels = evalset / "lines.jsonl"
+    check = evaluate(evalset / "docs", evalset / "gold", demo_chain(), labels, half="check")
+    tune = evaluate(evalset / "docs", evalset / "gold", demo_chain(), labels, half="tune")
+    assert ([d.doc_id for d in check.docs], [d.doc_id for d in tune.docs]) == (["e"], ["a", "b"])
+    assert to_markdown(check).startswith("Documents: 1, check half (labels: 1 from gold)")
+    demo = ("--json", "--no-default-rules", "--rules", str(evalset.parent / "demo.yaml"))
+    data = write_set_and_run(evalset, *demo, "--half", "tune")
+    assert (data["half"], data["documents"]) == ("tune", 2)
+
+
+def test_the_dev_set_halves_split_its_documents(shared_dir: Path) -> None:
+    dev = shared_dir / "eval" / "dev"
+    halves = {
+        half: {d.doc_id for d in evaluate(dev / "docs", dev / "gold", Chain([]), half=half).docs}
+        for half in ("tune", "check")
+    }
+    assert (len(halves["tune"]), len(halves["check"])) == (45, 43)
+    assert not halves["tune"] & halves["check"]

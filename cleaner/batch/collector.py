@@ -141,6 +141,8 @@ class Collector:
             self.skip(unit.source, result.problem, file=True)
             self.ledger.commit(unit.source, unit.key, b"")
             return 1, result.bytes_in
+        if result.warning:
+            self.say(f"cleaner: warning: {unit.source}: {result.warning}")
         if result.held_back:
             self.say(f"cleaner: warning: {unit.source}: {result.held_back}")
             self.tally.hold_back(unit.source)

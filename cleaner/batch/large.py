@@ -11,7 +11,9 @@ byte for byte:
 2. Decoding makes the choices :func:`cleaner.io.decode.decode_bytes` makes, through the same
    :func:`~cleaner.io.decode.choose_encoding`: a binary file is refused by its first 64 KiB;
    each codec the sequence tries is checked over the whole input in a pass that keeps
-   nothing; chardet reads the same window. The start of the text is checked for control
+   nothing (reading line by line, :class:`~cleaner.io.segments.LineDecoder`, likewise);
+   chardet reads the same window. Bytes replaced in decoding are known at the end, and
+   their records come last, as in the whole document's report. The start of the text is checked for control
    characters and for an HTML page, which is cleaned whole (trafilatura needs all of it).
 3. The text is cleaned window by window (:func:`cleaner.core.windows.clean_parts`). The clean text
    and the report records go to temporary files, beside the output file or in the
@@ -32,6 +34,7 @@ standard input).
 from __future__ import annotations
 
 import codecs
+import collections
 import contextlib
 import functools
 import hashlib
@@ -51,6 +54,7 @@ from cleaner.core.windows import WINDOW, clean_parts
 from cleaner.io.decode import (
     BOMS,
     SAMPLE_BYTES,
+    Choice,
     Decoded,
     DecodeError,
     binary_kind,
@@ -59,7 +63,8 @@ from cleaner.io.decode import (
     looks_like_html,
     refuse_control_characters,
 )
-from cleaner.report.records import encode_lines, encode_record, write_records
+from cleaner.io.segments import LineDecoder, Replaced, decode_lines, decode_warning, replaced_limit
+from cleaner.report.records import encode_lines, encode_record, replaced_spans, write_records
 
 READ_BYTES = 1 << 20  # read and decoded at once
 Spool = Callable[[], IO[bytes]]
@@ -153,10 +158,13 @@ def _clean(
             raise DecodeError(f"binary file ({kind})")
         first_error = functools.partial(_first_error, source)
         guess = functools.partial(_guess, source)
-        codec = choose_encoding(source.head, first_error, guess, settings.encoding)
-        start, chunks = _text_start(_decoded(source, codec))
-        refuse_control_characters(start)
-        if settings.html if settings.html is not None else looks_like_html(start, task.path):
+        by_line = functools.partial(_by_line, source)
+        choice = choose_encoding(source.head, first_error, guess, settings.encoding, by_line)
+        codec, decoding = choice.encoding, _Text(source, choice)
+        start, chunks = _text_start(decoding.chunks())
+        html = settings.html if settings.html is not None else looks_like_html(start, task.path)
+        refuse_control_characters(start, page=html)
+        if html:
             return run_doc(DocTask(task.source, task.path, source.read_at(0, -1)), settings)
 
         with spool() as unsigned:
@@ -173,10 +181,11 @@ def _clean(
             changed, held_back = out.chars < text.chars, None
             if flag is not None:  # held back: the output is the input's own text, the report one record
                 out.restart()
-                for chunk in _decoded(source, codec):
+                for chunk in _Text(source, choice).chunks():
                     out.add(chunk, [])
                 out.add("", [flag])
                 rules, changed, held_back = Counter([flag.rule]), False, held_back_message(flag)
+            out.add("", replaced_spans(decoding.replaced))  # last, as write_records puts them
             records = keep.enter_context(spool())
             out.sign(records, text.digest.hexdigest())
         size = source.size or 0
@@ -188,6 +197,7 @@ def _clean(
             out.clean,
             changed=changed,
             held_back=held_back,
+            warning=decode_warning(codec, decoding.replaced),
             output_sha256=out.digest.hexdigest() if settings.report else None,
         )
 
@@ -320,6 +330,9 @@ class _Input:
         elif seen != self.size:
             raise _Problem("the file changed while it was being cleaned")
 
+    def total(self) -> int:
+        return self._handle.seek(0, io.SEEK_END)  # a file (standard input is first copied to one)
+
     def read_at(self, offset: int, size: int) -> bytes:
         """``size`` bytes from ``offset`` (all the rest for -1)."""
         try:
@@ -359,19 +372,32 @@ def _guess(source: _Input, start: int) -> tuple[str, float]:
     return guess_encoding(source.read_at(floor, 1024 + SAMPLE_BYTES + 1), start - floor)
 
 
-def _decoded(source: _Input, codec: str) -> Iterator[str]:
-    """The input's text, block by block (its codec was checked over all of it already)."""
-    decoder = source.decoder(codec)
-    try:
-        for block in source.blocks():
-            text = decoder.decode(block)
-            if text:
-                yield text
-        text = decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        raise _Problem("the file changed while it was being cleaned") from None
-    if text:
-        yield text
+class _Text:
+    """The input's text, block by block (its encoding was checked over all of it already), and
+    the bytes decoding replaced, known once all of it was read."""
+
+    def __init__(self, source: _Input, choice: Choice) -> None:
+        self._source, self._choice = source, choice
+        self.replaced: list[Replaced] = []
+
+    def chunks(self) -> Iterator[str]:
+        if self._choice.by_line:
+            lines = LineDecoder(self._choice.legacy)
+            yield from decode_lines(lines, self._source.blocks())
+            self.replaced = lines.replaced
+            return
+        decoder = self._source.decoder(self._choice.encoding)
+        try:
+            yield from decode_lines(decoder, self._source.blocks())
+        except UnicodeDecodeError:
+            raise _Problem("the file changed while it was being cleaned") from None
+
+
+def _by_line(source: _Input, legacy: str | None) -> LineDecoder:
+    """A pass reading the input line by line that keeps nothing but the counts."""
+    lines = LineDecoder(legacy, keep=False, limit=replaced_limit(source.total()))
+    collections.deque(decode_lines(lines, source.blocks()), maxlen=0)
+    return lines
 
 
 def _text_start(chunks: Iterator[str]) -> tuple[str, Iterator[str]]:

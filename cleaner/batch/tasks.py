@@ -100,6 +100,7 @@ class DocResult:
     problem: str | None = None
     changed: bool = False  # some text was removed
     held_back: str | None = None  # why the --max-removed guard left the document unchanged
+    warning: str | None = None  # mixed encodings or replaced bytes, said on stderr
     diff: bytes = b""  # with Settings.diff: the unified diff of input against clean text
     written: bool = False  # the task wrote the clean text to its output file (``clean`` is empty)
     output_sha256: str | None = None  # of the clean text as written (the journal keeps it for --resume)
@@ -212,6 +213,7 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
         return DocResult(len(data), problem=f"internal error ({type(exc).__name__}: {exc})")
     # Imported here: the bare pipe needs neither unless a document is held back.
     from cleaner.core.guard import held_back_message
+    from cleaner.io.segments import decode_warning
     from cleaner.report.records import encode_lines, text_sha256, write_records
 
     report = io.StringIO()
@@ -236,6 +238,7 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
         b"" if task.output is not None else result.clean_utf8,
         changed=result.changed,
         held_back=None if flag is None else held_back_message(flag),
+        warning=decode_warning(decoded.encoding, decoded.replaced, html=decoded.html),
         diff=_diff(decoded.text, result.clean, task.source) if settings.diff else b"",
         written=task.output is not None,
         output_sha256=text_sha256(result.clean_utf8) if settings.report else None,

@@ -234,16 +234,17 @@ def read_input_or_exit(
         fail(f"{source}: {exc}")
 
 
-def write_output(output: Path | None, text: str) -> None:
-    """``text`` to ``output`` (atomically) or, without one, to stdout as UTF-8."""
+def write_output(output: Path | None, text: str | bytes) -> None:
+    """``text`` (or bytes) to ``output`` (atomically) or, without one, to stdout; text as UTF-8."""
     from cleaner.io.output import atomic_writer
 
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if output is None:
-        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
     try:
-        with atomic_writer(output) as out:
-            out.write(text)
+        with atomic_writer(output, "wb") as out:
+            out.write(data)
     except OSError as exc:
         fail(f"{output}: cannot write: {exc.strerror}")

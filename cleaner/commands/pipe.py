@@ -78,6 +78,8 @@ def clean_pipe(
         if result.problem:
             print(error_line(f"{SOURCE}: {result.problem}"), file=stderr)
             return EXIT_PROBLEMS
+        if result.warning:
+            print(warning_line(f"{SOURCE}: {result.warning}"), file=stderr)
         if result.held_back:
             print(warning_line(f"{SOURCE}: {result.held_back}"), file=stderr)
         result.write_clean(stdout)

@@ -55,7 +55,7 @@ def restore(
     """
     from cleaner.batch.journal import Companions
     from cleaner.report.records import RestoreError, read_records
-    from cleaner.report.restore import group_by_source, restore_document, select_records
+    from cleaner.report.restore import group_by_source, original_bytes, restore_document, select_records
     from cleaner.report.sources import is_corpus
     from cleaner.report.tree import restore_tree
 
@@ -90,7 +90,8 @@ def restore(
         return
     source, decoded = read_input_or_exit(clean_path, html=False)
     try:
-        original = restore_document(decoded.text, select_records(groups, decoded.text))
+        records = select_records(groups, decoded.text)
+        original = original_bytes(restore_document(decoded.text, records), records)
     except RestoreError as exc:
         fail(f"{source}: {exc}")
     write_output(output, original)

@@ -34,22 +34,19 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from cleaner.core.engine import TIDY_RULE, Chain
 from cleaner.core.result import Span
+from cleaner.evaluation.common import EvalError, pct
+from cleaner.evaluation.split import Half, half_of, site_key
 from cleaner.io.decode import DecodeError, decode_bytes
 
 KEEP, REMOVE = "KEEP", "REMOVE"
 INTACT, REMOVED, PARTLY_CUT = "intact", "removed", "partly cut"
 MIN_SUBSTRING_MATCH = 20
-
-
-class EvalError(ValueError):
-    """Evaluation input that cannot be used; the message names the file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +103,7 @@ class Evaluation:
     """Everything ``cleaner eval`` reports."""
 
     documents: int = 0
+    half: Half | None = None  # the half of the set evaluated (see cleaner.evaluation.split), None: all
     skipped: list[str] = field(default_factory=list)
     held_back: list[str] = field(default_factory=list)  # documents the max-removed guard kept whole
     keep_lines: int = 0
@@ -122,11 +120,11 @@ class Evaluation:
 
     @property
     def keep_intact_pct(self) -> float:
-        return _pct(self.keep_lines - self.total.keep_lines_lost, self.keep_lines)
+        return pct(self.keep_lines - self.total.keep_lines_lost, self.keep_lines)
 
     @property
     def remove_removed_pct(self) -> float:
-        return _pct(self.total.remove_lines_removed, self.remove_lines)
+        return pct(self.total.remove_lines_removed, self.remove_lines)
 
     def by_pack(self) -> dict[str, Tally]:
         packs: dict[str, Tally] = {}
@@ -141,10 +139,6 @@ class Evaluation:
 
     def missed_remove_lines(self) -> list[LineFate]:
         return [f for f in self.fates if f.label == REMOVE and f.status != REMOVED]
-
-
-def _pct(part: int, whole: int) -> float:
-    return 100.0 * part / whole if whole else 100.0
 
 
 # --- labels --------------------------------------------------------------------------------
@@ -311,22 +305,26 @@ def evaluate(
     labels_path: Path | None = None,
     *,
     max_removed: float | None = None,
+    half: Half | None = None,
 ) -> Evaluation:
     """Clean every ``DOCS_DIR/*.txt`` with ``chain`` and score it against its labels.
 
     Documents are labelled from ``labels_path`` when it covers them, otherwise from
     ``GOLD_DIR/<id>.txt``; a document with neither is skipped and listed in ``skipped``.
     ``max_removed`` is the guard of ``cleaner clean``: a document it holds back keeps every line.
+    ``half`` keeps only the documents of that half of the set (their site is their id).
     """
     for folder, what in ((docs_dir, "documents"), (gold_dir, "gold")):
         if not folder.is_dir():
             raise EvalError(f"{folder}: {what} folder not found")
     labels = load_labels(labels_path) if labels_path is not None else {}
-    evaluation = Evaluation()
+    evaluation = Evaluation(half=half)
     # Every rule gets a row, so rules that never fired show up as zeros.
     evaluation.by_rule = {rule.qualified_id: Tally() for rule in chain.rules}
     for path in sorted(docs_dir.glob("*.txt")):
         doc_id = path.stem
+        if half is not None and half_of(site_key(doc_id)) != half:
+            continue
         try:
             text = _read_text(path)
         except (OSError, DecodeError) as exc:
@@ -377,142 +375,3 @@ def _check_gold(evaluation: Evaluation, doc_id: str, gold_path: Path, chain: Cha
     evaluation.gold_lines += len(labels)
     spans = chain.clean(gold).spans
     evaluation.gold_fates.extend(f for f in line_fates(doc_id, gold, spans, labels) if f.status != INTACT)
-
-
-# --- output --------------------------------------------------------------------------------
-
-
-def worst_documents(evaluation: Evaluation, count: int) -> list[DocScore]:
-    """Documents that lost the most article text, then those that kept the most boilerplate."""
-    hurt = [d for d in evaluation.docs if d.keep_lines_lost or d.remove_lines_removed < d.remove_lines]
-    hurt.sort(key=lambda d: (-d.keep_chars_lost, -(d.remove_lines - d.remove_lines_removed), d.doc_id))
-    return hurt[:count]
-
-
-def to_json(evaluation: Evaluation, worst: int = 10) -> dict[str, Any]:
-    """The evaluation as plain JSON-ready data (what ``cleaner eval --json`` prints)."""
-
-    def fate(f: LineFate) -> dict[str, Any]:
-        return {"doc_id": f.doc_id, "line_no": f.line_no, "status": f.status, "rule": f.rule, "text": f.text}
-
-    return {
-        "documents": evaluation.documents,
-        "skipped": evaluation.skipped,
-        "held_back": evaluation.held_back,
-        "titles_excluded": evaluation.titles_excluded,
-        "keep_lines": evaluation.keep_lines,
-        "keep_chars": evaluation.keep_chars,
-        "keep_lines_intact_pct": round(evaluation.keep_intact_pct, 2),
-        "remove_lines": evaluation.remove_lines,
-        "remove_chars": evaluation.remove_chars,
-        "remove_lines_removed_pct": round(evaluation.remove_removed_pct, 2),
-        "gold_lines": evaluation.gold_lines,
-        "gold_lines_lost": len(evaluation.gold_fates),
-        "total": evaluation.total.as_dict(),
-        "packs": {name: t.as_dict() for name, t in sorted(evaluation.by_pack().items())},
-        "rules": {name: t.as_dict() for name, t in sorted(evaluation.by_rule.items())},
-        "worst_documents": [vars(d) for d in worst_documents(evaluation, worst)],
-        "keep_lines_lost": [fate(f) for f in evaluation.lost_keep_lines()],
-        "remove_lines_missed": [fate(f) for f in evaluation.missed_remove_lines()],
-        "gold_lines_changed": [fate(f) for f in evaluation.gold_fates],
-    }
-
-
-def _table(header: list[str], rows: Iterable[list[Any]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return lines
-
-
-def _tally_rows(tallies: dict[str, Tally]) -> Iterator[list[Any]]:
-    for name, t in sorted(tallies.items()):
-        yield [
-            f"`{name}`",
-            t.keep_lines_lost,
-            t.keep_chars_lost,
-            t.remove_lines_removed,
-            t.remove_lines_partly_cut,
-            t.remove_chars_removed,
-        ]
-
-
-def _excerpt(text: str, width: int = 100) -> str:
-    text = text.replace("|", "\\|")
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def to_markdown(evaluation: Evaluation, worst: int = 10, show_missed: bool = False) -> str:
-    """The evaluation as Markdown tables (what ``cleaner eval`` prints)."""
-    e, t = evaluation, evaluation.total
-    by_source = defaultdict(int)
-    for doc in e.docs:
-        by_source[doc.labels_from] += 1
-    sources = ", ".join(f"{n} from {src}" for src, n in sorted(by_source.items())) or "none"
-    held = f"; held back by the max-removed guard: {', '.join(e.held_back)}" if e.held_back else ""
-    out = [
-        f"Documents: {e.documents} (labels: {sources}); title lines excluded: {e.titles_excluded}{held}",
-        "",
-        *_table(
-            ["measure", "lines", "%", "chars"],
-            [
-                [
-                    "KEEP kept intact",
-                    f"{e.keep_lines - t.keep_lines_lost} / {e.keep_lines}",
-                    f"{e.keep_intact_pct:.2f}",
-                    f"{e.keep_chars - t.keep_chars_lost} / {e.keep_chars}",
-                ],
-                [
-                    "REMOVE removed",
-                    f"{t.remove_lines_removed} / {e.remove_lines}",
-                    f"{e.remove_removed_pct:.2f}",
-                    f"{t.remove_chars_removed} / {e.remove_chars}",
-                ],
-                [
-                    "REMOVE partly cut",
-                    t.remove_lines_partly_cut,
-                    f"{_pct(t.remove_lines_partly_cut, e.remove_lines):.2f}",
-                    "",
-                ],
-                [
-                    "gold lines kept intact",
-                    f"{e.gold_lines - len(e.gold_fates)} / {e.gold_lines}",
-                    f"{_pct(e.gold_lines - len(e.gold_fates), e.gold_lines):.2f}",
-                    "",
-                ],
-            ],
-        ),
-    ]
-    columns = ["KEEP lines lost", "KEEP chars lost", "REMOVE removed", "REMOVE partly cut", "REMOVE chars"]
-    out += ["", "Per pack:", "", *_table(["pack", *columns], _tally_rows(e.by_pack()))]
-    out += ["", "Per rule:", "", *_table(["rule", *columns], _tally_rows(e.by_rule))]
-    worst_docs = worst_documents(e, worst)
-    if worst_docs:
-        out += ["", "Worst documents:", ""]
-        rows = (
-            [d.doc_id, d.keep_lines_lost, d.keep_chars_lost, f"{d.remove_lines_removed} / {d.remove_lines}"]
-            for d in worst_docs
-        )
-        out += _table(["document", "KEEP lines lost", "KEEP chars lost", "REMOVE removed"], rows)
-    lost = e.lost_keep_lines()
-    if lost:
-        out += ["", "KEEP lines lost:", ""]
-        out += _table(
-            ["document", "line", "status", "rule", "text"],
-            ([f.doc_id, f.line_no, f.status, f"`{f.rule}`", _excerpt(f.text)] for f in lost),
-        )
-    if e.gold_fates:
-        out += ["", "Gold lines changed when the gold text is cleaned:", ""]
-        out += _table(
-            ["document", "line", "status", "rule", "text"],
-            ([f.doc_id, f.line_no, f.status, f"`{f.rule}`", _excerpt(f.text)] for f in e.gold_fates),
-        )
-    if show_missed:
-        missed = e.missed_remove_lines()
-        out += ["", "REMOVE lines not removed:", ""]
-        out += _table(
-            ["document", "line", "status", "text"],
-            ([f.doc_id, f.line_no, f.status, _excerpt(f.text)] for f in missed),
-        )
-    if e.skipped:
-        out += ["", "Skipped:", "", *(f"- {reason}" for reason in e.skipped)]
-    return "\n".join(out) + "\n"

@@ -12,27 +12,44 @@ The encoding is found in this order, and the first that applies wins:
    holding the first byte that is not UTF-8, so detection costs the same for 1 MB and 100 MB.
    A guess below :data:`CONFIDENCE_FLOOR` is refused rather than trusted.
 
-Whatever is chosen decodes the **whole** input strictly: a window can mislead, and a byte that
-does not decode is an error naming its offset, never a replacement character. Newlines are
-left as they are. Binary inputs (known magic numbers, NUL bytes, mostly control characters)
-raise :class:`DecodeError` naming what they look like. chardet and trafilatura are imported
-only when an input needs them.
+A Unicode encoding, or a legacy codec that reads several bytes as one character (Shift-JIS,
+GBK, …), decodes the **whole** input strictly: a window can mislead, and a byte that does not
+decode is an error naming its offset. A single-byte legacy codec (cp1252, ISO-8859-*, …)
+reads the input line by line (:mod:`cleaner.io.segments`): lines that are UTF-8 stay UTF-8,
+so text pasted together from both never turns into mojibake, and the encoding is then
+reported as ``utf-8+<codec>``. Bytes that fit no codec (at most 1 % of the input, in an input
+with UTF-8 lines or a legacy codec found for it) are replaced by U+FFFD and kept in
+``Decoded.replaced``. Newlines are left as they are. Binary inputs (known magic numbers, NUL
+bytes, mostly control characters) raise :class:`DecodeError` naming what they look like.
+chardet and trafilatura are imported only when an input needs them.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-#: Bytes that encoding detection looks at, whatever the input's size.
-SAMPLE_BYTES = 64 * 1024
+from cleaner.io.binary import (
+    SAMPLE_BYTES,
+    DecodeError,
+    binary_kind,
+    refuse_control_characters,
+)
+from cleaner.io.segments import LineDecoder, Replaced, TooManyReplaced, is_single_byte, replaced_limit
+
+if TYPE_CHECKING:
+    from cleaner.io.htmllines import LineInfo
+
+#: Bytes searched for a declared charset (``<meta charset>``); the HTML standard says 1024,
+#: pages put it after long comments and scripts.
+DECLARATION_BYTES = 4096
 #: chardet guesses below this confidence are refused (chardet 7's own threshold).
 CONFIDENCE_FLOOR = 0.2
-#: A text whose first SAMPLE_BYTES characters are more than this share control characters is binary.
-CONTROL_SHARE_LIMIT = 0.1
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
 #: Byte-order marks and the codec each one starts (longest first: UTF-32 LE begins like UTF-16 LE).
@@ -54,24 +71,19 @@ _BOM_FAMILY = {
     "utf-32-le": "utf-32",
     "utf-32-be": "utf-32",
 }
-_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF87a", "GIF image"),
-    (b"GIF89a", "GIF image"),
-    (b"%PDF-", "PDF document"),
-    (b"PK\x03\x04", "ZIP archive"),
-    (b"PK\x05\x06", "ZIP archive"),
-    (b"\x1f\x8b", "gzip archive"),
-    (b"\xfd7zXZ\x00", "xz archive"),
-    (b"(\xb5/\xfd", "zstd archive"),
-    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
-    (b"\x7fELF", "ELF executable"),
-)
-_BZIP2 = re.compile(rb"BZh[1-9]1AY&SY")
-_RIFF_WEBP = re.compile(rb"RIFF....WEBP", re.DOTALL)
-# C0 controls other than tab, line feed, vertical tab, form feed, carriage return and escape.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+# Declared labels that browsers decode with a superset (WHATWG Encoding Standard), by codec name.
+_BROWSER_CODEC = {
+    "iso8859-1": "cp1252",
+    "ascii": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_kr": "cp949",
+    "shift_jis": "cp932",
+    "big5": "big5hkscs",
+}
 _DECLARED_CHARSET = re.compile(
     rb"""<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9._:-]+)|\A<\?xml[^>]*?encoding\s*=\s*["']([a-z0-9._:-]+)""",
     re.IGNORECASE,
@@ -81,23 +93,24 @@ _HTML_START = re.compile(
 )
 
 
-class DecodeError(ValueError):
-    """The input cannot be turned into text; the message says why."""
-
-
 @dataclass(frozen=True, slots=True)
 class Decoded:
     """Text ready for the engine, and how it was obtained.
 
-    ``encoding`` is the Python codec that decoded the input. ``html`` is true when ``text`` is
-    the main text extracted from an HTML page (offsets then refer to that text, not the page);
-    ``date`` is the page's date (``YYYY-MM-DD``) when the page gives one.
+    ``encoding`` is the Python codec that decoded the input (``utf-8+cp1252`` when its UTF-8
+    lines were read as UTF-8 and the others as cp1252). ``html`` is true when ``text`` is the
+    main text extracted from an HTML page (offsets then refer to that text, not the page);
+    ``date`` is the page's date (``YYYY-MM-DD``) when the page gives one, and ``lines`` says
+    what each line of ``text`` was on the page (:class:`~cleaner.io.htmllines.LineInfo`).
+    ``replaced`` lists the runs of bytes no codec could read, each replaced by one U+FFFD.
     """
 
     text: str
     encoding: str
     html: bool = False
     date: str | None = None
+    lines: tuple[LineInfo, ...] = field(default=(), repr=False, compare=False)
+    replaced: tuple[Replaced, ...] = field(default=(), repr=False)
     # The input itself when it is exactly the UTF-8 encoding of ``text``: the engine searches
     # UTF-8 bytes, and need not encode the text again.
     utf8: bytes | None = field(default=None, repr=False, compare=False)
@@ -122,7 +135,7 @@ def decode_bytes(
     'utf-16'
     >>> decode_bytes(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR")
     Traceback (most recent call last):
-    cleaner.io.decode.DecodeError: binary file (PNG image)
+    cleaner.io.binary.DecodeError: binary file (PNG image)
     """
     kind = binary_kind(data[:SAMPLE_BYTES])
     if kind:
@@ -136,23 +149,36 @@ def decode_bytes(
             return exc.start
         return None
 
-    used = choose_encoding(
-        data[:SAMPLE_BYTES], first_error, lambda start: guess_encoding(data, start), encoding
+    read_by_line: dict[str | None, tuple[str, LineDecoder]] = {}
+
+    def by_line(legacy: str | None) -> LineDecoder:
+        decoder = LineDecoder(legacy, limit=replaced_limit(len(data)))
+        read_by_line[legacy] = decoder.decode(data, final=True), decoder
+        return decoder
+
+    choice = choose_encoding(
+        data[:SAMPLE_BYTES], first_error, lambda start: guess_encoding(data, start), encoding, by_line
     )
-    text = texts[used]
-    refuse_control_characters(text)
+    replaced: tuple[Replaced, ...] = ()
+    if choice.by_line:
+        text, decoder = read_by_line[choice.legacy]
+        replaced = tuple(decoder.replaced)
+    else:
+        text = texts[choice.encoding]
     if html is None:
         html = looks_like_html(text, name)
+    refuse_control_characters(text, page=html)
     if not html:
-        return Decoded(text, used, utf8=data if used == "utf-8" else None)
+        utf8 = data if choice.encoding == "utf-8" and not choice.by_line else None
+        return Decoded(text, choice.encoding, utf8=utf8, replaced=replaced)
     if not text.strip():
-        return Decoded(text, used, html=True)
+        return Decoded(text, choice.encoding, html=True, replaced=replaced)
     from cleaner.io.html import extract_page
 
     page = extract_page(text)
     if not page.text.strip():
         raise DecodeError("no main text found in the HTML page (--no-html reads it as plain text)")
-    return Decoded(page.text, used, html=True, date=page.date)
+    return Decoded(page.text, choice.encoding, html=True, date=page.date, lines=page.lines, replaced=replaced)
 
 
 def normalize_encoding(name: str) -> str:
@@ -170,22 +196,6 @@ def normalize_encoding(name: str) -> str:
         return codecs.lookup(name).name
     except (LookupError, UnicodeError):
         raise ValueError(f"unknown text encoding {name!r}") from None
-
-
-def binary_kind(head: bytes) -> str | None:
-    """What a binary file looks like from its first bytes, or ``None`` for no known format.
-
-    >>> binary_kind(b"%PDF-1.7 ..."), binary_kind(b"Plain words.")
-    ('PDF document', None)
-    """
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    if _BZIP2.match(head):
-        return "bzip2 archive"
-    if _RIFF_WEBP.match(head):
-        return "WebP image"
-    return None
 
 
 def looks_like_html(text: str, name: str | os.PathLike[str] | None = None) -> bool:
@@ -237,20 +247,37 @@ def guess_encoding(data: bytes, start: int = 0) -> tuple[str, float]:
         raise DecodeError(f"detected encoding {found['encoding']} has no Python codec") from None
 
 
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """How an input is decoded: strictly with the codec ``encoding`` names, or, with ``by_line``,
+    line by line (:class:`~cleaner.io.segments.LineDecoder`) with the single-byte ``legacy``
+    codec (``None``: UTF-8 with undecodable bytes replaced); ``encoding`` is then what the
+    report says (``utf-8+cp1252``)."""
+
+    encoding: str
+    by_line: bool = False
+    legacy: str | None = None
+
+
 def choose_encoding(
     head: bytes,
     first_error: Callable[[str], int | None],
     guess: Callable[[int], tuple[str, float]],
     encoding: str | None = None,
-) -> str:
-    """The codec that decodes the whole input, chosen in the order of the module docstring.
+    by_line: Callable[[str | None], LineDecoder] | None = None,
+) -> Choice:
+    """How to decode the whole input, chosen in the order of the module docstring.
 
     ``head`` is the input's first :data:`SAMPLE_BYTES` bytes. ``first_error(codec)`` decodes the
     whole input strictly and returns the offset of its first bad byte, or ``None`` when all of it
     decodes. ``guess(offset)`` is chardet's guess (:func:`guess_encoding`) around the first byte
-    that is not UTF-8. ``encoding`` is the caller's choice. Raises :class:`DecodeError` when no
-    codec fits. Both a whole input in memory (:func:`decode_bytes`) and a large file read in
-    passes (:mod:`cleaner.batch.large`) decode through this one sequence.
+    that is not UTF-8. ``encoding`` is the caller's choice. ``by_line(legacy)`` reads the whole
+    input with a :class:`~cleaner.io.segments.LineDecoder` limited to
+    :func:`~cleaner.io.segments.replaced_limit` replaced bytes, and returns it (its counts);
+    without it, single-byte codecs decode strictly too. Raises
+    :class:`DecodeError` when nothing fits. Both a whole input in memory
+    (:func:`decode_bytes`) and a large file read in passes (:mod:`cleaner.batch.large`) decode
+    through this one sequence.
 
     >>> data = "Grüße aus Köln".encode("cp1252")
     >>> def first_error(codec):
@@ -259,41 +286,65 @@ def choose_encoding(
     ...     except UnicodeDecodeError as exc:
     ...         return exc.start
     >>> choose_encoding(data, first_error, lambda start: guess_encoding(data, start), "latin-1")
-    'iso8859-1'
+    Choice(encoding='iso8859-1', by_line=False, legacy=None)
     >>> choose_encoding(data, first_error, lambda start: guess_encoding(data, start), "utf-8")
     Traceback (most recent call last):
-    cleaner.io.decode.DecodeError: not valid utf-8 at byte 2
+    cleaner.io.binary.DecodeError: not valid utf-8 at byte 2
     """
     if encoding is not None:
-        return _explicit_encoding(head, normalize_encoding(encoding), first_error)
+        return Choice(_explicit_encoding(head, normalize_encoding(encoding), first_error))
     for bom, codec in BOMS:
         if head.startswith(bom):
-            return _explicit_encoding(head, codec, first_error)
+            return Choice(_explicit_encoding(head, codec, first_error))
     wide = _wide_unicode_without_bom(head)
     if wide and first_error(wide) is None:
-        return wide
+        return Choice(wide)
     # Otherwise not UTF-16/32 after all; NUL bytes then make it binary below.
     first_bad = first_error("utf-8")
     if first_bad is None:
-        return "utf-8"
-    if b"\x00" in head:
+        return Choice("utf-8")
+    if b"\x00" in head and not looks_like_html(head.decode("latin-1")):  # see refuse_control_characters
         raise DecodeError("binary file (contains NUL bytes)")
-    declared = _declared_encoding(head[:1024])
+    declared = _declared_encoding(head[:DECLARATION_BYTES])
+    # Pages often declare a charset they do not use: then detect instead.
     if declared and first_error(declared) is None:
-        return declared  # pages often declare a charset they do not use: then detect instead
+        return _legacy_choice(declared, by_line)
     codec, confidence = guess(first_bad)
-    if confidence < CONFIDENCE_FLOOR:
+    if confidence >= CONFIDENCE_FLOOR and codec != "utf-8":
+        if is_single_byte(codec) and by_line is not None:
+            return _legacy_choice(codec, by_line)
+        bad = first_error(codec)
+        if bad is not None:
+            raise DecodeError(
+                f"detected {codec} from a sample, but byte {bad} is not valid {codec}; "
+                "name the encoding with --encoding"
+            )
+        return Choice(codec)
+    if by_line is not None:  # UTF-8 lines and a few stray bytes: UTF-8, the strays replaced
+        with contextlib.suppress(TooManyReplaced):
+            if by_line(None).utf8_lines:
+                return Choice("utf-8", by_line=True)
+    raise DecodeError(
+        f"unknown encoding: not UTF-8 (byte {first_bad}), and chardet's best guess, {codec}, "
+        f"has confidence {confidence:.2f} < {CONFIDENCE_FLOOR}; name it with --encoding"
+        if codec != "utf-8"
+        else f"unknown encoding: not UTF-8 (byte {first_bad} and more than 1 % of the input), "
+        "and no other encoding found; name it with --encoding"
+    )
+
+
+def _legacy_choice(codec: str, by_line: Callable[[str | None], LineDecoder] | None) -> Choice:
+    """A legacy codec that fits: a single-byte one reads the input line by line, UTF-8 lines as
+    UTF-8, and may leave up to 1 % of the bytes replaced."""
+    if by_line is None or not is_single_byte(codec):
+        return Choice(codec)
+    try:
+        lines = by_line(codec)
+    except TooManyReplaced:
         raise DecodeError(
-            f"unknown encoding: not UTF-8 (byte {first_bad}), and chardet's best guess, {codec}, "
-            f"has confidence {confidence:.2f} < {CONFIDENCE_FLOOR}; name it with --encoding"
-        )
-    bad = first_error(codec)
-    if bad is not None:
-        raise DecodeError(
-            f"detected {codec} from a sample, but byte {bad} is not valid {codec}; "
-            "name the encoding with --encoding"
-        )
-    return codec
+            f"more than 1 % of the bytes are neither UTF-8 nor {codec}; name the encoding with --encoding"
+        ) from None
+    return Choice(lines.label, by_line=True, legacy=codec)
 
 
 def _explicit_encoding(head: bytes, codec: str, first_error: Callable[[str], int | None]) -> str:
@@ -331,34 +382,19 @@ def _wide_unicode_without_bom(head: bytes) -> str | None:
 def _declared_encoding(head: bytes) -> str | None:
     """The charset an HTML page declares (meta tag or XML declaration), as a codec name.
 
-    Declared UTF-8 is ignored (strict UTF-8 was already tried); ISO-8859-1 and ASCII mean
-    windows-1252, as browsers read them.
+    The first declaration of another encoding than UTF-8 counts (strict UTF-8 was already
+    tried; pages carry stray ``charset=utf-8`` in scripts before their real ``<meta>``);
+    a label browsers read as a larger encoding means that one (ISO-8859-1 and ASCII mean
+    windows-1252, GB2312 means GB18030, …: the WHATWG Encoding Standard).
+
+    >>> _declared_encoding(b'<script>x="charset=utf-8"</script><meta charset="ISO-8859-1">')
+    'cp1252'
     """
-    found = _DECLARED_CHARSET.search(head)
-    if not found:
-        return None
-    try:
-        encoding = normalize_encoding((found.group(1) or found.group(2)).decode("ascii"))
-    except ValueError:
-        return None
-    if encoding in ("iso8859-1", "ascii"):
-        return "cp1252"
-    return None if encoding.startswith("utf-") else encoding
-
-
-def refuse_control_characters(text: str) -> None:
-    """Raise :class:`DecodeError` when the start of a decoded text looks binary: NUL bytes, or
-    more than :data:`CONTROL_SHARE_LIMIT` control characters, in its first :data:`SAMPLE_BYTES`
-    characters.
-
-    >>> refuse_control_characters("Plain words.\\n")
-    >>> refuse_control_characters("\\x01\\x02\\x03 ok")
-    Traceback (most recent call last):
-    cleaner.io.decode.DecodeError: binary file (50% control characters)
-    """
-    sample = text[:SAMPLE_BYTES]
-    if "\x00" in sample:
-        raise DecodeError("binary file (contains NUL bytes)")
-    share = len(_CONTROL.findall(sample)) / max(len(sample), 1)
-    if share > CONTROL_SHARE_LIMIT:
-        raise DecodeError(f"binary file ({share:.0%} control characters)")
+    for found in _DECLARED_CHARSET.finditer(head):
+        try:
+            encoding = normalize_encoding((found.group(1) or found.group(2)).decode("ascii"))
+        except ValueError:
+            continue
+        if not encoding.startswith("utf-"):
+            return _BROWSER_CODEC.get(encoding, encoding)
+    return None

@@ -9,9 +9,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 from cleaner.core.result import Span
+from cleaner.io.segments import REPLACED_RULE
 
 if TYPE_CHECKING:
     from cleaner.io.decode import Decoded
+    from cleaner.io.segments import Replaced
 
 #: The zero-width record that carries an HTML page's date as the document's ``date`` capture.
 PAGE_DATE_RULE = "html/page-date"
@@ -122,6 +124,21 @@ def page_date_spans(decoded: Decoded) -> list[Span]:
     return [Span(PAGE_DATE_RULE, 0, 0, "", 1, {"date": decoded.date})]
 
 
+def replaced_spans(replaced: Iterable[Replaced]) -> list[Span]:
+    """Zero-width spans at each U+FFFD that decoding put for bytes no codec could read, carrying
+    those bytes (hexadecimal) as the ``bytes`` capture, so that restoring rebuilds the input
+    byte for byte.
+
+    >>> from cleaner.io.segments import Replaced
+    >>> replaced_spans([Replaced(4, 1, b"\\xff\\xfe")])
+    [Span(rule='decode/replaced', start=4, end=4, text='', line=1, captures={'bytes': 'fffe'})]
+    """
+    return [
+        Span(REPLACED_RULE, run.offset, run.offset, "", run.line, {"bytes": run.data.hex()})
+        for run in replaced
+    ]
+
+
 def write_records(
     out: IO[str],
     source: str,
@@ -140,12 +157,14 @@ def write_records(
     restore can detect later edits; given the ``original`` text, its ``original_sha256``, so
     that restore can check that the records rebuild it (a report edited since is refused).
     With ``decoded`` (how the input was read), records also say the input's encoding and
-    whether offsets refer to text extracted from HTML, and an HTML page's date comes first.
+    whether offsets refer to text extracted from HTML; an HTML page's date comes first, and
+    the bytes decoding replaced in a text come last.
     """
     extra: dict[str, str] = {}
     if decoded is not None:
         extra.update(input_fields(decoded))
-        spans = itertools.chain(page_date_spans(decoded), spans)
+        replaced = replaced_spans(decoded.replaced) if not decoded.html else []
+        spans = itertools.chain(page_date_spans(decoded), spans, replaced)
     count = 0
     for span in spans:
         if count == 0:  # most documents have no span: no checksum then
@@ -201,6 +220,8 @@ def restore(clean: str, spans: Iterable[Span]) -> str:
     pieces: list[str] = []
     clean_pos = original_pos = 0
     for span in sorted(spans, key=lambda s: s.start):
+        if span.start == span.end and not span.text:
+            continue  # a zero-width record (a page date, replaced bytes) restores nothing
         if span.start < original_pos or span.end - span.start != len(span.text):
             raise RestoreError(f"span {span.rule} at {span.start} overlaps another or is malformed")
         kept = span.start - original_pos

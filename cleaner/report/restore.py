@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from cleaner.core.result import Span
+from cleaner.io.segments import REPLACED_RULE, REPLACEMENT
 from cleaner.report.records import RestoreError, record_span, restore, text_sha256
 
 
@@ -65,6 +66,9 @@ report's)
             "the report's records do not rebuild the original (its SHA-256 differs from the "
             "report's original_sha256): the report was edited since it was written"
         )
+    for span in spans:
+        if span.rule == REPLACED_RULE and original[span.start : span.start + 1] != REPLACEMENT:
+            raise RestoreError(f"no U+FFFD at offset {span.start}, where the report has replaced bytes")
     return original
 
 
@@ -77,6 +81,28 @@ def _agreed(records: Sequence[dict[str, Any]], name: str) -> str | None:
     if digest is not None and not isinstance(digest, str):
         raise RestoreError(f"the report's {name} is not a string")
     return digest
+
+
+def original_bytes(original: str, records: Sequence[dict[str, Any]]) -> bytes:
+    """The input's bytes: ``original`` (from :func:`restore_document`) in UTF-8, with each U+FFFD
+    that a ``decode/replaced`` record names turned back into the bytes it replaced.
+
+    For an input that was UTF-8 apart from those bytes, this is the input, byte for byte.
+
+    >>> original_bytes("caf\ufffd", [{"rule": REPLACED_RULE, "start": 3, "captures": {"bytes": "e9"}}])
+    b'caf\\xe9'
+    """
+    runs = sorted(
+        (record["start"], bytes.fromhex(record["captures"]["bytes"]))
+        for record in records
+        if record.get("rule") == REPLACED_RULE
+    )
+    pieces, pos = [], 0
+    for start, data in runs:
+        pieces += [original[pos:start].encode("utf-8"), data]
+        pos = start + 1
+    pieces.append(original[pos:].encode("utf-8"))
+    return b"".join(pieces)
 
 
 def select_records(groups: dict[str, list[dict[str, Any]]], clean: str) -> list[dict[str, Any]]:
@@ -105,7 +131,17 @@ def _span(record: dict[str, Any]) -> Span:
     fields_ok = isinstance(span.start, int) and isinstance(span.end, int) and isinstance(span.line, int)
     if not (fields_ok and isinstance(span.text, str) and 0 <= span.start <= span.end):
         raise RestoreError(f"malformed report record for {span.rule!r} at {span.start!r}")
+    if span.rule == REPLACED_RULE and not _hex_bytes(span.captures):
+        raise RestoreError(f"malformed report record for {span.rule!r} at {span.start!r}")
     return span
+
+
+def _hex_bytes(captures: Any) -> bool:
+    """Whether a ``decode/replaced`` record's captures hold its bytes, in hexadecimal."""
+    try:
+        return bool(bytes.fromhex(captures["bytes"]))
+    except (TypeError, KeyError, ValueError):
+        return False
 
 
 def _check_lines(original: str, spans: Sequence[Span]) -> None:

@@ -19,7 +19,7 @@ from cleaner.io.decode import DecodeError, decode_bytes
 from cleaner.io.output import OUTPUT_MARKER, atomic_writer
 from cleaner.report.corpus import restore_corpus_file
 from cleaner.report.records import RestoreError
-from cleaner.report.restore import restore_document
+from cleaner.report.restore import original_bytes, restore_document
 from cleaner.report.sources import is_corpus, split_record_source
 
 
@@ -96,9 +96,10 @@ def restore_tree(
                 restore_corpus_file(path, documents[owners[path]], field, target)
                 outcome.restored += 1
             else:
-                original = restore_document(decode_bytes(path.read_bytes()).text, documents[owners[path]])
-                with atomic_writer(target) as out:
-                    out.write(original)
+                records = documents[owners[path]]
+                original = restore_document(decode_bytes(path.read_bytes()).text, records)
+                with atomic_writer(target, "wb") as out:
+                    out.write(original_bytes(original, records))
                 outcome.restored += 1
         except OSError as exc:
             outcome.errors.append(f"{path}: cannot read or write: {exc.strerror or exc}")
