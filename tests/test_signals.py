@@ -163,3 +163,23 @@ def test_signals_rules_are_idempotent_and_lossless(parts: list[str], between: bo
     once = clean_text(text, chain)
     assert cleaner.restore(once.clean, once.spans) == text
     assert clean_text(once.clean, chain).spans == []
+
+
+def test_rules_see_what_an_html_page_made_of_its_lines() -> None:
+    from cleaner.batch.tasks import clean_decoded
+    from cleaner.io.decode import decode_bytes
+
+    paragraphs = "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines() * 3)
+    page = (
+        "<html><head><title>Floods</title></head><body><main><article>"
+        f"<h1>Floods close the coast road</h1>{paragraphs}"
+        "<ul><li>Harbour board names new chief after a search of months</li>"
+        "<li>Ferry fares to rise in spring for the first time in years</li></ul>"
+        f"{paragraphs}</article></main></body></html>"
+    ).encode()
+    decoded = decode_bytes(page, html=True)
+    assert "- Harbour board names new chief after a search of months" in decoded.text.splitlines()
+    chain = _signals(html_role="list-item")
+    result = clean_decoded(decoded, chain, None)
+    assert "Harbour board" not in result.clean and "Residents had gathered" in result.clean
+    assert {span.captures["html_role"] for span in result.spans if span.rule == "demo/lines"} == {"list-item"}

@@ -68,8 +68,23 @@ def clean_document(data: bytes, settings: Settings, name: str | None = None) -> 
     ('utf-8', 'Story.')
     """
     decoded = decode_document(data, settings, name)
-    chain, max_removed = settings.chain, settings.max_removed
-    return decoded, chain.clean(decoded.text, max_removed=max_removed, encoded=decoded.utf8)
+    return decoded, clean_decoded(decoded, settings.chain, settings.max_removed)
+
+
+def clean_decoded(decoded: Decoded, chain: Chain, max_removed: float | None) -> Result:
+    """Clean decoded text as every command does: with its UTF-8, and for text extracted from
+    HTML with what the page made of its lines (for rules that test it).
+
+    >>> from cleaner.io.decode import decode_bytes
+    >>> clean_decoded(decode_bytes(b"Story."), Chain([]), 0.5).clean
+    'Story.'
+    """
+    facts = None
+    if decoded.html and decoded.lines:
+        from cleaner.io.htmllines import html_facts
+
+        facts = html_facts(decoded.text, decoded.lines)
+    return chain.clean(decoded.text, max_removed=max_removed, encoded=decoded.utf8, html_lines=facts)
 
 
 @dataclass(frozen=True)

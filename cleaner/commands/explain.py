@@ -70,12 +70,13 @@ def explain(
 
       cleaner explain article.txt --max-removed 1
     """
+    from cleaner.batch.tasks import clean_decoded
     from cleaner.views.explain import render_html, render_plain, render_terminal
 
     chain = load_chain_or_exit(chain_settings)
     source, decoded = read_input_or_exit(path, encoding=encoding, html=html)
     text = decoded.text
-    result = chain.clean(text, max_removed=max_removed)
+    result = clean_decoded(decoded, chain, max_removed)
     if output_format is ExplainFormat.html:
         write_output(output, render_html(text, result, source))
     elif output is not None or colour is False:

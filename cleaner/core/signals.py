@@ -27,12 +27,13 @@ PROSE_WORDS = 8
 class HtmlLine:
     """What an HTML page said about one line of its extracted text.
 
-    ``role``: ``paragraph``, ``heading``, ``list-item``, ``table-cell``, ``quote`` or ``other``;
-    ``link_share``: the share of the line's characters that were link text.
+    ``role``: ``paragraph``, ``heading``, ``list-item``, ``table-cell``, ``quote`` or ``other``
+    (not found in the page's structure); ``link_share``: the share of the line's characters
+    that were link text, None when unknown.
     """
 
     role: str
-    link_share: float
+    link_share: float | None
 
 
 #: Per-line HTML facts, by the line's text (stripped): a cut elsewhere leaves a line's text, and

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cleaner.batch.tasks import clean_decoded
 from cleaner.core.engine import Chain
 from cleaner.evaluation.common import EvalError
 from cleaner.evaluation.split import Half, half_of, site_key
@@ -198,5 +199,5 @@ def _clean(data: bytes, chain: Chain, max_removed: float | None) -> tuple[str | 
         decoded = decode_bytes(data, html=True)
     except DecodeError as exc:
         return None, str(exc), False
-    result = chain.clean(decoded.text, max_removed=max_removed)
+    result = clean_decoded(decoded, chain, max_removed)
     return result.clean, None, result.held_back is not None

@@ -24,6 +24,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from cleaner.core.signals import HtmlLine, HtmlLines
+
 # The kinds of text a line may be, and the tags that make them: trafilatura's tree's own, and
 # the raw tags its fallback extractors leave. Links are read from the page itself.
 _KIND_TAGS = {
@@ -209,3 +211,29 @@ def _marked(what: str) -> Any:
             f'<xsl:template match="/">{start}</xsl:template>{templates}{skip}</xsl:stylesheet>'
         )
     )
+
+
+def html_facts(text: str, infos: tuple[LineInfo, ...]) -> HtmlLines:
+    """What the page made of each line, as line-signal rules read it: by the line's text.
+
+    >>> infos = (LineInfo(heading=True, found=True), LineInfo(item=True, link_share=1.0, found=True))
+    >>> facts = html_facts("Floods\\n- Read more\\n", infos)
+    >>> facts["Floods"], facts["- Read more"]
+    (HtmlLine(role='heading', link_share=None), HtmlLine(role='list-item', link_share=1.0))
+    """
+    facts: dict[str, HtmlLine] = {}
+    for line, info in zip(text.split("\n"), infos, strict=False):
+        key = line.strip()
+        if key and key not in facts:
+            facts[key] = HtmlLine(_role(info), info.link_share)
+    return facts
+
+
+def _role(info: LineInfo) -> str:
+    flags = (
+        ("heading", info.heading),
+        ("list-item", info.item),
+        ("table-cell", info.cell),
+        ("quote", info.quote),
+    )
+    return next((role for role, flag in flags if flag), "paragraph" if info.found else "other")
