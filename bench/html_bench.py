@@ -56,7 +56,8 @@ def main() -> None:
     import trafilatura
 
     import cleaner
-    from cleaner.batch.tasks import Settings, clean_document
+    from cleaner.batch.settings import Settings
+    from cleaner.batch.tasks import clean_document
     from cleaner.core.guard import DEFAULT_MAX_REMOVED
     from cleaner.io.decode import DecodeError, decode_bytes
     from cleaner.io.html import EXTRACT_SETTINGS, silence_library_logs

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from os import PathLike
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -87,3 +88,21 @@ def plural(count: int, noun: str) -> str:
     ('1 file', '3 errors')
     """
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def cannot_read(exc: OSError) -> str:
+    """Why an input could not be read, as the run reports it.
+
+    >>> cannot_read(FileNotFoundError(2, "No such file or directory"))
+    'cannot read: No such file or directory'
+    """
+    return f"cannot read: {exc.strerror or exc}"
+
+
+def cannot_write(output: str | PathLike[str], exc: OSError) -> str:
+    """Why an output could not be written, as the run reports it.
+
+    >>> cannot_write("out/a.txt", IsADirectoryError(21, "Is a directory"))
+    'cannot write out/a.txt: Is a directory'
+    """
+    return f"cannot write {output}: {exc.strerror or exc}"

@@ -179,14 +179,16 @@ def test_unreadable_file_is_named_and_skipped(tmp_path: Path) -> None:
 
 
 def test_vanished_file_is_reported_by_its_task() -> None:
-    from cleaner.batch.tasks import DocTask, Settings, run_doc
+    from cleaner.batch.settings import Settings
+    from cleaner.batch.tasks import DocTask, run_doc
 
     result = run_doc(DocTask("gone.txt", "/nonexistent/gone.txt", None), Settings(CHAIN))
     assert result.problem == "cannot read: No such file or directory"
 
 
 def test_a_local_task_writes_its_output_and_returns_only_records(tmp_path: Path) -> None:
-    from cleaner.batch.tasks import DocTask, Settings, run_doc
+    from cleaner.batch.settings import Settings
+    from cleaner.batch.tasks import DocTask, run_doc
 
     source = tmp_path / "raw/harbour.txt"
     write_files(tmp_path / "raw", {"harbour.txt": HARBOUR})

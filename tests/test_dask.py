@@ -26,7 +26,8 @@ from cleaner.batch import executors
 from cleaner.batch.executors import DaskExecutor, ExecutorError
 from cleaner.batch.ledger import Ledger
 from cleaner.batch.plan import BatchOptions, Planner, layout_for
-from cleaner.batch.tasks import DocTask, Settings, run_doc
+from cleaner.batch.settings import Settings
+from cleaner.batch.tasks import DocResult, DocTask
 from cleaner.batch.walk import Walker
 from cleaner.commands.app import app
 from cleaner.core.engine import Chain
@@ -127,7 +128,7 @@ def test_batches_in_flight_stay_within_the_byte_budget(
         for i, text in enumerate(texts):
             # The path does not exist: the worker cleans the bytes the task carries.
             futures.append(
-                executor.submit(run_doc, DocTask(f"a{i}.txt", f"/nowhere/a{i}.txt", text.encode()))
+                executor.submit(DocTask(f"a{i}.txt", f"/nowhere/a{i}.txt", text.encode()))
             )
             windows.append(executor.window)
             while len(futures) > executor.window:
@@ -161,7 +162,7 @@ def test_settings_reach_each_worker_once_not_with_every_task(
     monkeypatch.setattr(Chain, "__init__", counting)
     executor = DaskExecutor(settings, scheduler)
     try:
-        futures = [executor.submit(run_doc, DocTask(f"a{i}.txt", None, HARBOUR.encode())) for i in range(30)]
+        futures = [executor.submit(DocTask(f"a{i}.txt", None, HARBOUR.encode())) for i in range(30)]
         assert all(future.result().changed for future in futures)
     finally:
         executor.shutdown(cancel=False)
@@ -178,7 +179,7 @@ def test_cluster_tasks_carry_their_input_and_unreadable_inputs_fail_in_the_plan(
 
     steps = list(Planner(layout, Walker(options.include, (), []), ledger, False, local=False).steps())
 
-    assert [(s.unit.source, s.event) for s in steps] == [
+    assert [(s.unit.source, s.event.value) for s in steps] == [
         ("a.txt", "doc"),
         ("b/c.txt", "doc"),
         ("b/gone.txt", "failed"),
@@ -265,15 +266,18 @@ def test_scheduler_options_that_cannot_work_are_refused(
 def test_a_task_that_fails_on_the_cluster_stops_the_run_with_one_line(tmp_path: Path, scheduler: str) -> None:
     executor = DaskExecutor(Settings(CHAIN), scheduler)
     try:
-        future = executor.submit(_fail, DocTask("a.txt", None, b"text"))
+        future = executor.submit(_Failing("a.txt", None, b"text"))
         with pytest.raises(ExecutorError, match=r"^the Dask cluster failed: ValueError: no such luck$"):
             future.result()
     finally:
         executor.shutdown(cancel=True)
 
 
-def _fail(task: DocTask, settings: Settings) -> None:
-    raise ValueError("no such luck")
+class _Failing(DocTask):
+    """A task whose run fails on the worker."""
+
+    def run(self, settings: Settings) -> DocResult:
+        raise ValueError("no such luck")
 
 
 def test_the_readme_test_command_installs_what_ci_installs() -> None:

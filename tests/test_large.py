@@ -21,10 +21,12 @@ import cleaner
 from cleaner.batch import large
 from cleaner.batch.large import StreamTask, run_stream
 from cleaner.batch.runner import BatchOptions, run
-from cleaner.batch.tasks import STREAM_ABOVE, DocResult, DocTask, Settings, run_doc
+from cleaner.batch.settings import Settings
+from cleaner.batch.tasks import STREAM_ABOVE, DocResult, DocTask, run_doc
 from cleaner.commands.pipe import clean_pipe
 from cleaner.core.guard import DEFAULT_MAX_REMOVED
 from cleaner.core.result import GUARD_RULE
+from cleaner.io import stream as stream_io
 from cleaner.report.records import record_span
 
 REPO = Path(__file__).resolve().parents[1]
@@ -95,7 +97,7 @@ def test_fixtures_streamed_give_the_whole_document_result(path: Path, copies: in
     codec=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252"]),
     named=st.booleans(),
     max_removed=st.sampled_from([None, 0.5, 0.1]),
-    block=st.sampled_from([7, 4096, large.READ_BYTES]),
+    block=st.sampled_from([7, 4096, stream_io.READ_BYTES]),
 )
 def test_generated_texts_streamed_give_the_whole_document_result(
     pieces: list[str],
@@ -110,7 +112,7 @@ def test_generated_texts_streamed_give_the_whole_document_result(
     text *= windows * (window + MARGIN) // len(text) + 1  # about that many windows
     data = text.encode(codec)
     options = Settings(CHAIN, encoding=codec if named else None, max_removed=max_removed)
-    with mock.patch.object(large, "READ_BYTES", block):  # blocks that cut characters and lines
+    with mock.patch.object(stream_io, "READ_BYTES", block):  # blocks that cut characters and lines
         stream = streamed(data, options, window)
     event(f"guard: {bool(stream.held_back)}, problem: {bool(stream.problem)}")
     assert_same(stream, run_doc(DocTask("<stdin>", None, data), options))
@@ -131,7 +133,7 @@ def test_undecodable_bytes_are_refused_at_the_same_offset(
     cut = int(at * len(data))
     data = data[:cut] + junk + data[cut:]
     options = Settings(CHAIN, encoding=codec)
-    with mock.patch.object(large, "READ_BYTES", block):
+    with mock.patch.object(stream_io, "READ_BYTES", block):
         stream = streamed(data, options, 1_000)
     assert_same(stream, run_doc(DocTask("<stdin>", None, data), options))
 
@@ -148,9 +150,9 @@ def test_undecodable_bytes_are_refused_at_the_same_offset(
     ],
     ids=["png", "control-characters", "cp1251", "declared", "late-nul", "html"],
 )
-@pytest.mark.parametrize("block", [7, large.READ_BYTES])
+@pytest.mark.parametrize("block", [7, stream_io.READ_BYTES])
 def test_decoding_makes_the_whole_document_choices(data: bytes, block: int) -> None:
-    with mock.patch.object(large, "READ_BYTES", block):
+    with mock.patch.object(stream_io, "READ_BYTES", block):
         stream = streamed(data, GUARDED, 1_000)
     assert_same(stream, run_doc(DocTask("<stdin>", None, data), GUARDED))
 
@@ -172,15 +174,15 @@ def test_the_guard_holds_back_a_streamed_document_whole() -> None:
 def test_a_file_that_changes_between_passes_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "growing.txt"
     path.write_text(HARBOUR * 50, encoding="utf-8")
-    first_error = large._first_error
+    first_error = stream_io._first_error
 
-    def then_grow(source: large._Input, codec: str) -> int | None:
+    def then_grow(source: stream_io._Input, codec: str) -> int | None:
         found = first_error(source, codec)
         with path.open("a", encoding="utf-8") as more:
             more.write(COUNCIL)
         return found
 
-    with mock.patch.object(large, "_first_error", then_grow):
+    with mock.patch.object(stream_io, "_first_error", then_grow):
         result = run_stream(StreamTask(str(path), str(path)), GUARDED, window=500, margin=MARGIN)
     assert result.problem == "the file changed while it was being cleaned"
 

@@ -15,10 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner.batch import large
 from cleaner.batch.large import StreamTask, run_stream
-from cleaner.batch.tasks import DocResult, DocTask, Settings, run_doc
+from cleaner.batch.settings import Settings
+from cleaner.batch.tasks import DocResult, DocTask, run_doc
 from cleaner.core.guard import DEFAULT_MAX_REMOVED
+from cleaner.io import stream as stream_io
 from cleaner.io.decode import DecodeError, decode_bytes
 from cleaner.io.segments import REPLACED_RULE, LineDecoder
 from cleaner.report.records import read_records
@@ -156,7 +157,7 @@ def test_a_mixed_input_is_counted_under_its_mixed_encoding_in_the_summary(
 
 
 def streamed(data: bytes, settings_: Settings, block: int) -> DocResult:
-    with mock.patch.object(large, "READ_BYTES", block):
+    with mock.patch.object(stream_io, "READ_BYTES", block):
         result = run_stream(
             StreamTask("<stdin>", None, [data[:5], data[5:]]), settings_, window=300, margin=200
         )

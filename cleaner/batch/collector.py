@@ -23,10 +23,11 @@ from typing import IO, Any
 
 from cleaner.batch.corpus import ChunkResult
 from cleaner.batch.ledger import Ledger
-from cleaner.batch.plan import Step, Unit
+from cleaner.batch.plan import Event, Step, Unit
 from cleaner.batch.summary import ProgressBar, Tally
-from cleaner.batch.tasks import DocResult, cannot_write
+from cleaner.batch.tasks import DocResult
 from cleaner.io.output import Staged, atomic_writer, stage
+from cleaner.messages import cannot_write
 
 
 class _Discard:
@@ -122,7 +123,16 @@ class Collector:
         self.failed_files += file
 
     def handle(self, step: Step, result: Any) -> None:
-        files, nbytes = getattr(self, f"_on_{step.event}")(step.unit, step, result)
+        handlers = {
+            Event.DOC: self._on_doc,
+            Event.STREAM: self._on_stream,
+            Event.CORPUS_OPEN: self._on_corpus_open,
+            Event.CHUNK: self._on_chunk,
+            Event.CORPUS_CLOSE: self._on_corpus_close,
+            Event.RESUMED: self._on_resumed,
+            Event.FAILED: self._on_failed,
+        }
+        files, nbytes = handlers[step.event](step.unit, step, result)
         if self.progress is not None:
             self.progress.advance(files, nbytes)
 

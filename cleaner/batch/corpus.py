@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from cleaner.batch.settings import Settings
 from cleaner.core.engine import Chain
 from cleaner.report.records import encode_lines, write_records
 from cleaner.report.sources import JSONL_SUFFIXES, is_corpus, is_gzip, record_source, split_record_source
@@ -52,6 +53,14 @@ class Chunk:
     first_line: int  # 1-based line number of lines[0]
     lines: tuple[bytes, ...]
     compress: bool  # return the output as a gzip member (members concatenate into one file)
+
+    @property
+    def carried_bytes(self) -> int:
+        return sum(map(len, self.lines))
+
+    def run(self, settings: Settings) -> ChunkResult:
+        """Clean the chunk's records (see :func:`clean_chunk`)."""
+        return clean_chunk(self, settings.chain, settings.field, max_removed=settings.max_removed)
 
 
 @dataclass(slots=True)

@@ -1,9 +1,9 @@
 """Executors run tasks and hand back futures: in this process, in a local process pool, or on a
 Dask cluster.
 
-The seam is ``submit(fn, task) -> future`` with ``future.result()``, as in
+The seam is ``submit(task) -> future`` with ``future.result()``, as in
 :mod:`concurrent.futures` and Dask's client. Each worker receives the
-:class:`~cleaner.batch.tasks.Settings` (the compiled chain) once, not with every task.
+:class:`~cleaner.batch.settings.Settings` (the compiled chain) once, not with every task.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from cleaner import __version__
 from cleaner.batch.corpus import CHUNK_BYTES
-from cleaner.batch.tasks import Settings, input_bytes
+from cleaner.batch.settings import Settings, Task
 
 TASKS_IN_FLIGHT_PER_JOB = 4
 #: ``--scheduler local``: start a Dask cluster on this machine instead of joining one.
@@ -53,7 +53,7 @@ class Executor(Protocol):
     jobs: int
     local: bool
 
-    def submit(self, fn: Callable[[Any, Settings], Any], task: Any) -> Any: ...
+    def submit(self, task: Task) -> Any: ...
 
     def shutdown(self, *, cancel: bool) -> None: ...
 
@@ -76,8 +76,8 @@ class SerialExecutor:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
-    def submit(self, fn: Callable[[Any, Settings], Any], task: Any) -> _Done:
-        return _Done(fn(task, self._settings))
+    def submit(self, task: Task) -> _Done:
+        return _Done(task.run(self._settings))
 
     def shutdown(self, *, cancel: bool) -> None:
         """Nothing runs in the background."""
@@ -106,10 +106,10 @@ class _BatchingExecutor(abc.ABC):
             return 0  # collect results until the inputs in flight fit the budget again
         return self.jobs * TASKS_IN_FLIGHT_PER_JOB * self.batch_tasks
 
-    def submit(self, fn: Callable[[Any, Settings], Any], task: Any) -> _BatchedFuture:
-        size = input_bytes(task)
+    def submit(self, task: Task) -> _BatchedFuture:
+        size = task.carried_bytes
         batch = self._open
-        batch.calls.append((fn, task))
+        batch.calls.append(task)
         batch.size += size
         self._in_flight += size
         if len(batch.calls) >= self.batch_tasks or batch.size >= BATCH_BYTES:
@@ -130,7 +130,7 @@ class _BatchingExecutor(abc.ABC):
         return batch.results
 
     @abc.abstractmethod
-    def _start(self, calls: list[tuple[Callable[[Any, Settings], Any], Any]]) -> Any:
+    def _start(self, calls: list[Task]) -> Any:
         """Start running ``calls`` as one task; returns its future."""
 
     def _results(self, future: Any) -> list[Any]:
@@ -152,7 +152,7 @@ class ProcessExecutor(_BatchingExecutor):
         # Start the workers now, before this process starts any thread (progress bar) of its own.
         self._pool.submit(int).result()
 
-    def _start(self, calls: list[tuple[Callable[[Any, Settings], Any], Any]]) -> Any:
+    def _start(self, calls: list[Task]) -> Any:
         return self._pool.submit(_run_batch_in_worker, calls)
 
     def shutdown(self, *, cancel: bool) -> None:
@@ -170,7 +170,7 @@ def _start_worker(settings: Settings, parent: int) -> None:
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
-def _run_batch_in_worker(calls: Sequence[tuple[Callable[[Any, Settings], Any], Any]]) -> list[Any]:
+def _run_batch_in_worker(calls: Sequence[Task]) -> list[Any]:
     assert _worker_settings is not None
     return _run_batch(calls, _worker_settings)
 
@@ -241,7 +241,7 @@ class DaskExecutor(_BatchingExecutor):
             raise ExecutorError(f"--scheduler {address}: {str(exc) or type(exc).__name__}") from None
         self._start_batching()
 
-    def _start(self, calls: list[tuple[Callable[[Any, Settings], Any], Any]]) -> Any:
+    def _start(self, calls: list[Task]) -> Any:
         return self._client.submit(_run_batch, calls, self._settings, pure=False)
 
     def _results(self, future: Any) -> list[Any]:
@@ -263,7 +263,7 @@ class _Batch:
     """Consecutive tasks that run as one task of the pool or the cluster."""
 
     def __init__(self) -> None:
-        self.calls: list[tuple[Callable[[Any, Settings], Any], Any]] = []
+        self.calls: list[Task] = []
         self.size = 0
         self.future: Any = None
         self.results: list[Any] | None = None
@@ -282,8 +282,8 @@ class _BatchedFuture:
         return value
 
 
-def _run_batch(calls: Sequence[tuple[Callable[[Any, Settings], Any], Any]], settings: Settings) -> list[Any]:
-    return [fn(task, settings) for fn, task in calls]
+def _run_batch(calls: Sequence[Task], settings: Settings) -> list[Any]:
+    return [task.run(settings) for task in calls]
 
 
 def _check_versions(versions: dict[str, Any]) -> None:

@@ -3,18 +3,14 @@
 ``cleaner clean`` (the full command, :mod:`cleaner.batch.runner`, and the bare pipe,
 :mod:`cleaner.commands.pipe`) hands a single input larger than :data:`cleaner.batch.tasks.STREAM_ABOVE`
 bytes (a file, or standard input redirected from one) or a pipe holding more than
-:data:`cleaner.batch.tasks.PIPE_HELD` bytes (see :func:`cleaner.batch.tasks.read_stdin`) to
+:data:`cleaner.io.stream.PIPE_HELD` bytes (see :func:`cleaner.io.stream.read_stdin`) to
 :func:`run_stream` instead of reading it whole. The clean text and the report are the same,
 byte for byte:
 
-1. A pipe is first copied to a temporary file, so that it can be read again.
-2. Decoding makes the choices :func:`cleaner.io.decode.decode_bytes` makes, through the same
-   :func:`~cleaner.io.decode.choose_encoding`: a binary file is refused by its first 64 KiB;
-   each codec the sequence tries is checked over the whole input in a pass that keeps
-   nothing (reading line by line, :class:`~cleaner.io.segments.LineDecoder`, likewise);
-   chardet reads the same window. Bytes replaced in decoding are known at the end, and
-   their records come last, as in the whole document's report. The start of the text is checked for control
-   characters and for an HTML page, which is cleaned whole (trafilatura needs all of it).
+1. :func:`cleaner.io.stream.open_large` decodes the input in passes, making the choices a
+   whole input gets; an HTML page is cleaned whole (trafilatura needs all of it). Bytes
+   replaced in decoding are known at the end, and their records come last, as in the whole
+   document's report.
 3. The text is cleaned window by window (:func:`cleaner.core.windows.clean_parts`). The clean text
    and the report records go to temporary files, beside the output file or in the
    temporary folder (``TMPDIR``), and the clean text's SHA-256 (every record carries it) is
@@ -33,41 +29,26 @@ standard input).
 
 from __future__ import annotations
 
-import codecs
-import collections
 import contextlib
 import functools
 import hashlib
 import io
-import itertools
 import json
-import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from cleaner.batch.tasks import DocResult, DocTask, Settings, cannot_read, run_doc
+from cleaner.batch.settings import Settings
+from cleaner.batch.tasks import DocResult, DocTask, run_doc
 from cleaner.core.guard import guard_flag, held_back_message
 from cleaner.core.result import Span
 from cleaner.core.windows import WINDOW, clean_parts
-from cleaner.io.decode import (
-    BOMS,
-    SAMPLE_BYTES,
-    Choice,
-    Decoded,
-    DecodeError,
-    binary_kind,
-    choose_encoding,
-    guess_encoding,
-    looks_like_html,
-    refuse_control_characters,
-)
-from cleaner.io.segments import LineDecoder, Replaced, decode_lines, decode_warning, replaced_limit
+from cleaner.io.decode import Decoded, DecodeError
+from cleaner.io.segments import decode_warning
+from cleaner.io.stream import Large, ReadError, Spool, open_large
 from cleaner.report.records import encode_lines, encode_record, replaced_spans, write_records
 
-READ_BYTES = 1 << 20  # read and decoded at once
-Spool = Callable[[], IO[bytes]]
 M_MMAP_THRESHOLD = -3  # mallopt's parameter number, from glibc's <malloc.h>
 
 
@@ -85,23 +66,20 @@ class StreamTask:
     blocks: Iterable[bytes] = ()
     spool_dir: str | None = None
 
+    @classmethod
+    def of(cls, source: str, large: Large, spool_dir: str | None = None) -> StreamTask:
+        """The task for a :class:`~cleaner.io.stream.Large` input."""
+        return cls(source, large.path, large.blocks, spool_dir)
 
-def read_blocks(head: bytes, rest: IO[bytes]) -> Iterator[bytes]:
-    """``head``, then the rest of a stream in blocks of :data:`READ_BYTES`; ``head`` is let go
-    as soon as it is taken.
+    carried_bytes = 0  # it runs in this process, reading its input itself
 
-    >>> import io
-    >>> list(read_blocks(b"Read first. ", io.BytesIO(b"Then the rest.")))
-    [b'Read first. ', b'Then the rest.']
-    """
-    yield head
-    del head
-    while block := rest.read(READ_BYTES):
-        yield block
+    def run(self, settings: Settings) -> DocResult:
+        """Clean the document (see :func:`run_stream`)."""
+        return run_stream(self, settings)
 
 
-class _Problem(Exception):
-    """Why the input cannot be cleaned, in the words of a skipped input's message."""
+
+
 
 
 def run_stream(
@@ -131,9 +109,9 @@ def run_stream(
     with contextlib.ExitStack() as keep:
         try:
             result = _clean(task, settings, spool, keep, window, margin)
-        except (_Problem, DecodeError) as exc:
+        except (ReadError, DecodeError) as exc:
             return DocResult(problem=str(exc))
-        except OSError as exc:  # reading the input raises _Problem: this is a temporary file
+        except OSError as exc:  # reading the input raises ReadError: this is a temporary file
             where = task.spool_dir or tempfile.gettempdir()
             return DocResult(problem=f"cannot write a temporary file in {where}: {exc.strerror or exc}")
         except Exception as exc:  # as run_doc: reported, not a traceback
@@ -151,25 +129,14 @@ def _clean(
     margin: int | None,
 ) -> DocResult:
     """The body of :func:`run_stream`; ``keep`` holds the files the result hands back."""
-    with _opened(task, spool) as handle:
-        source = _Input(handle)
-        kind = binary_kind(source.head)
-        if kind:
-            raise DecodeError(f"binary file ({kind})")
-        first_error = functools.partial(_first_error, source)
-        guess = functools.partial(_guess, source)
-        by_line = functools.partial(_by_line, source)
-        choice = choose_encoding(source.head, first_error, guess, settings.encoding, by_line)
-        codec, decoding = choice.encoding, _Text(source, choice)
-        start, chunks = _text_start(decoding.chunks())
-        html = settings.html if settings.html is not None else looks_like_html(start, task.path)
-        refuse_control_characters(start, page=html)
-        if html:
-            return run_doc(DocTask(task.source, task.path, source.read_at(0, -1)), settings)
-
+    large = Large(task.path, task.blocks)
+    with open_large(large, spool, encoding=settings.encoding, html=settings.html) as stream:
+        if stream.html:
+            return run_doc(DocTask(task.source, task.path, stream.whole()), settings)
+        codec = stream.encoding
         with spool() as unsigned:
             out = _Spooled(keep.enter_context(spool()), unsigned, task.source, codec, settings.report)
-            text = _Counted(chunks)
+            text = _Counted(stream.chunks)
             rules: Counter[str] = Counter()
             guarded, weighed = settings.chain.guarded, 0
             for part in clean_parts(text, settings.chain, window=window, margin=margin):
@@ -181,14 +148,14 @@ def _clean(
             changed, held_back = out.chars < text.chars, None
             if flag is not None:  # held back: the output is the input's own text, the report one record
                 out.restart()
-                for chunk in _Text(source, choice).chunks():
+                for chunk in stream.again():
                     out.add(chunk, [])
                 out.add("", [flag])
                 rules, changed, held_back = Counter([flag.rule]), False, held_back_message(flag)
-            out.add("", replaced_spans(decoding.replaced))  # last, as write_records puts them
+            out.add("", replaced_spans(stream.text.replaced))  # last, as write_records puts them
             records = keep.enter_context(spool())
             out.sign(records, text.digest.hexdigest())
-        size = source.size or 0
+        size = stream.size
         return DocResult(
             size,
             codec,
@@ -197,7 +164,7 @@ def _clean(
             out.clean,
             changed=changed,
             held_back=held_back,
-            warning=decode_warning(codec, decoding.replaced),
+            warning=decode_warning(codec, stream.text.replaced),
             output_sha256=out.digest.hexdigest() if settings.report else None,
         )
 
@@ -272,142 +239,15 @@ def _map_large_blocks() -> None:
     mallopt(M_MMAP_THRESHOLD, 128 << 10)
 
 
-@contextlib.contextmanager
-def _opened(task: StreamTask, spool: Spool) -> Iterator[IO[bytes]]:
-    """The input as a file that can be read again: the file itself, or a copy of standard input."""
-    if task.path is not None:
-        try:
-            handle = open(task.path, "rb")  # noqa: SIM115 - closed by the with below
-        except OSError as exc:
-            raise _Problem(cannot_read(exc)) from None
-        with handle:
-            yield handle
-        return
-    blocks = iter(task.blocks)
-    with spool() as copy:
-        while True:
-            try:
-                block = next(blocks, None)
-            except OSError as exc:
-                raise _Problem(cannot_read(exc)) from None
-            if block is None:
-                break
-            copy.write(block)
-        yield copy
 
 
-class _Input:
-    """The input, read from its start for each pass; a size that changes between passes is refused."""
-
-    def __init__(self, handle: IO[bytes]) -> None:
-        self._handle = handle
-        self.size: int | None = None  # bytes, once a pass has read all of them
-        self.head = self.read_at(0, SAMPLE_BYTES)
-
-    def decoder(self, codec: str) -> codecs.IncrementalDecoder:
-        """A strict incremental decoder that reads this input as ``bytes.decode(codec)`` does.
-
-        UTF-16 and UTF-32 without a byte-order mark are native byte order for ``bytes.decode``,
-        while their incremental decoders refuse a stream without one.
-        """
-        if codec in ("utf-16", "utf-32") and not any(
-            self.head.startswith(bom) for bom, name in BOMS if name == codec
-        ):
-            codec = f"{codec}-{sys.byteorder[0]}e"
-        return codecs.getincrementaldecoder(codec)("strict")
-
-    def blocks(self) -> Iterator[bytes]:
-        seen = 0
-        try:
-            self._handle.seek(0)
-            while block := self._handle.read(READ_BYTES):
-                seen += len(block)
-                yield block
-        except OSError as exc:
-            raise _Problem(cannot_read(exc)) from None
-        if self.size is None:
-            self.size = seen
-        elif seen != self.size:
-            raise _Problem("the file changed while it was being cleaned")
-
-    def total(self) -> int:
-        return self._handle.seek(0, io.SEEK_END)  # a file (standard input is first copied to one)
-
-    def read_at(self, offset: int, size: int) -> bytes:
-        """``size`` bytes from ``offset`` (all the rest for -1)."""
-        try:
-            self._handle.seek(offset)
-            return self._handle.read(size)
-        except OSError as exc:
-            raise _Problem(cannot_read(exc)) from None
 
 
-def _first_error(source: _Input, codec: str) -> int | None:
-    """The offset of the first byte that ``codec`` cannot decode, or None: a pass keeping nothing."""
-    decoder = source.decoder(codec)
-    offset = 0
-    for block in source.blocks():
-        buffered = len(decoder.getstate()[0])  # bytes of a character cut by the previous block
-        try:
-            decoder.decode(block)
-        except UnicodeDecodeError as exc:
-            return offset - buffered + exc.start
-        offset += len(block)
-    buffered = len(decoder.getstate()[0])
-    try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError as exc:
-        return offset - buffered + exc.start
-    return None
 
 
-def _guess(source: _Input, start: int) -> tuple[str, float]:
-    """chardet's guess around byte ``start``, read from the file.
-
-    :func:`~cleaner.io.decode.guess_encoding` looks back at most 1 KiB from ``start`` for a line
-    start, reads :data:`SAMPLE_BYTES` from there and asks whether the input goes on after
-    them; this slice answers all three as the whole input would.
-    """
-    floor = max(0, start - 1024)
-    return guess_encoding(source.read_at(floor, 1024 + SAMPLE_BYTES + 1), start - floor)
 
 
-class _Text:
-    """The input's text, block by block (its encoding was checked over all of it already), and
-    the bytes decoding replaced, known once all of it was read."""
-
-    def __init__(self, source: _Input, choice: Choice) -> None:
-        self._source, self._choice = source, choice
-        self.replaced: list[Replaced] = []
-
-    def chunks(self) -> Iterator[str]:
-        if self._choice.by_line:
-            lines = LineDecoder(self._choice.legacy)
-            yield from decode_lines(lines, self._source.blocks())
-            self.replaced = lines.replaced
-            return
-        decoder = self._source.decoder(self._choice.encoding)
-        try:
-            yield from decode_lines(decoder, self._source.blocks())
-        except UnicodeDecodeError:
-            raise _Problem("the file changed while it was being cleaned") from None
 
 
-def _by_line(source: _Input, legacy: str | None) -> LineDecoder:
-    """A pass reading the input line by line that keeps nothing but the counts."""
-    lines = LineDecoder(legacy, keep=False, limit=replaced_limit(source.total()))
-    collections.deque(decode_lines(lines, source.blocks()), maxlen=0)
-    return lines
 
 
-def _text_start(chunks: Iterator[str]) -> tuple[str, Iterator[str]]:
-    """The text's start, at least :data:`SAMPLE_BYTES` characters of it (where binary and HTML
-    inputs are told), and all the chunks, those included."""
-    first: list[str] = []
-    size = 0
-    for chunk in chunks:
-        first.append(chunk)
-        size += len(chunk)
-        if size >= SAMPLE_BYTES:
-            break
-    return "".join(first), itertools.chain(first, chunks)

@@ -10,6 +10,7 @@ done by the run being resumed, or unreadable).
 from __future__ import annotations
 
 import contextlib
+import enum
 import os
 import stat
 import sys
@@ -23,9 +24,11 @@ from typing import IO, TYPE_CHECKING
 from cleaner.batch.corpus import Chunk, is_corpus, is_gzip, read_chunks, split_record_source
 from cleaner.batch.journal import file_sha256
 from cleaner.batch.ledger import Key, Ledger, RecordKey
-from cleaner.batch.tasks import STDIN_CLOSED, DocTask, cannot_read, read_stdin
+from cleaner.batch.tasks import DocTask
 from cleaner.batch.walk import Walker
 from cleaner.io.output import temp_target
+from cleaner.io.stream import STDIN_CLOSED, Large, read_stdin
+from cleaner.messages import cannot_read
 
 if TYPE_CHECKING:
     from cleaner.batch.large import StreamTask
@@ -191,13 +194,24 @@ def _root_name(path: Path) -> str:
     return path.resolve().name or "root"
 
 
+class Event(enum.Enum):
+    """What a step is, and so what the collector does with it."""
+
+    DOC = "doc"  # a document cleaned whole
+    STREAM = "stream"  # a large document cleaned in windows
+    CORPUS_OPEN = "corpus_open"  # a corpus begins: open its output
+    CHUNK = "chunk"  # consecutive records of a corpus
+    CORPUS_CLOSE = "corpus_close"  # a corpus ends: commit (or abandon) its output
+    RESUMED = "resumed"  # done by the run being resumed
+    FAILED = "failed"  # could not be read
+
+
 @dataclass(frozen=True)
 class Step:
     """One thing the collector does for a unit, in order; ``task`` is work for an executor."""
 
     unit: Unit
-    # doc | stream | corpus_open | chunk | corpus_close | resumed | failed (batch._Collector._on_*)
-    event: str
+    event: Event
     task: DocTask | Chunk | StreamTask | None = None
     reason: str | None = None
     progress: int = 0  # input bytes this step accounts for (the progress bar)
@@ -244,7 +258,7 @@ class Planner:
                 for found in self.walker.files(root.path, self._sweeper(index)):
                     unit = self.layout.unit(index, found.parts, found.path)
                     if found.error:
-                        yield Step(unit, "failed", reason=found.error)
+                        yield Step(unit, Event.FAILED, reason=found.error)
                     else:
                         yield from self._unit_steps(unit)
 
@@ -253,7 +267,7 @@ class Planner:
             digest = self.ledger.output_digest(unit.key)
             size = _up_to_date(unit, digest)
             if size is not None:
-                yield Step(unit, "resumed", progress=size, digest=digest)
+                yield Step(unit, Event.RESUMED, progress=size, digest=digest)
                 return
         assert unit.path is not None
         if not unit.corpus:
@@ -262,7 +276,7 @@ class Planner:
         try:
             raw = open(unit.path, "rb")  # noqa: SIM115 - closed by the with below
         except OSError as exc:
-            yield Step(unit, "failed", reason=cannot_read(exc))
+            yield Step(unit, Event.FAILED, reason=cannot_read(exc))
             return
         with raw:
             import gzip
@@ -272,45 +286,45 @@ class Planner:
 
     def _doc_step(self, unit: Unit, path: Path) -> Step:
         if self.stream_above is not None and _regular_size(path) > self.stream_above:
-            return Step(unit, "stream", _stream_task(unit, str(path)))
+            return Step(unit, Event.STREAM, _stream_task(unit, Large(str(path))))
         if self.local:
             output = None if unit.output is None or not self.workers_write else str(unit.output)
-            return Step(unit, "doc", DocTask(unit.source, str(path), output=output))
+            return Step(unit, Event.DOC, DocTask(unit.source, str(path), output=output))
         try:
-            return Step(unit, "doc", DocTask(unit.source, str(path), path.read_bytes()))
+            return Step(unit, Event.DOC, DocTask(unit.source, str(path), path.read_bytes()))
         except OSError as exc:
-            return Step(unit, "failed", reason=cannot_read(exc))
+            return Step(unit, Event.FAILED, reason=cannot_read(exc))
 
     def _corpus_steps(self, unit: Unit, lines: IO[bytes], position: Callable[[], int]) -> Iterator[Step]:
         compress = unit.output is not None and is_gzip(unit.output.name)
-        yield Step(unit, "corpus_open")
+        yield Step(unit, Event.CORPUS_OPEN)
         reason, done = None, 0
         try:
             for chunk in read_chunks(lines, unit.source, compress=compress):
                 now = position()
-                yield Step(unit, "chunk", chunk, progress=now - done)
+                yield Step(unit, Event.CHUNK, chunk, progress=now - done)
                 done = now
         except (OSError, EOFError, zlib.error) as exc:
             reason = f"cannot read: {getattr(exc, 'strerror', None) or exc}"
-        yield Step(unit, "corpus_close", reason=reason)
+        yield Step(unit, Event.CORPUS_CLOSE, reason=reason)
 
     def _stdin_steps(self) -> Iterator[Step]:
         unit = Unit(STDIN_SOURCE, (0, ()), None, self.layout.output, self.layout.stdin_corpus)
         if sys.stdin is None:  # started with standard input closed (`<&-`)
-            yield Step(unit, "failed", reason=STDIN_CLOSED)
+            yield Step(unit, Event.FAILED, reason=STDIN_CLOSED)
             return
         if unit.corpus:
             yield from self._corpus_steps(unit, sys.stdin.buffer, lambda: 0)
             return
         stdin = sys.stdin.buffer
         if self.stream_above is None:
-            yield Step(unit, "doc", DocTask(unit.source, None, stdin.read()))
+            yield Step(unit, Event.DOC, DocTask(unit.source, None, stdin.read()))
             return
-        data = read_stdin(stdin, unit.source, self.stream_above, _spool_dir(unit))
+        data = read_stdin(stdin, self.stream_above)
         if isinstance(data, bytes):
-            yield Step(unit, "doc", DocTask(unit.source, None, data))
+            yield Step(unit, Event.DOC, DocTask(unit.source, None, data))
         else:
-            yield Step(unit, "stream", data)
+            yield Step(unit, Event.STREAM, _stream_task(unit, data))
 
     def _sweeper(self, index: int) -> Callable[[tuple[str, ...], list[str]], None]:
         def sweep(parts: tuple[str, ...], names: list[str]) -> None:
@@ -331,12 +345,12 @@ def _regular_size(path: Path) -> int:
     return info.st_size if stat.S_ISREG(info.st_mode) else -1
 
 
-def _stream_task(unit: Unit, path: str) -> StreamTask:
-    """A :class:`cleaner.batch.large.StreamTask` for a large file (imported only for large inputs,
-    so that cleaning small ones starts fast)."""
+def _stream_task(unit: Unit, large: Large) -> StreamTask:
+    """A :class:`cleaner.batch.large.StreamTask` for a large input (imported only for large
+    inputs, so that cleaning small ones starts fast)."""
     from cleaner.batch.large import StreamTask
 
-    return StreamTask(unit.source, path, spool_dir=_spool_dir(unit))
+    return StreamTask.of(unit.source, large, _spool_dir(unit))
 
 
 def _spool_dir(unit: Unit) -> str | None:

@@ -39,7 +39,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,15 +65,9 @@ from cleaner.batch.plan import (
     UsageError,
     layout_for,
 )
+from cleaner.batch.settings import DEFAULT_FIELD, Settings
 from cleaner.batch.summary import ProgressBar, Tally
-from cleaner.batch.tasks import (
-    DEFAULT_FIELD,
-    STREAM_ABOVE,
-    DocResult,
-    Settings,
-    run_chunk,
-    run_doc,
-)
+from cleaner.batch.tasks import STREAM_ABOVE
 from cleaner.batch.walk import InputCollision, Walker
 from cleaner.core.engine import Chain
 from cleaner.io.lock import Lock, LockedError
@@ -82,19 +76,6 @@ from cleaner.messages import EXIT_PROBLEMS, EXIT_USAGE
 from cleaner.report.records import encode_lines
 
 __all__ = ["DEFAULT_FIELD", "DEFAULT_INCLUDE", "BatchOptions", "UsageError", "run"]
-
-
-def _run_stream(task: Any, settings: Settings) -> DocResult:
-    from cleaner.batch.large import run_stream  # only for large inputs: small runs start without it
-
-    return run_stream(task, settings)
-
-
-TASK_RUNNERS: dict[str, Callable[[Any, Settings], Any]] = {
-    "doc": run_doc,
-    "chunk": run_chunk,
-    "stream": _run_stream,
-}
 
 
 class _Interrupted(Exception):
@@ -134,7 +115,7 @@ def _drive(steps: Iterator[Step], executor: Executor, collector: Collector, stop
     """Hand tasks to the executor and their results to the collector, in order."""
     pending: deque[tuple[Step, Any]] = deque()
     for step in steps:
-        future = executor.submit(TASK_RUNNERS[step.event], step.task) if step.task is not None else None
+        future = executor.submit(step.task) if step.task is not None else None
         pending.append((step, future))
         while len(pending) > executor.window:
             done, future = pending.popleft()

@@ -9,43 +9,23 @@ through :func:`clean_document`: bytes -> :func:`decode_document` -> the chain.
 from __future__ import annotations
 
 import io
-import os
-import stat
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
+from cleaner.batch.settings import Settings
 from cleaner.core.engine import Chain
 from cleaner.core.result import Result
 from cleaner.io.decode import Decoded, DecodeError, decode_bytes
 from cleaner.io.output import write_atomically
+from cleaner.messages import cannot_read, cannot_write
 
-if TYPE_CHECKING:
-    from cleaner.batch.corpus import Chunk, ChunkResult
-    from cleaner.batch.large import StreamTask
-
-DEFAULT_FIELD = "text"
 #: A single input larger than this many bytes is cleaned in windows, in bounded memory (about
 #: 70 MB), with the same result (:mod:`cleaner.batch.large`). Up to it, the input is cleaned whole,
 #: about twice as fast, in memory of about five times its size (530 MB for 100 MB of text).
 STREAM_ABOVE = 128 << 20
-PIPE_HELD = 8 << 20  # the most of a pipe held in memory before deciding to stream it
-STDIN_CLOSED = "cannot read: standard input is closed"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What every task needs besides its input; shipped to each worker once."""
-
-    chain: Chain
-    field: str = DEFAULT_FIELD  # the text field of JSONL records
-    encoding: str | None = None  # --encoding: decode with this codec instead of detecting
-    html: bool | None = None  # --html/--no-html; None: by name or content
-    max_removed: float | None = None  # --max-removed guard
-    diff: bool = False  # --diff: return a unified diff of each document
-    report: bool = True  # build each document's report records and span counts (the bare pipe needs neither)
-    fsync: bool = True  # flush each output to disk before renaming it into place (off for trees)
-    replace_links: bool = False  # a link at an output path is replaced, not written through (trees)
 
 
 def decode_document(data: bytes, settings: Settings, name: str | None = None) -> Decoded:
@@ -98,6 +78,19 @@ class DocTask:
     data: bytes | None = None
     output: str | None = None
 
+    @property
+    def carried_bytes(self) -> int:
+        """The bytes the task carries (a document read by path carries none).
+
+        >>> DocTask("a.txt", "a.txt", b"Story.").carried_bytes, DocTask("a.txt", "a.txt").carried_bytes
+        (6, 0)
+        """
+        return len(self.data or b"")
+
+    def run(self, settings: Settings) -> DocResult:
+        """Clean the document (see :func:`run_doc`)."""
+        return run_doc(self, settings)
+
 
 @dataclass
 class DocResult:
@@ -136,77 +129,14 @@ class DocResult:
                 data.close()
 
 
-def cannot_read(exc: OSError) -> str:
-    """Why an input could not be read, as the run reports it.
-
-    >>> cannot_read(FileNotFoundError(2, "No such file or directory"))
-    'cannot read: No such file or directory'
-    """
-    return f"cannot read: {exc.strerror or exc}"
 
 
-def cannot_write(output: str | os.PathLike[str], exc: OSError) -> str:
-    """Why an output could not be written, as the run reports it.
-
-    >>> cannot_write("out/a.txt", IsADirectoryError(21, "Is a directory"))
-    'cannot write out/a.txt: Is a directory'
-    """
-    return f"cannot write {output}: {exc.strerror or exc}"
 
 
-def input_bytes(task: DocTask | Chunk) -> int:
-    """How many input bytes a task carries (a document read by path carries none).
-
-    >>> input_bytes(DocTask("a.txt", "a.txt", b"Story.")), input_bytes(DocTask("a.txt", "a.txt"))
-    (6, 0)
-    """
-    if isinstance(task, DocTask):
-        return len(task.data or b"")
-    return sum(map(len, task.lines))
 
 
-def read_stdin(
-    stdin: IO[bytes], source: str, limit: int, spool_dir: str | None = None
-) -> bytes | StreamTask:
-    """Standard input whole, or, when it is large, a task that streams it.
-
-    A file redirected to standard input (``< FILE``) is sized as a named file is: read whole up
-    to ``limit`` bytes, else streamed from the file itself. A pipe's size is known only at its
-    end, so one holding more than :data:`PIPE_HELD` bytes (or ``limit``, if less) is streamed
-    through a temporary copy rather than held in memory.
-
-    >>> import io
-    >>> read_stdin(io.BytesIO(b"A short story."), "<stdin>", 100)
-    b'A short story.'
-    >>> read_stdin(io.BytesIO(b"A longer story."), "<stdin>", 10).source
-    '<stdin>'
-    """
-    size = _redirected_size(stdin)
-    if size is not None:
-        if size <= limit:
-            return stdin.read()
-        from cleaner.batch.large import StreamTask
-
-        return StreamTask(source, f"/dev/fd/{stdin.fileno()}", spool_dir=spool_dir)
-    held = min(limit, PIPE_HELD)
-    head = stdin.read(held + 1)
-    if len(head) <= held:
-        return head
-    from cleaner.batch.large import StreamTask, read_blocks
-
-    return StreamTask(source, None, read_blocks(head, stdin), spool_dir)
 
 
-def _redirected_size(stdin: IO[bytes]) -> int | None:
-    """The size of the regular file standard input reads from its start, or None: a pipe, or a
-    system without ``/dev/fd`` to open it by."""
-    try:
-        info = os.fstat(stdin.fileno())
-        at_start = stdin.tell() == 0
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        return None
-    regular = stat.S_ISREG(info.st_mode) and at_start and os.path.isdir("/dev/fd")
-    return info.st_size if regular else None
 
 
 def run_doc(task: DocTask, settings: Settings) -> DocResult:
@@ -268,8 +198,3 @@ def _diff(original: str, clean: str, source: str) -> bytes:
     return unified_diff(original, clean, source).encode("utf-8", "surrogateescape")
 
 
-def run_chunk(chunk: Chunk, settings: Settings) -> ChunkResult:
-    """Clean one chunk of a JSONL corpus (a task; runs in a worker)."""
-    from cleaner.batch.corpus import clean_chunk
-
-    return clean_chunk(chunk, settings.chain, settings.field, max_removed=settings.max_removed)

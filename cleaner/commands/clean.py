@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cleaner.batch.plan import DEFAULT_INCLUDE
-from cleaner.batch.tasks import DEFAULT_FIELD
+from cleaner.batch.settings import DEFAULT_FIELD
 from cleaner.commands.options import (
     EncodingOption,
     HtmlOption,

@@ -44,17 +44,11 @@ def clean_pipe(
         for line in lines:
             print(error_line(line), file=stderr)
         return EXIT_USAGE
-    from cleaner.batch.tasks import (
-        STDIN_CLOSED,
-        STREAM_ABOVE,
-        DocResult,
-        DocTask,
-        Settings,
-        cannot_read,
-        read_stdin,
-        run_doc,
-    )
+    from cleaner.batch.settings import Settings
+    from cleaner.batch.tasks import STREAM_ABOVE, DocResult, DocTask
     from cleaner.core.guard import DEFAULT_MAX_REMOVED
+    from cleaner.io.stream import STDIN_CLOSED, read_stdin
+    from cleaner.messages import cannot_read
 
     if stdin is None:
         print(error_line(f"{SOURCE}: {STDIN_CLOSED}"), file=stderr)
@@ -62,18 +56,18 @@ def clean_pipe(
 
     limit = STREAM_ABOVE if stream_above is None else stream_above
     try:
-        data = read_stdin(stdin, SOURCE, limit)
+        data = read_stdin(stdin, limit)
     except OSError as exc:
         print(error_line(f"{SOURCE}: {cannot_read(exc)}"), file=stderr)
         return EXIT_PROBLEMS
     settings = Settings(chain, max_removed=DEFAULT_MAX_REMOVED, report=False)
     result: DocResult
     if isinstance(data, bytes):
-        result = run_doc(DocTask(SOURCE, None, data), settings)
+        result = DocTask(SOURCE, None, data).run(settings)
     else:  # a large input: cleaned in windows, in bounded memory
-        from cleaner.batch.large import run_stream
+        from cleaner.batch.large import StreamTask
 
-        result = run_stream(data, settings)
+        result = StreamTask.of(SOURCE, data).run(settings)
     try:
         if result.problem:
             print(error_line(f"{SOURCE}: {result.problem}"), file=stderr)

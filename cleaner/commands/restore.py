@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cleaner.batch.tasks import DEFAULT_FIELD
+from cleaner.batch.settings import DEFAULT_FIELD
 from cleaner.commands.options import fail, read_input_or_exit, write_output
 from cleaner.messages import EXIT_PROBLEMS, EXIT_USAGE, error_line
 
