@@ -42,7 +42,7 @@ def test_plain_view_of_the_seed_marks_every_removed_span_with_its_rule(seed_path
     assert [rule for _, rule in marked] == [span.rule for span in result.spans]
     shown = [(piece, rule) for piece, rule in marked if rule != "tidy/whitespace"]
     assert shown[0] == (" date 2025-06-26", "dates/date-header")
-    assert shown[1][1] == "appeals/independent-support-appeal"
+    assert shown[1][1] == "appeals/donation-appeal"
     assert shown[1][0].startswith("Your support helps us to tell the story")
     captions = [piece for piece, rule in shown if rule == "captions/gallery-caption"]
     assert len(captions) == 3
@@ -58,7 +58,7 @@ def test_plain_view_ends_with_a_tally_per_rule(seed_path: Path, chain) -> None:
     assert tail[0].startswith("removed 1359 of 5892 characters (23.1%) in 10 spans")
     rows = {line.split()[-1]: line.split() for line in tail[1:]}
     assert rows["captions/gallery-caption"][:4] == ["369", "chars", "3", "spans"]
-    assert rows["appeals/independent-support-appeal"][:4] == ["965", "chars", "1", "span"]
+    assert rows["appeals/donation-appeal"][:4] == ["965", "chars", "1", "span"]
     assert sum(int(row[0]) for row in rows.values()) == len(text) - len(result.clean)
 
 
@@ -214,7 +214,7 @@ def test_cli_explain_on_the_seed(seed_path: Path) -> None:
     assert run.exit_code == 0, run.output
     rules = [rule for _, rule in MARKER.findall(run.stdout)]
     assert rules.count("captions/gallery-caption") == 3
-    assert "dates/date-header" in rules and "appeals/independent-support-appeal" in rules
+    assert "dates/date-header" in rules and "appeals/donation-appeal" in rules
     assert "== removed 1359 of 5892 characters" in run.stdout
 
 

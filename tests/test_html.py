@@ -75,7 +75,7 @@ def test_a_page_around_the_seed_comes_out_as_its_20_article_paragraphs(
     assert records[0]["captures"] == {"date": "2025-06-26"}
     assert all(record["offsets"] == "extracted-text" for record in records)
     assert "encoding" not in records[0]  # plain UTF-8
-    assert any(record["rule"] == "appeals/independent-support-appeal" for record in records)
+    assert any(record["rule"] == "appeals/donation-appeal" for record in records)
 
 
 def test_report_offsets_and_restore_refer_to_the_extracted_text(seed_path, tmp_path, run_cleaner):
