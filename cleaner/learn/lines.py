@@ -110,7 +110,7 @@ def slot_values(key: str) -> tuple[str, ...]:
     return tuple(
         match.group()
         for match in _TOKEN.finditer(key)
-        if match.group()[0].isdigit() or match.group().lower() in words
+        if "0" <= match.group()[0] <= "9" or match.group().lower() in words
     )
 
 

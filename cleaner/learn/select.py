@@ -5,8 +5,9 @@ Per group:
 1. A template (digits, month or day names masked) becomes a rule when it stands for at least
    two different lines; its lines then need no rules of their own. A template that only ever
    stood for one line gives way to that line.
-2. A rule needs :data:`~cleaner.learn.lines.MIN_LETTERS` letters outside its masks: lines of
-   digits and dates alone are left to the ``dates`` pack, separators to the text.
+2. A rule needs :data:`~cleaner.learn.lines.MIN_LETTERS` letters outside the masks of its
+   template: lines of digits and dates alone are left to the ``dates`` pack, separators to
+   the text.
 3. **Safety.** A line that reads like article prose (:mod:`cleaner.learn.prose`) is proposed
    only when it occurs in at least ``prose_share`` of the group's documents, and is then
    marked for review; below that share it is held back, so a quotation two articles share
@@ -26,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cleaner.learn.collect import Stats
-from cleaner.learn.lines import MIN_LETTERS, display, fill, letters, line_pattern
+from cleaner.learn.lines import MIN_LETTERS, display, fill, letters, line_pattern, template
 from cleaner.learn.prose import looks_like_prose
 
 SCOPE_MAX_LINES = 5
@@ -119,9 +120,10 @@ def select_group(
             continue
         if not stats.is_template and stats.template_of in templates:
             continue
-        proposal = Proposal(stats, docs, keep=keep_line)
-        if letters(proposal.text) < MIN_LETTERS or _UNPRINTABLE.search(stats.text):
+        masked = stats.text if stats.is_template else template(stats.text) or stats.text
+        if letters(masked) < MIN_LETTERS or _UNPRINTABLE.search(stats.text):
             continue
+        proposal = Proposal(stats, docs, keep=keep_line)
         if looks_like_prose(proposal.example):
             if proposal.share < limits.prose_share:
                 proposal.reason = (
