@@ -157,6 +157,6 @@ def _collect_document(
             if stats.is_template:
                 if len(stats.variants) < VARIANTS and key not in stats.variants:
                     stats.variants.append(key)
-                stats.slots = _same_slots(stats.slots, slot_values(key))
+                stats.slots = _same_slots(stats.slots, slot_values(key, found))
             else:
                 stats.template_of = shaped

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import zlib
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ from cleaner.batch.walk import Walker
 from cleaner.io.decode import DecodeError, decode_bytes
 
 STDIN_SOURCE = "<stdin>"
+_PLAIN_HOST = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]+)(?=[:/?#]|\s*$)")
 GROUP_KINDS = ("folder", "host", "field:NAME")
 
 
@@ -73,12 +75,22 @@ class GroupBy:
 
 
 def _host(url: object) -> str | None:
+    """The host of a URL, lower case, without ``www.`` (``urlsplit`` costs tens of
+    microseconds a record; the common shape is read with one pattern).
+
+    >>> _host("HTTPS://www.Example.org:8080/a?b"), _host("https://user@[::1]/"), _host("not a url")
+    ('example.org', '::1', None)
+    """
     if not isinstance(url, str):
         return None
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
+    match = _PLAIN_HOST.match(url)
+    if match is not None:
+        host: str | None = match.group(1).lower()
+    else:
+        try:
+            host = urlsplit(url.strip()).hostname
+        except ValueError:
+            return None
     if not host:
         return None
     return host[4:] if host.startswith("www.") else host

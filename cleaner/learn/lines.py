@@ -35,7 +35,6 @@ MIN_LETTERS = 2
 
 _DIGITS = re.compile(r"[0-9]+")
 _LETTERS = re.compile(r"[^\W\d_]+")
-_TOKEN = re.compile(r"[0-9]+|[^\W\d_]+")
 _PLACEHOLDER = re.compile(f"([{NUMBER}{NAME}])")
 _RE2_SPECIAL = frozenset("\\.+*?()|[]{}^$")
 #: What a placeholder matches in a rule's pattern.
@@ -87,31 +86,37 @@ def template(key: str) -> str | None:
     if len(key) > MAX_TEMPLATE_CHARS:
         return None
     masked = _DIGITS.sub(NUMBER, key)
-    words = date_words()
-    # Most lines name no month or day: a set test in C is the cheap way to know.
-    if words.isdisjoint(_LETTERS.findall(key.lower())):
-        return None if masked == key else masked
-
-    def name(match: re.Match[str]) -> str:
-        word = match.group()
-        return NAME if word.lower() in words else word
-
-    masked = _LETTERS.sub(name, masked)
+    # Most lines name no month or day, and those that do name one or two: find them with a set
+    # operation in C, then mask each with a pattern of its own.
+    for word in date_words().intersection(_LETTERS.findall(key.lower())):
+        masked = _date_word(word).sub(NAME, masked)
     return None if masked == key else masked
 
 
-def slot_values(key: str) -> tuple[str, ...]:
-    """What :func:`template` masked in ``key``, in order: the digits and names it stands for.
+@functools.cache
+def _date_word(word: str) -> re.Pattern[str]:
+    """A month or day name as a whole word, in any case."""
+    return re.compile(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", re.IGNORECASE)
 
-    >>> slot_values("Updated 5 June 2024")
+
+def slot_values(key: str, masked: str) -> tuple[str, ...]:
+    """What :func:`template` masked in ``key`` (its template ``masked``), in order.
+
+    >>> key = "Updated 5 June 2024"
+    >>> slot_values(key, template(key))
     ('5', 'June', '2024')
     """
-    words = date_words()
-    return tuple(
-        match.group()
-        for match in _TOKEN.finditer(key)
-        if "0" <= match.group()[0] <= "9" or match.group().lower() in words
-    )
+    match = _slot_reader(masked).fullmatch(key)
+    assert match is not None, (key, masked)
+    return match.groups()
+
+
+@functools.lru_cache(maxsize=4096)
+def _slot_reader(masked: str) -> re.Pattern[str]:
+    """A pattern that reads a template's masked parts back out of its lines. Masks replace
+    whole digit runs and whole words, so each group can only match one way."""
+    slots = {NUMBER: "([0-9]+)", NAME: r"([^\W\d_]+)"}
+    return re.compile("".join(slots.get(piece) or re.escape(piece) for piece in _PLACEHOLDER.split(masked)))
 
 
 def fill(text: str, slots: tuple[str | None, ...]) -> str:
