@@ -109,7 +109,19 @@ def _same_slots(
 
 
 def collect_task(task: Task, settings: CollectSettings) -> Collected:
-    """Note the candidates of one task's documents (runs in a worker)."""
+    """Note the candidates of one task's documents (runs in a worker).
+
+    >>> from cleaner.batch.corpus import Chunk
+    >>> from cleaner.learn.inputs import ChunkInput
+    >>> from cleaner.learn.lines import key_hash
+    >>> page = b'{"text": "Share this\\\\nA story told once.\\\\nShare  this"}\\n'
+    >>> record = group_hash("demo") + key_hash("Share this")
+    >>> result = collect_task(ChunkInput(Chunk("c.jsonl", 1, (page,) * 2, False), "demo"),
+    ...                       CollectSettings(wanted=frozenset([record])))
+    >>> stats = result.stats[record]
+    >>> stats.docs, stats.occurrences, stats.head, stats.any_space, stats.samples[1]
+    (2, 4, 3, True, Sample(source='c.jsonl:2', line=1, position=1, lines=3))
+    """
     result = Collected()
     for document in documents(task, settings, result.reading):
         _collect_document(document.group, document.source, document.text, settings.wanted, result)

@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from cleaner.learn.collect import Sample
 from cleaner.learn.select import GroupResult, Proposal
+from cleaner.messages import plural
 
 SHOWN_HELD_BACK = 10  # held-back lines listed per group by --explain (the report has them all)
 
@@ -19,9 +20,21 @@ def explain_lines(groups: list[GroupResult], packs: dict[str, str]) -> Iterator[
 
     Each rule: its id, documents, characters and scope, its pattern, and the first documents
     it occurs in with the line (and its place among the non-blank lines) it is on.
+
+    >>> from cleaner.learn.collect import Sample, Stats
+    >>> from cleaner.learn.select import Thresholds, select_group
+    >>> seen = Stats("raw", "Share this", False, docs=9, occurrences=9, chars=90, head=1, tail=12,
+    ...              samples=[Sample("raw/a.txt", 1, 1, 12)])
+    >>> group = select_group("raw", 10, {b"1": seen}, None, Thresholds())
+    >>> group.proposed[0].rule_id = "share-this"
+    >>> print("\\n".join(explain_lines([group], {"raw": "site"})))
+    raw: 10 documents, 1 rule
+      site/share-this  9 documents (90.0 %), 9 lines, 90 characters, head, within 1 line
+        ^Share this\\r?$
+        raw/a.txt  line 1 (non-blank line 1 of 12)
     """
     for group in groups:
-        yield f"{group.label}: {group.docs:,} documents, {len(group.proposed)} rules"
+        yield f"{group.label}: {group.docs:,} documents, {plural(len(group.proposed), 'rule')}"
         for proposal in group.proposed:
             yield f"  {packs[group.label]}/{proposal.rule_id}  {_numbers(proposal)}"
             if proposal.review:

@@ -159,6 +159,15 @@ class Document:
 def plan(paths: list[str], walker: Walker, *, stdin_copy: str | None = None) -> Iterator[Task | Unreadable]:
     """The tasks for ``paths`` in input order. ``-`` is standard input, already copied to the
     file ``stdin_copy`` (read as a JSONL corpus when its name says so, else as one document).
+
+    >>> import tempfile
+    >>> top = Path(tempfile.mkdtemp()) / "raw"
+    >>> (top / "site-a").mkdir(parents=True)
+    >>> _ = (top / "site-a" / "1.txt").write_text("Story.")
+    >>> _ = (top / "feed.jsonl").write_text('{"text": "Story."}\\n')
+    >>> tasks = plan([str(top)], Walker(["*.txt", "*.jsonl"]))
+    >>> [(type(task).__name__, task.group[len(str(top)) - 3 :]) for task in tasks]
+    [('ChunkInput', 'raw'), ('DocInput', 'raw/site-a')]
     """
     for given in paths:
         if given == "-":
@@ -208,7 +217,17 @@ def _file_tasks(source: str, path: Path, group: str, *, corpus: bool) -> Iterato
 
 
 def documents(task: Task, settings: ReadSettings, reading: Reading) -> Iterator[Document]:
-    """The documents of a task, decoded; what cannot be read goes to ``reading.problems``."""
+    """The documents of a task, decoded; what cannot be read goes to ``reading.problems``.
+
+    >>> from cleaner.batch.corpus import Chunk
+    >>> lines = (b'{"url": "https://news.example/a", "text": "Story."}\\n', b"{oops\\n")
+    >>> reading = Reading()
+    >>> task = ChunkInput(Chunk("c.jsonl", 1, lines, False), "raw")
+    >>> [(d.group, d.source) for d in documents(task, ReadSettings(group_by=GroupBy.parse("host")), reading)]
+    [('news.example', 'c.jsonl:1')]
+    >>> reading.problems
+    [('c.jsonl:2', 'not valid JSON (Expecting property name enclosed in double quotes)')]
+    """
     if isinstance(task, DocInput):
         text = _read_document(task, settings, reading)
         if text is not None:

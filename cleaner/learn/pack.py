@@ -56,6 +56,23 @@ def build_packs(
     group, its rule ids prefixed by the group's name when there are several; or, when
     ``output`` is a folder, one pack per group that has rules, named after the group. Each is
     checked by the loader before it is returned.
+
+    >>> from cleaner.learn.collect import Stats
+    >>> from cleaner.learn.select import Thresholds, select_group
+    >>> seen = Stats("raw", "Share this", False, docs=9, chars=90, head=1, tail=12)
+    >>> group = select_group("raw", 10, {b"1": seen}, None, Thresholds())
+    >>> [pack] = build_packs([group], "site.yaml", None, "raw/")
+    >>> pack.name, str(pack.path)
+    ('site', 'site.yaml')
+    >>> print("\\n".join(pack.text.splitlines()[-8:]))
+      - id: share-this
+        description: 'in 9 of 10 documents (90.0 %), 90 characters'
+        kind: line
+        scope: head
+        scope_lines: 1
+        pattern: '^Share this\\r?$'
+        examples:
+          remove: ['Share this']
     """
     if is_folder_output(output):
         assert output is not None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 
-PROSE_MIN_WORDS = 10
+PROSE_MIN_WORDS = 8
 PROSE_STOPWORD_SHARE = 0.3
 QUOTE_MIN_WORDS = 4
 # Typographic quotes and full-width punctuation are what these patterns are for.

@@ -111,7 +111,16 @@ class GroupResult:
 def select_group(
     label: str, docs: int, candidates: dict[bytes, Stats], keep_line: str | None, limits: Thresholds
 ) -> GroupResult:
-    """The proposals for one group from its candidates' second-pass notes (by record)."""
+    """The proposals for one group from its candidates' second-pass notes (by record).
+
+    >>> line = Stats("raw", "Share this", False, docs=9, chars=90, head=1, tail=12)
+    >>> quote = Stats("raw", "“We will not give up on the harbour,” she said.", False, docs=3)
+    >>> group = select_group("raw", 10, {b"1": line, b"2": quote}, None, Thresholds())
+    >>> [(p.shown, p.scope) for p in group.proposed]
+    [('Share this', ('head', 1))]
+    >>> print(group.held_back[0].reason)
+    reads like article text, and is in 30 % of the documents, under --prose-share 50 %
+    """
     templates = {record for record, stats in candidates.items() if stats.is_template and stats.variants[1:]}
     result = GroupResult(label, docs)
     kept: list[Proposal] = []
