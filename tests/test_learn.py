@@ -237,3 +237,13 @@ def test_usage_errors_exit_2(tree, args: tuple[str, ...], message: str) -> None:
 def test_help_shows_the_loop() -> None:
     done = cli("learn", "--help")
     assert done.exit_code == 0 and "cleaner learn raw/ -o site.yaml" in done.stdout
+
+
+def test_the_readme_excerpt_of_a_learned_pack_checks_and_passes(tmp_path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    excerpt = readme.split("# Learned by `cleaner learn`", 1)[1].split("```", 1)[0]
+    path = tmp_path / "site.yaml"
+    path.write_text("# Learned by `cleaner learn`" + excerpt, encoding="utf-8")
+    checked = cli("rules", "check", path)
+    assert checked.exit_code == 0 and "0 errors, 0 warnings" in checked.stderr
+    assert cli("rules", "test", path).exit_code == 0

@@ -22,7 +22,7 @@ from cleaner.learn.prose import looks_like_prose
 
 SAMPLES = 3  # documents remembered per candidate
 VARIANTS = 3  # lines remembered per template
-KEEP_MAX_CHARS = 200
+KEEP_MAX_CHARS = 150
 
 
 @dataclass(frozen=True)

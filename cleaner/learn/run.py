@@ -29,7 +29,7 @@ from cleaner.batch.plan import DEFAULT_INCLUDE
 from cleaner.batch.tasks import DEFAULT_FIELD, STDIN_CLOSED
 from cleaner.batch.walk import Walker
 from cleaner.learn.collect import Collected, CollectSettings, Stats, collect_task
-from cleaner.learn.count import HashCounts, count_task, group_hash
+from cleaner.learn.count import HashCounts, count_task
 from cleaner.learn.inputs import STDIN_SOURCE, GroupBy, Reading, ReadSettings, Task, Unreadable, plan
 from cleaner.learn.select import GroupResult, Thresholds, select_group
 
@@ -136,7 +136,6 @@ def _select(
     return [
         select_group(label, docs[label], by_group.get(label, {}), collected.keep_lines.get(label), limits)
         for label in sorted(docs)
-        if group_hash(label) in needed
     ]
 
 
