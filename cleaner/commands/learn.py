@@ -99,7 +99,11 @@ def learn(
     min_share: Annotated[
         float,
         typer.Option(
-            "--min-share", min=0.0, max=1.0, help="… and in at least this share of its group's documents."
+            "--min-share",
+            min=0.0,
+            max=1.0,
+            metavar="SHARE",
+            help="… and in at least this share of its group's documents.",
         ),
     ] = 0.1,
     prose_share: Annotated[
@@ -108,6 +112,7 @@ def learn(
             "--prose-share",
             min=0.0,
             max=1.0,
+            metavar="SHARE",
             help="A line that reads like article prose (a sentence heavy in stopwords, or a quotation) "
             "must occur in at least this share of its group's documents, and is then marked for review.",
         ),

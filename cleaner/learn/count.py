@@ -4,9 +4,10 @@ Workers turn every document into 16-byte records, one per distinct line key and 
 it: 8 bytes naming the group, 8 naming the text (:func:`~cleaner.learn.lines.key_hash`). No
 text leaves the worker. The parent appends the records to one of :data:`PARTITIONS` spill
 files, by the text hash's first byte, so that counting needs memory for one partition at a
-time, never for the corpus: about 50 MB of records per GB of news text, a few MB per
-partition. Counting each partition in turn gives every hash's document count; those reaching
-their group's threshold are the candidates the second pass looks at.
+time, never for the corpus: records come to about an eighth of the input's size (news
+pages of short paragraphs), half a megabyte per partition for a GB. Counting each partition
+in turn gives every hash's document count; those reaching their group's threshold are the
+candidates the second pass looks at.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 A line's **key** is its text with whitespace normalised (runs of whitespace become one space,
 none at either end), so that lines differing only in spacing count as one. Its **template**
 masks what varies between otherwise equal boilerplate lines: runs of ASCII digits become
-:data:`NUMBER`, month and weekday names (wide and abbreviated, from the CLDR data in Babel,
-for the languages of :data:`DATE_LOCALES`) become :data:`NAME`. A line with nothing to mask
-has no template.
+:data:`NUMBER`, and in such a line, month and weekday names (wide and abbreviated, from the
+CLDR data in Babel, for the languages of :data:`DATE_LOCALES`) become :data:`NAME`. A line
+without digits has no template.
 
 Both are hashed to 8 bytes (BLAKE2b), the exact key and the template apart (a kind byte
 differs), so that counting needs no texts.
@@ -34,7 +34,8 @@ MAX_TEMPLATE_CHARS = 240
 MIN_LETTERS = 2
 
 _DIGITS = re.compile(r"[0-9]+")
-_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"[0-9]")
+_WORDS = re.compile(r"\w+")
 _PLACEHOLDER = re.compile(f"([{NUMBER}{NAME}])")
 _RE2_SPECIAL = frozenset("\\.+*?()|[]{}^$")
 #: What a placeholder matches in a rule's pattern.
@@ -75,22 +76,23 @@ def date_words() -> frozenset[str]:
 
 
 def template(key: str) -> str | None:
-    """``key`` with digit runs and month or weekday names masked; None with nothing to mask, or
-    for a line longer than :data:`MAX_TEMPLATE_CHARS`.
+    """``key`` with digit runs and month or weekday names masked; None for a line without
+    digits (a date has some; a name alone is more often a word, "May", "set", "Sun"), or
+    longer than :data:`MAX_TEMPLATE_CHARS`.
 
     >>> template("Updated 5 June 2024, 14:32") == f"Updated {NUMBER} {NAME} {NUMBER}, {NUMBER}:{NUMBER}"
     True
-    >>> template("Share this article") is None
-    True
+    >>> template("Share this article") is None, template("Monday briefing") is None
+    (True, True)
     """
-    if len(key) > MAX_TEMPLATE_CHARS:
+    if len(key) > MAX_TEMPLATE_CHARS or _DIGIT.search(key) is None:
         return None
     masked = _DIGITS.sub(NUMBER, key)
-    # Most lines name no month or day, and those that do name one or two: find them with a set
-    # operation in C, then mask each with a pattern of its own.
-    for word in date_words().intersection(_LETTERS.findall(key.lower())):
+    # Few lines name a month or day, and those name one or two: find them with a set operation
+    # in C, then mask each with a pattern of its own.
+    for word in date_words().intersection(_WORDS.findall(key.lower())):
         masked = _date_word(word).sub(NAME, masked)
-    return None if masked == key else masked
+    return masked
 
 
 @functools.cache
