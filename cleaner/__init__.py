@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from cleaner.core.engine import Chain, Result, Span, clean_text
+from cleaner.core.engine import Chain, clean_text
+from cleaner.core.result import Result, Span
+from cleaner.core.rule import Rule, RuleFileError
 from cleaner.report.records import restore
-from cleaner.rulefiles.schema import Rule, RuleFileError, load_rules
+from cleaner.rulefiles.chain import load_rules
 
 __all__ = [
     "Chain",

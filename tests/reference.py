@@ -11,9 +11,11 @@ import functools
 from collections.abc import Iterator
 
 from cleaner.core.engine import Chain
-from cleaner.core.matchers import compile_pattern as _compile_pattern
-from cleaner.core.matchers import phrase_pattern
-from cleaner.rulefiles.schema import Rule
+from cleaner.core.kinds.phrase import phrase_pattern
+from cleaner.core.kinds.signals import SignalsMatcher
+from cleaner.core.patterns import compile_pattern as _compile_pattern
+from cleaner.core.rule import Rule
+from cleaner.core.scope import WHOLE_DOCUMENT
 
 compile_pattern = functools.lru_cache(maxsize=None)(_compile_pattern)
 
@@ -32,14 +34,14 @@ def _trim_end(text: str, start: int, end: int) -> int:
 
 def _find(rule: Rule, text: str, lo: int, hi: int) -> Iterator[tuple[int, int, dict[str, str]]]:
     if rule.kind in ("phrase", "regex"):
-        source = phrase_pattern(rule) if rule.kind == "phrase" else rule.pattern
+        source = phrase_pattern(rule) if rule.kind == "phrase" else rule.option("pattern")
         regex = compile_pattern(source, ignore_case=rule.ignore_case)
         for match in regex.finditer(text, lo, hi):
             end = _trim_end(text, match.start(), match.end())
             if end > match.start():
                 yield match.start(), end, _captures(match)
     elif rule.kind == "line":
-        regex = compile_pattern(rule.pattern, ignore_case=rule.ignore_case)
+        regex = compile_pattern(rule.option("pattern"), ignore_case=rule.ignore_case)
         last_line_start = -1
         for match in regex.finditer(text, lo, hi):
             line_start = text.rfind("\n", 0, match.start()) + 1
@@ -53,15 +55,19 @@ def _find(rule: Rule, text: str, lo: int, hi: int) -> Iterator[tuple[int, int, d
                 line_end -= 1
             if line_end > line_start:
                 yield line_start, line_end, _captures(match)
+    elif rule.kind == "signals":
+        # The kind's own semantics are tested in test_signals; here it only has to be found
+        # where the scanner would find it, so its matcher runs on the whole region.
+        yield from ((c.start, c.end, c.captures) for c in SignalsMatcher(rule).find(text, lo, hi))
     else:
-        start = compile_pattern(rule.start, ignore_case=rule.ignore_case)
-        end = compile_pattern(rule.end, ignore_case=rule.ignore_case)
+        start = compile_pattern(rule.option("start"), ignore_case=rule.ignore_case)
+        end = compile_pattern(rule.option("end"), ignore_case=rule.ignore_case)
         pos = lo
         while pos < hi:
             opening = start.search(text, pos, hi)
             if opening is None:
                 return
-            closing = end.search(text, opening.end(), opening.start() + rule.max_chars)
+            closing = end.search(text, opening.end(), opening.start() + rule.option("max_chars"))
             if closing is None:
                 pos = opening.start() + 1
                 continue
@@ -108,11 +114,11 @@ def reference_candidates(
 class ReferenceChain(Chain):
     """A chain whose every pass runs every rule over the whole text (no prefilter, no hints)."""
 
-    def find(self, data: bytes, *, starts_document=True, ends_document=True, touched=None, unclosed=None):
+    def find(self, data: bytes, *, context=WHOLE_DOCUMENT, touched=None, unclosed=None):
         text = data.decode("utf-8")
-        found = reference_candidates(self, text, starts_document, ends_document)
+        found = reference_candidates(self, text, context.starts_document, context.ends_document)
         byte_at = {offset: len(text[:offset].encode("utf-8")) for s, e, _, _ in found for offset in (s, e)}
         return [(byte_at[s], byte_at[e], index, captures) for s, e, index, captures in found]
 
-    def may_find_more(self, data: bytes, touched, starts_document, ends_document, unclosed) -> bool:
+    def may_find_more(self, data: bytes, touched, context, unclosed) -> bool:
         return True  # the reference always tries another pass

@@ -11,7 +11,18 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from texts import COUNCIL, HARBOUR, MARKET, PNG, TRAP, article_tree, big_corpus_bytes, news_tree, write_files
+from texts import (
+    COUNCIL,
+    GUARDED_CAPTIONS,
+    HARBOUR,
+    MARKET,
+    PNG,
+    TRAP,
+    article_tree,
+    big_corpus_bytes,
+    news_tree,
+    write_files,
+)
 from typer.testing import CliRunner
 
 import cleaner
@@ -366,6 +377,8 @@ def test_decoding_options_and_the_guard_apply_to_every_file(tmp_path: Path) -> N
             "cp1252",
             "--jobs",
             "2",
+            "--rules",
+            str(GUARDED_CAPTIONS),
         ],
         capture_output=True,
         text=True,

@@ -195,7 +195,7 @@ def test_user_rule_overrides_builtin_in_place(repo: Path) -> None:
     ids = [rule.qualified_id for rule in plan.rules()]
     assert ids.index("captions/gallery-caption") == ids.index("captions/gallery-caption-inline") - 1
     replaced = next(rule for rule in plan.rules() if rule.qualified_id == "captions/gallery-caption")
-    assert replaced.pattern == "^Gazette tide table: high water \\d\\d:\\d\\d$"
+    assert replaced.option("pattern") == "^Gazette tide table: high water \\d\\d:\\d\\d$"
 
 
 def test_missing_rule_file_from_config(repo: Path) -> None:

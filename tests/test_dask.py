@@ -30,7 +30,7 @@ from cleaner.batch.tasks import DocTask, Settings, run_doc
 from cleaner.batch.walk import Walker
 from cleaner.commands.app import app
 from cleaner.core.engine import Chain
-from cleaner.rulefiles.schema import Rule
+from cleaner.core.rule import Rule
 
 REPO = Path(__file__).resolve().parents[1]
 CHAIN = cleaner.load_chain()

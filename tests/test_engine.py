@@ -8,7 +8,7 @@ import pytest
 
 import cleaner
 from cleaner.core.engine import TIDY_RULE, Chain, clean_text
-from cleaner.rulefiles.schema import Rule
+from cleaner.core.rule import Rule
 from tests.reference import ReferenceChain
 
 

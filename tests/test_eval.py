@@ -41,22 +41,27 @@ rules:
   - id: read-more
     description: teaser lines
     kind: line
+    guard: true
     pattern: '^Read more: '
   - id: comments
     description: a comments heading
     kind: line
+    guard: true
     pattern: '^Comments$'
   - id: vote-word
     description: a deliberately bad rule that cuts into article text
     kind: phrase
+    guard: true
     pattern: 'voted on Monday'
   - id: promo-tail
     description: cuts only the tail of a promotion line
     kind: regex
+    guard: true
     pattern: 'Subscribe today\\.$'
   - id: never
     description: a rule that matches nothing in the documents
     kind: phrase
+    guard: true
     pattern: 'zebra crossing'
 """
 

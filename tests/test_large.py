@@ -15,7 +15,7 @@ from unittest import mock
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from texts import APPEAL, COUNCIL, HARBOUR, MARKET, PNG, TRAP
+from texts import APPEAL, COUNCIL, HARBOUR, MARKET, PNG, TRAP, guarded_chain
 
 import cleaner
 from cleaner.batch import large
@@ -23,7 +23,8 @@ from cleaner.batch.large import StreamTask, run_stream
 from cleaner.batch.runner import BatchOptions, run
 from cleaner.batch.tasks import STREAM_ABOVE, DocResult, DocTask, Settings, run_doc
 from cleaner.commands.pipe import clean_pipe
-from cleaner.core.engine import DEFAULT_MAX_REMOVED, GUARD_RULE
+from cleaner.core.guard import DEFAULT_MAX_REMOVED
+from cleaner.core.result import GUARD_RULE
 from cleaner.report.records import record_span
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,7 +32,7 @@ CHAIN = cleaner.load_chain()
 FIXTURES = sorted(REPO.glob("fixtures/*/input.txt")) + sorted(REPO.glob("fixtures/html/*/input.html"))
 # Twice the longest block a rule may remove: no match in these texts is longer, which is all a
 # window's margin needs (cleaner.core.windows); far below the real margin, so short texts get windows.
-MARGIN = 2 * max(rule.max_chars or 0 for rule in CHAIN.rules)
+MARGIN = 2 * max(matcher.reach_back for matcher in CHAIN.matchers)
 GUARDED = Settings(CHAIN, max_removed=DEFAULT_MAX_REMOVED)  # as the command line runs
 
 PIECES = [
@@ -157,7 +158,7 @@ def test_decoding_makes_the_whole_document_choices(data: bytes, block: int) -> N
 def test_the_guard_holds_back_a_streamed_document_whole() -> None:
     text = MOSTLY_CAPTIONS * 200
     data = text.encode("cp1252")
-    options = Settings(CHAIN, encoding="cp1252", max_removed=DEFAULT_MAX_REMOVED)
+    options = Settings(guarded_chain(), encoding="cp1252", max_removed=DEFAULT_MAX_REMOVED)
     stream = streamed(data, options, 500)
     assert stream.clean == text.encode("utf-8")  # the input's own text, as UTF-8 like every output
     (record,) = map(json.loads, stream.records.splitlines())

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from cleaner.core.engine import Chain, clean_text
-from cleaner.core.matchers import PatternError, compile_pattern, compile_rule
-from cleaner.rulefiles.schema import Rule
+from cleaner.core.kinds import compile_rule
+from cleaner.core.patterns import PatternError, compile_pattern
+from cleaner.core.rule import Rule
 
 
 def rule(kind: str, **fields: object) -> Rule:

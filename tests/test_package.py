@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from cleaner.core.engine import Chain, clean_text
+from cleaner.core.rule import Rule
+from cleaner.rulefiles.chain import load_pack, load_rules
 from cleaner.rulefiles.examples import check_examples
-from cleaner.rulefiles.schema import Rule, builtin_rule_files, load_pack, load_rules
+from cleaner.rulefiles.files import builtin_rule_files
 
 REPO = Path(__file__).resolve().parents[1]
 BUILTIN_RULES = load_rules()

@@ -12,9 +12,11 @@ import pytest
 
 from cleaner import Chain
 from cleaner.core import prefilter
+from cleaner.core.rule import RuleFileError
 from cleaner.rulefiles import cache as packcache
 from cleaner.rulefiles.cache import CACHE_ENV, check_file_cached
-from cleaner.rulefiles.schema import RuleFileError, builtin_rule_files, check_file, load_packs
+from cleaner.rulefiles.chain import load_packs
+from cleaner.rulefiles.files import builtin_rule_files, check_file
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -67,7 +69,7 @@ def test_the_same_text_at_another_path_names_that_path(cache: Path, tmp_path: Pa
 def test_an_edited_file_is_validated_again(cache: Path, tmp_path: Path) -> None:
     path = tmp_path / "site.yaml"
     path.write_text(RULE_FILE, encoding="utf-8")
-    assert load_packs([path])[0].rules[0].pattern.startswith("^")
+    assert load_packs([path])[0].rules[0].option("pattern").startswith("^")
     path.write_text(RULE_FILE.replace("{0,40}", "{0,40}(?=x)"), encoding="utf-8")
     with pytest.raises(RuleFileError, match="look-arounds") as raised:
         load_packs([path])
@@ -118,7 +120,7 @@ def test_without_the_validating_code_to_hash_nothing_is_cached(
     cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(packcache, "_salt", None)
-    monkeypatch.setattr(packcache, "_VALIDATING_CODE", ("ruleset.py", "not-installed.py"))
+    monkeypatch.setattr(packcache, "_VALIDATING_CODE", ("core", "not-installed"))
     packs = load_packs(builtin_rule_files())
     assert [pack.name for pack in packs] == [path.stem for path in builtin_rule_files()]
     assert _entries(cache) == []

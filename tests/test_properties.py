@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner.core.engine import Chain, Result, clean_text
-from cleaner.rulefiles.schema import Rule
+from cleaner.core.engine import Chain, clean_text
+from cleaner.core.result import Result
+from cleaner.core.rule import Rule
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

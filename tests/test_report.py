@@ -8,7 +8,7 @@ import json
 import pytest
 
 import cleaner
-from cleaner.core.engine import Span
+from cleaner.core.result import Span
 from cleaner.report.records import (
     RestoreError,
     read_records,

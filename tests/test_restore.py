@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from texts import guarded_chain
 from typer.testing import CliRunner
 
-import cleaner
 from cleaner.commands.app import app
 from cleaner.report.records import RestoreError, read_records, write_records
 from cleaner.report.restore import group_by_source, locate_clean_file, restore_document, select_records
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_INPUTS = sorted((REPO / "fixtures").glob("*/input.txt"))
-CHAIN = cleaner.load_chain()
+CHAIN = guarded_chain()
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:

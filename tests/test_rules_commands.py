@@ -12,8 +12,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cleaner.commands.app import app
+from cleaner.core.rule import Rule, split_marked
+from cleaner.rulefiles.chain import load_pack
 from cleaner.rulefiles.examples import check_cases, check_examples, mark, run_tests
-from cleaner.rulefiles.schema import Rule, builtin_rule_files, load_pack, parse_pack, split_marked
+from cleaner.rulefiles.files import builtin_rule_files
+from cleaner.rulefiles.schema import parse_pack
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "docs" / "examples"
@@ -261,10 +264,8 @@ def test_bad_rule_file_in_rules_test_exits_2(project: Path) -> None:
     write(project / "bad.yaml", "pack: bad\nrules:\n  - id: x\n    kind: lines\n    pattern: x\n")
     result = runner.invoke(app, ["rules", "test", "bad.yaml"])
     assert result.exit_code == 2
-    assert (
-        result.stderr
-        == "bad.yaml:4:11: unknown kind 'lines' (one of phrase, regex, line, block); did you mean 'line'?\n"
-    )
+    kinds = "phrase, regex, line, block, signals"
+    assert result.stderr == f"bad.yaml:4:11: unknown kind 'lines' (one of {kinds}); did you mean 'line'?\n"
 
 
 def test_default_rules_test_covers_config_rules(project: Path) -> None:

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.rulefiles.schema import RuleFileError, builtin_rule_files, load_pack, load_rules, parse_pack
+from cleaner.core.rule import RuleFileError
+from cleaner.rulefiles.chain import load_pack, load_rules
+from cleaner.rulefiles.files import builtin_rule_files
+from cleaner.rulefiles.schema import parse_pack
 
 GOOD = """\
 pack: site
@@ -46,8 +49,9 @@ def test_a_valid_pack_loads_with_defaults_filled_in() -> None:
     assert newsletter.examples_remove == ("Sign up to our newsletter today",)
     assert newsletter.examples_keep == ("She did not sign up to anything.",)
     assert (newsletter.source, newsletter.source_line) == ("my.yaml", 4)
-    assert (appeal.start, appeal.end, appeal.max_chars) == ("Before you go", "Thank you\\.", 500)
-    assert (appeal.scope, appeal.scope_lines, appeal.word_boundary) == ("tail", 5, True)
+    fields = [appeal.option(key) for key in ("start", "end", "max_chars")]
+    assert fields == ["Before you go", "Thank you\\.", 500]
+    assert (appeal.scope, appeal.scope_lines, appeal.option("word_boundary")) == ("tail", 5, None)
 
 
 @pytest.mark.parametrize(
@@ -156,7 +160,7 @@ def test_user_rules_follow_builtins_and_override_by_pack_and_id(tmp_path: Path) 
     rules = load_rules([override, extra])
     ids = [r.qualified_id for r in rules]
     assert ids == [r.qualified_id for r in builtin] + ["site/newsletter", "site/appeal"]
-    assert rules[0].pattern == "Replaced"
+    assert rules[0].option("pattern") == "Replaced"
     assert rules[0].source == str(override)
 
 

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Chain, clean_text, load_chain
-from cleaner.core.matchers import compile_pattern
+from cleaner.core.patterns import compile_pattern
 from cleaner.core.prefilter import line_local, relax
-from cleaner.rulefiles.schema import Rule
+from cleaner.core.rule import Rule
 from tests.reference import ReferenceChain, reference_candidates
 
 # Pieces of text that the rules below care about, and the characters around them that matter:

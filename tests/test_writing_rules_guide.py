@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cleaner.commands.app import app
-from cleaner.rulefiles.schema import builtin_rule_files, load_pack
+from cleaner.rulefiles.chain import load_pack
+from cleaner.rulefiles.files import builtin_rule_files
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDE = REPO / "docs" / "writing-rules.md"

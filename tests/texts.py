@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import cleaner
+
 APPEAL = (
     "Your support helps us to tell the story Read more Support Now Our reporters cover the "
     "council, the courts and the coast, and readers keep that work free for everyone. Your "
@@ -113,3 +115,14 @@ def big_corpus_bytes(records: int) -> bytes:
         text = (HARBOUR if i % 2 == 0 else COUNCIL).replace("Thursday", f"day {i}")
         out.append(json.dumps({"id": f"r{i}", "text": text}, ensure_ascii=False).encode() + b"\n")
     return b"".join(out)
+
+
+#: A rule file that overrides the built-in gallery caption rule with one the guard counts.
+GUARDED_CAPTIONS = Path(__file__).parent / "data" / "guarded-captions.yaml"
+# 68 of 79 characters are a caption and the blank line after it: the guard holds it back.
+MOSTLY_CAPTION = "open image in gallery A crowd gathers in the square at dusk ( AP )\n\nIt rained.\n"
+
+
+def guarded_chain() -> cleaner.Chain:
+    """The built-in chain with its gallery caption rule counted by the ``--max-removed`` guard."""
+    return cleaner.load_chain([GUARDED_CAPTIONS])

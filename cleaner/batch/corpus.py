@@ -121,7 +121,7 @@ def clean_chunk(
     Blank lines, records without the field (or whose field is not a string) and lines that
     are not valid JSON are copied unchanged; the last are listed in ``problems``.
 
-    >>> from cleaner.rulefiles.schema import Rule
+    >>> from cleaner.core.rule import Rule
     >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
     >>> chunk = Chunk("c.jsonl", 1, (b'{"id": 7, "text": "Story. Read more", "lang": "en"}\\n',), False)
     >>> result = clean_chunk(chunk, chain, "text")

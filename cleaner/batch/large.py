@@ -18,7 +18,7 @@ byte for byte:
    temporary folder (``TMPDIR``), and the clean text's SHA-256 (every record carries it) is
    computed on the way.
 4. Only now, with the whole input seen, is the ``--max-removed`` guard decided, by the rule
-   of :func:`cleaner.core.engine.guard_flag` applied to the counts. When it trips, the
+   of :func:`cleaner.core.guard.guard_flag` applied to the counts. When it trips, the
    clean text file is replaced by the input's text, decoded again, and the records by the
    guard's one record. The caller then writes the output (atomically) and the report from
    the files, so nothing is written before the result is final.
@@ -44,7 +44,8 @@ from dataclasses import dataclass
 from typing import IO
 
 from cleaner.batch.tasks import DocResult, DocTask, Settings, cannot_read, run_doc
-from cleaner.core.engine import Span, guard_flag
+from cleaner.core.guard import guard_flag, held_back_message
+from cleaner.core.result import Span
 from cleaner.core.windows import WINDOW, clean_parts
 from cleaner.io.decode import (
     BOMS,
@@ -58,7 +59,6 @@ from cleaner.io.decode import (
     refuse_control_characters,
 )
 from cleaner.report.records import write_records
-from cleaner.views.explain import held_back_message
 
 READ_BYTES = 1 << 20  # read and decoded at once
 Spool = Callable[[], IO[bytes]]
@@ -162,11 +162,13 @@ def _clean(
             out = _Spooled(keep.enter_context(spool()), unsigned, task.source, codec, settings.report)
             text = _Counted(chunks)
             rules: Counter[str] = Counter()
+            guarded, weighed = settings.chain.guarded, 0
             for part in clean_parts(text, settings.chain, window=window, margin=margin):
                 out.add(part.clean, part.spans)
+                weighed += sum(span.end - span.start for span in part.spans if span.rule in guarded)
                 if settings.report:  # as run_doc: the bare pipe counts nothing
                     rules.update(span.rule for span in part.spans)
-            flag = guard_flag(text.chars, text.chars - out.chars, settings.max_removed)
+            flag = guard_flag(text.chars, weighed, settings.max_removed)
             changed, held_back = out.chars < text.chars, None
             if flag is not None:  # held back: the output is the input's own text, the report one record
                 out.restart()

@@ -15,7 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
-from cleaner.core.engine import Chain, Result
+from cleaner.core.engine import Chain
+from cleaner.core.result import Result
 from cleaner.io.decode import Decoded, DecodeError, decode_bytes
 from cleaner.io.output import write_atomically
 
@@ -59,7 +60,7 @@ def decode_document(data: bytes, settings: Settings, name: str | None = None) ->
 def clean_document(data: bytes, settings: Settings, name: str | None = None) -> tuple[Decoded, Result]:
     """Decode and clean one document; raises :class:`~cleaner.io.decode.DecodeError` for bad bytes.
 
-    >>> from cleaner.rulefiles.schema import Rule
+    >>> from cleaner.core.rule import Rule
     >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
     >>> decoded, result = clean_document(b"Story. Read more", Settings(chain))
     >>> decoded.encoding, result.clean
@@ -208,8 +209,9 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
     except Exception as exc:  # one bad document must not stop a run; it is reported instead
         return DocResult(len(data), problem=f"internal error ({type(exc).__name__}: {exc})")
     # Imported here: the bare pipe needs neither unless a document is held back.
+    from cleaner.core.guard import held_back_message
     from cleaner.report.records import write_records
-    from cleaner.views.explain import held_back_message, unified_diff
+    from cleaner.views.diff import unified_diff
 
     report = io.StringIO()
     if settings.report:

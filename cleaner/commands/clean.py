@@ -17,7 +17,7 @@ from cleaner.commands.options import (
     fail,
     load_chain_or_exit,
 )
-from cleaner.core.engine import DEFAULT_MAX_REMOVED
+from cleaner.core.guard import DEFAULT_MAX_REMOVED
 from cleaner.messages import EXIT_USAGE
 
 if TYPE_CHECKING:

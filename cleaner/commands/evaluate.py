@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cleaner.commands.options import MaxRemovedOption, chain_options, fail, load_chain_or_exit
-from cleaner.core.engine import DEFAULT_MAX_REMOVED
+from cleaner.core.guard import DEFAULT_MAX_REMOVED
 from cleaner.messages import EXIT_PROBLEMS, error_line
 
 if TYPE_CHECKING:

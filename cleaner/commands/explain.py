@@ -18,7 +18,7 @@ from cleaner.commands.options import (
     read_input_or_exit,
     write_output,
 )
-from cleaner.core.engine import DEFAULT_MAX_REMOVED
+from cleaner.core.guard import DEFAULT_MAX_REMOVED
 
 if TYPE_CHECKING:
     from cleaner.rulefiles.config import ChainSettings

@@ -54,7 +54,7 @@ def clean_pipe(
         read_stdin,
         run_doc,
     )
-    from cleaner.core.engine import DEFAULT_MAX_REMOVED
+    from cleaner.core.guard import DEFAULT_MAX_REMOVED
 
     if stdin is None:
         print(error_line(f"{SOURCE}: {STDIN_CLOSED}"), file=stderr)

@@ -122,8 +122,10 @@ def rules_check(
 
       cleaner rules check rules/
     """
-    from cleaner.rulefiles.listing import check_paths, plural
-    from cleaner.rulefiles.schema import ERROR, expand_rule_paths
+    from cleaner.core.rule import ERROR
+    from cleaner.messages import plural
+    from cleaner.rulefiles.files import expand_rule_paths
+    from cleaner.rulefiles.listing import check_paths
 
     paths = _files_or_chain(files, chain_settings)
     problems = check_paths(paths)
@@ -158,7 +160,7 @@ def rules_test(
       cleaner rules test my-site.yaml
     """
     from cleaner.rulefiles.examples import run_tests
-    from cleaner.rulefiles.schema import expand_rule_paths
+    from cleaner.rulefiles.files import expand_rule_paths
 
     paths = _files_or_chain(files, chain_settings)
     with rule_errors_exit(plain=True):

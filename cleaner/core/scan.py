@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterable, Sequence
 
 import re2
 
-from cleaner.core.matchers import Candidate, Matcher
+from cleaner.core.kinds import Candidate, Matcher
 from cleaner.core.prefilter import relax
+from cleaner.core.signals import Document
 
 # Generous memory for the set's automaton, so that RE2's fast DFA is used, never its fallback.
 _MAX_MEM = 256 << 20
@@ -51,8 +52,8 @@ def _set(patterns: Sequence[str]) -> re2.Set | None:
 class Scanner:
     """The compiled prefilter of a chain's matchers.
 
-    >>> from cleaner.core.matchers import compile_rule
-    >>> from cleaner.rulefiles.schema import Rule
+    >>> from cleaner.core.kinds import compile_rule
+    >>> from cleaner.core.rule import Rule
     >>> scanner = Scanner([compile_rule(Rule(pack="p", id="x", kind="line", pattern="^Read more$"))])
     >>> [(c.start, c.end, i) for c, i in scanner.candidates(b"Story.\\nRead more\\n", lambda i: (0, 17))]
     [(7, 16, 0)]
@@ -64,7 +65,8 @@ class Scanner:
         self.by_block = [
             i for i, m in enumerate(self.matchers) if m.rule.scope == "anywhere" and m.line_local
         ]
-        self.by_block_blocks = [i for i in self.by_block if self.matchers[i].rule.kind == "block"]
+        self.by_block_blocks = [i for i in self.by_block if self.matchers[i].reach_back]
+        self.in_context = [i for i, m in enumerate(self.matchers) if m.depends_on_neighbours]
         placed = set(self.scoped) | set(self.by_block)
         self.whole = [i for i in range(len(self.matchers)) if i not in placed]
         self._block_set = _set([self.matchers[i].trigger for i in self.by_block])
@@ -74,8 +76,8 @@ class Scanner:
         """Whether a line-local rule (a block rule's start included) may match in one of these
         pieces of whole lines; False means it certainly does not.
 
-        >>> from cleaner.core.matchers import compile_rule
-        >>> from cleaner.rulefiles.schema import Rule
+        >>> from cleaner.core.kinds import compile_rule
+        >>> from cleaner.core.rule import Rule
         >>> scanner = Scanner([compile_rule(Rule(pack="p", id="x", kind="line", pattern="^Read more$"))])
         >>> scanner.may_match_in([b"Story.", b"Read more"]), scanner.may_match_in([b"Story. Read more"])
         (True, False)
@@ -114,6 +116,7 @@ class Scanner:
         region: Callable[[int], tuple[int, int] | None],
         touched: Sequence[tuple[int, int]] | None = None,
         unclosed: list[int] | None = None,
+        document: Document | None = None,
     ) -> list[tuple[Candidate, int]]:
         """Every rule's candidates in ``data`` (byte offsets), with the rule's index.
 
@@ -126,7 +129,7 @@ class Scanner:
         blocks = self.candidate_blocks(data, touched)
         if touched is not None:
             for index in self.by_block_blocks:
-                blocks[index] = reaching_back(data, touched, self.matchers[index].rule.max_chars or 0)
+                blocks[index] = reaching_back(data, touched, self.matchers[index].reach_back)
         hits = set(blocks) | set(self.scoped)
         if self._whole_set is not None:
             hits.update(self.whole[hit] for hit in self._whole_set.Match(data) or ())
@@ -137,16 +140,14 @@ class Scanner:
                 continue
             lo, hi = bounds
             matcher, windows = self.matchers[index], blocks.get(index)
-            if unclosed is not None and index in self.by_block_blocks:
-                candidates = matcher.find_bytes(data, lo, hi, windows, unclosed)  # type: ignore[call-arg]
-            else:
-                candidates = matcher.find_bytes(data, lo, hi, windows)
+            collect = unclosed if index in self.by_block_blocks else None
+            candidates = matcher.find_bytes(data, lo, hi, windows, collect, document)
             found.extend((cand, index) for cand in candidates)
         return found
 
     def block_reach(self) -> int:
         """The most characters a line-local block rule's start may lie before its end."""
-        return max((self.matchers[i].rule.max_chars or 0 for i in self.by_block_blocks), default=0)
+        return max((self.matchers[i].reach_back for i in self.by_block_blocks), default=0)
 
 
 def reaching_back(data: bytes, ranges: Sequence[tuple[int, int]], chars: int) -> list[tuple[int, int]]:

@@ -37,7 +37,9 @@ import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from cleaner.core.engine import Chain, Result, Span, clean_text, nonblank_lines_end
+from cleaner.core.engine import Chain, clean_text
+from cleaner.core.result import Result, Span
+from cleaner.core.scope import nonblank_lines_end
 
 WINDOW = 1 << 20  # characters cleaned at once
 MIN_MARGIN = 256 << 10
@@ -53,7 +55,7 @@ class Part:
 
 def margin_for(chain: Chain) -> int:
     """How far past a commit point a window must reach (see the module docstring)."""
-    longest_block = max((rule.max_chars or 0 for rule in chain.rules), default=0)
+    longest_block = max((matcher.reach_back for matcher in chain.matchers), default=0)
     return max(MIN_MARGIN, 2 * longest_block)
 
 

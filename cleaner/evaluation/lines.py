@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaner.core.engine import TIDY_RULE, Chain, Span
+from cleaner.core.engine import TIDY_RULE, Chain
+from cleaner.core.result import Span
 from cleaner.io.decode import DecodeError, decode_bytes
 
 KEEP, REMOVE = "KEEP", "REMOVE"

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
-from cleaner.core.engine import Span
+from cleaner.core.result import Span
 
 if TYPE_CHECKING:
     from cleaner.io.decode import Decoded

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
-from cleaner.core.engine import Span
+from cleaner.core.result import Span
 from cleaner.io.decode import DecodeError, decode_bytes
 from cleaner.io.output import atomic_writer
 from cleaner.report.records import RestoreError, record_span, restore, text_sha256

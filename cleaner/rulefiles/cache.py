@@ -25,19 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.core import prefilter
-from cleaner.rulefiles.schema import (
-    ERROR,
-    Case,
-    Pack,
-    Problem,
-    Rule,
-    RuleFileError,
-    check_pack,
-    read_rule_file,
-)
+from cleaner.core.rule import ERROR, Case, Pack, Problem, Rule, RuleFileError
+from cleaner.rulefiles.files import read_rule_file
+from cleaner.rulefiles.schema import check_pack
 
 CACHE_ENV = "CLEANER_CACHE_DIR"
-FORMAT = 1
+FORMAT = 2  # 2: a rule's kind fields are its options
 MAX_ENTRIES = 256  # more than that, and the least recently written half goes
 # The code whose behaviour an entry records (the engine and the rule-file readers, relative to
 # the package): a change to any of it makes every entry stale.
@@ -93,7 +86,7 @@ def check_file_cached(path: Path) -> tuple[Pack | None, list[Problem]]:
     A cached answer carries no problems: only files without errors are cached, and their
     warnings matter to ``cleaner rules check``, which does not use the cache.
 
-    >>> from cleaner.rulefiles.schema import builtin_rule_files, check_file
+    >>> from cleaner.rulefiles.files import builtin_rule_files, check_file
     >>> path = builtin_rule_files()[0]
     >>> check_file_cached(path)[0] == check_file(path)[0]
     True
@@ -118,7 +111,7 @@ def check_file_cached(path: Path) -> tuple[Pack | None, list[Problem]]:
 
 
 def _line_locality(pack: Pack) -> dict[str, bool]:
-    from cleaner.core.matchers import compile_rule
+    from cleaner.core.kinds import compile_rule
 
     matchers = [compile_rule(rule, checked=True) for rule in pack.rules]
     return {matcher.trigger: matcher.line_local for matcher in matchers}
@@ -140,11 +133,7 @@ def _read(entry: Path, source: str) -> Pack | None:
 
 
 def _rule(fields: dict[str, Any], source: str) -> Rule:
-    for name in ("examples_remove", "examples_keep"):
-        fields[name] = tuple(fields[name])
-    for name in ("examples_remove_at", "examples_keep_at"):
-        fields[name] = tuple(tuple(at) for at in fields[name])
-    return Rule(**fields, source=source)
+    return Rule(**fields, source=source)  # Rule turns the JSON lists back into tuples
 
 
 def _write(entry: Path, pack: Pack) -> None:

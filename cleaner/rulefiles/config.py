@@ -32,16 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaner.rulefiles.schema import (
-    Pack,
-    Rule,
-    RuleFileError,
-    _did_you_mean,
-    builtin_rule_files,
-    chain_rules,
-    expand_rule_paths,
-    load_packs,
-)
+from cleaner.core.rule import Pack, Rule, RuleFileError
+from cleaner.messages import did_you_mean
+from cleaner.rulefiles.chain import chain_rules, load_packs
+from cleaner.rulefiles.files import builtin_rule_files, expand_rule_paths
 
 CONFIG_NAME = "cleaner.toml"
 PYPROJECT_NAME = "pyproject.toml"
@@ -161,7 +155,7 @@ def read_config(path: Path) -> ChainSettings:
         raise ConfigError(f"{where} must be a table")
     for key in data:
         if key not in CONFIG_KEYS:
-            raise ConfigError(f"{where}: unknown key '{key}'{_did_you_mean(key, CONFIG_KEYS)}")
+            raise ConfigError(f"{where}: unknown key '{key}'{did_you_mean(key, CONFIG_KEYS)}")
 
     def strings(key: str) -> tuple[str, ...] | None:
         value = data.get(key)
@@ -195,7 +189,7 @@ def _check_pack_names(names: tuple[str, ...], where: str) -> None:
         if name not in available:
             raise ConfigError(
                 f"{where}: no built-in pack '{name}' (there are: {', '.join(available)})"
-                f"{_did_you_mean(name, available)}"
+                f"{did_you_mean(name, available)}"
             )
 
 
@@ -285,13 +279,13 @@ def _resolve_disable(
             pack_name = entry.split("/", 1)[0]
             # A rule of a built-in pack that is not loaded is off anyway: nothing to check it against.
             if entry not in rule_ids and (pack_name in loaded_names or pack_name not in builtin_names):
-                raise ConfigError(f"cannot disable '{entry}': no such rule{_did_you_mean(entry, rule_ids)}")
+                raise ConfigError(f"cannot disable '{entry}': no such rule{did_you_mean(entry, rule_ids)}")
             rules.add(entry)
         elif entry in loaded_names | builtin_names:
             whole_packs.add(entry)
         else:
             names = loaded_names | builtin_names
-            raise ConfigError(f"cannot disable '{entry}': no such pack{_did_you_mean(entry, names)}")
+            raise ConfigError(f"cannot disable '{entry}': no such pack{did_you_mean(entry, names)}")
     return rules, whole_packs
 
 

@@ -21,9 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from cleaner.core.engine import TIDY_RULE, Chain, Result
-from cleaner.rulefiles.listing import plural
-from cleaner.rulefiles.schema import (
+from cleaner.core.engine import TIDY_RULE, Chain
+from cleaner.core.kinds import kind_of
+from cleaner.core.result import Result
+from cleaner.core.rule import (
     ERROR,
     MARK_CLOSE,
     MARK_OPEN,
@@ -32,9 +33,10 @@ from cleaner.rulefiles.schema import (
     Problem,
     Rule,
     RuleFileError,
-    check_file,
     split_marked,
 )
+from cleaner.messages import plural
+from cleaner.rulefiles.files import check_file
 
 
 @dataclass(frozen=True)
@@ -132,25 +134,6 @@ def text_diff(expected: str, actual: str, expected_label: str, actual_label: str
     return tuple(piece for line in diff for piece in line.split("\n"))
 
 
-def _block_hint(rule: Rule, text: str) -> str:
-    """Why a block rule missed: its end is there, but farther than ``max_chars``."""
-    if rule.kind != "block":
-        return ""
-    from cleaner.core.matchers import compile_pattern
-
-    assert rule.start is not None and rule.end is not None and rule.max_chars is not None
-    opening = compile_pattern(rule.start, ignore_case=rule.ignore_case).search(text)
-    if opening is None:
-        return "; its start does not match here"
-    closing = compile_pattern(rule.end, ignore_case=rule.ignore_case).search(text, opening.end())
-    if closing is None:
-        return "; its start matches here, its end does not"
-    length = closing.end() - opening.start()
-    if length > rule.max_chars:
-        return f"; the block here is {length} characters, longer than max_chars {rule.max_chars}"
-    return ""
-
-
 def check_examples(rule: Rule) -> tuple[int, list[Failure]]:
     """Run one rule's examples; the number of examples run and the failures.
 
@@ -168,7 +151,7 @@ def check_examples(rule: Rule) -> tuple[int, list[Failure]]:
         removed = _removed_by_rules(chain.clean(text))
         message = ""
         if not removed:
-            message = f"remove example: the rule removed nothing{_block_hint(rule, text)}"
+            message = f"remove example: the rule removed nothing{kind_of(rule).miss_hint(rule, text)}"
             diff = (f"example: {text!r}",)
         elif marked and _solid(text, removed) != _solid(text, marked):
             message = "remove example: the rule removed other text than the marked part"
@@ -214,7 +197,7 @@ def check_cases(pack: Pack) -> list[Failure]:
 def run_tests(files: Iterable[Path]) -> RuleTestResults:
     """Validate and test rule files. Raises :class:`RuleFileError` if any has errors.
 
-    >>> from cleaner.rulefiles.schema import builtin_rule_files
+    >>> from cleaner.rulefiles.files import builtin_rule_files
     >>> run = run_tests(builtin_rule_files())
     >>> run.failures, run.checks > 0
     ([], True)

@@ -1,7 +1,7 @@
 """Refuse rules that would remove any text, not just the boilerplate they are written for.
 
 Patterns that match the empty string (``.*``, ``\\w*``, ``(Read more)?``) are refused when
-they compile (:func:`cleaner.core.matchers.compile_pattern`), and so are patterns that find an
+they compile (:func:`cleaner.core.patterns.compile_pattern`), and so are patterns that find an
 empty match anywhere in :data:`ORDINARY_TEXT` (``\\b``, ``Read more|^``): an empty match
 removes nothing, and in a ``line`` rule it selects every line. Two more checks run on every
 rule that loads, and only ever look at text that is *not* boilerplate, so they cannot refuse
@@ -26,10 +26,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from cleaner.rulefiles.schema import Rule
+from cleaner.core.rule import Rule
 
 if TYPE_CHECKING:
-    from cleaner.core.matchers import Matcher
+    from cleaner.core.kinds import Matcher
 
 BROAD_FRACTION = 0.5
 
@@ -77,15 +77,13 @@ def breadth_problem(rule: Rule) -> tuple[str, str] | None:
     >>> breadth_problem(Rule(pack="p", id="x", kind="line", pattern=r"^Read more$")) is None
     True
     """
-    from cleaner.core.matchers import compile_pattern, compile_rule, phrase_pattern
+    from cleaner.core.kinds import compile_rule, kind_of
+    from cleaner.core.patterns import compile_pattern
 
     matcher = compile_rule(rule)
-    sources = {"start": rule.start, "end": rule.end} if rule.kind == "block" else {"pattern": rule.pattern}
-    if rule.kind == "phrase":
-        sources["pattern"] = phrase_pattern(rule)
     compiled = {
-        key: compile_pattern(source or "", ignore_case=rule.ignore_case, field=key)
-        for key, source in sources.items()
+        key: compile_pattern(source, ignore_case=rule.ignore_case, field=key)
+        for key, source in kind_of(rule).patterns(rule).items()
     }
     for key, pattern in compiled.items():
         if any(match.start() == match.end() for match in pattern.finditer(ORDINARY_TEXT)):
@@ -93,8 +91,8 @@ def breadth_problem(rule: Rule) -> tuple[str, str] | None:
                 f"{key} can match an empty string (it does in ordinary text, e.g. at \\b or ^); "
                 "make every alternative match at least one character"
             )
-    field = next(iter(compiled))
-    if all(compiled[field].fullmatch(probe) for probe in PROBES):
+    field = next(iter(compiled), "kind")  # a rule without patterns is chosen by its kind's fields
+    if field in compiled and all(compiled[field].fullmatch(probe) for probe in PROBES):
         return field, (
             f"{field} matches any text, so the rule would remove everything; "
             "anchor it to the boilerplate it targets"
@@ -109,9 +107,10 @@ def breadth_problem(rule: Rule) -> tuple[str, str] | None:
         end += 1
     example = ORDINARY_TEXT[start:end].strip()
     example = example if len(example) <= 40 else example[:39] + "…"
+    fix = "narrow its conditions" if field == "kind" else f"make the {field} specific"
     return field, (
         f"rule would remove {fraction:.0%} of ordinary article text (e.g. {example!r}); "
-        f"make the {field} specific to the boilerplate it targets"
+        f"{fix} to the boilerplate it targets"
     )
 
 

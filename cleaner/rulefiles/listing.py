@@ -5,14 +5,16 @@ These functions return lines of text; the CLI prints them and picks the exit sta
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
 
+from cleaner.core.kinds import kind_of
+from cleaner.core.rule import Problem, Rule
+from cleaner.messages import did_you_mean
 from cleaner.rulefiles.config import ChainEntry, ChainPlan
-from cleaner.rulefiles.schema import Problem, Rule, builtin_rules_dir, check_file, expand_rule_paths
+from cleaner.rulefiles.files import builtin_rules_dir, check_file, expand_rule_paths
 
 
 class UnknownRuleError(LookupError):
@@ -22,7 +24,7 @@ class UnknownRuleError(LookupError):
 def check_paths(paths: Iterable[Path]) -> list[Problem]:
     """Every problem (errors and warnings) in the rule files and folders given, file by file.
 
-    >>> from cleaner.rulefiles.schema import builtin_rule_files
+    >>> from cleaner.rulefiles.files import builtin_rule_files
     >>> [problem for problem in check_paths(builtin_rule_files()) if problem.severity == "error"]
     []
     """
@@ -36,19 +38,12 @@ def check_paths(paths: Iterable[Path]) -> list[Problem]:
     return problems
 
 
-def plural(count: int, noun: str) -> str:
-    """``count`` and ``noun``, with an s unless the count is one.
-
-    >>> plural(1, "file"), plural(3, "rule")
-    ('1 file', '3 rules')
-    """
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
 
 def display_source(rule: Rule) -> str:
     """``file:line`` of a rule, short: built-in files as ``<built-in>/NAME``, others relative to here.
 
-    >>> from cleaner.rulefiles.schema import builtin_rule_files, load_pack
+    >>> from cleaner.rulefiles.files import builtin_rule_files
+    >>> from cleaner.rulefiles.chain import load_pack
     >>> display_source(load_pack(builtin_rule_files()[0]).rules[0]).startswith("<built-in>/")
     True
     """
@@ -118,15 +113,15 @@ def find_rule(plan: ChainPlan, ident: str) -> ChainEntry:
         names = ", ".join(entry.rule.qualified_id for entry in found)
         raise UnknownRuleError(f"'{ident}' names several rules ({names}); give it as pack/id")
     known = [e.rule.qualified_id for e in entries] + [e.rule.id for e in entries]
-    hint = difflib.get_close_matches(ident, known, n=1)
-    suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+    suggestion = did_you_mean(ident, known)
     raise UnknownRuleError(f"no rule '{ident}' in the chain (see 'cleaner rules list'){suggestion}")
 
 
 def rule_source_text(rule: Rule) -> list[str]:
     """The lines of the rule file that define ``rule``, as written.
 
-    >>> from cleaner.rulefiles.schema import builtin_rule_files, load_pack
+    >>> from cleaner.rulefiles.files import builtin_rule_files
+    >>> from cleaner.rulefiles.chain import load_pack
     >>> rule = load_pack(builtin_rule_files()[0]).rules[0]
     >>> rule_source_text(rule)[0].strip() == f"- id: {rule.id}"
     True
@@ -166,17 +161,12 @@ def show_lines(entry: ChainEntry) -> list[str]:
     lines.append(f"  source:      {rule.source}:{rule.source_line}")
     if rule.description:
         lines.append(f"  description: {_one_line(rule.description)}")
-    if rule.kind == "block":
-        lines += [
-            f"  start:       {rule.start}",
-            f"  end:         {rule.end}",
-            f"  max_chars:   {rule.max_chars}",
-        ]
-    else:
-        lines.append(f"  pattern:     {rule.pattern}")
+    for spec in kind_of(rule).fields:
+        value = rule.option(spec.name, spec.default)
+        if value is not None:
+            shown = str(value).lower() if isinstance(value, bool) else value
+            lines.append(f"  {spec.name + ':':<12} {shown}")
     lines.append(f"  ignore_case: {str(rule.ignore_case).lower()}")
-    if rule.kind == "phrase":
-        lines.append(f"  word_boundary: {str(rule.word_boundary).lower()}")
     for label, examples in (("remove", rule.examples_remove), ("keep", rule.examples_keep)):
         lines.append(f"  examples.{label}:" + ("" if examples else " (none)"))
         lines += [f"    - {example!r}" for example in examples]

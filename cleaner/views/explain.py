@@ -7,14 +7,16 @@ with the rule that removed it, followed by a per-rule tally. A span that is only
 
 from __future__ import annotations
 
-import difflib
 import html
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO
 
 from cleaner import __version__
-from cleaner.core.engine import TIDY_RULE, Result, Span
+from cleaner.core.engine import TIDY_RULE
+from cleaner.core.guard import held_back_message
+from cleaner.core.result import Result, Span
+from cleaner.messages import plural
 
 # (text, background) per rule in order of first appearance; whitespace tidying is always grey.
 HTML_COLOURS = (
@@ -71,21 +73,9 @@ def summary(text: str, result: Result) -> str:
         return "nothing removed"
     count = sum(1 for span in result.spans if span.end > span.start)
     share = 100 * removed / len(text)
-    return f"removed {removed} of {len(text)} characters ({share:.1f}%) in {_plural(count, 'span')}"
+    return f"removed {removed} of {len(text)} characters ({share:.1f}%) in {plural(count, 'span')}"
 
 
-def held_back_message(flag: Span) -> str:
-    """Why the ``guard/max-removed`` flag ``flag`` left a document unchanged.
-
-    >>> captures = {"would_remove": "0.8125", "max_removed": "0.5"}
-    >>> held_back_message(Span("guard/max-removed", 0, 0, "", 1, captures))
-    'left unchanged: the rules would remove 81.2% of it, more than --max-removed 0.5 allows'
-    """
-    share = 100 * float(flag.captures.get("would_remove", "nan"))
-    limit = flag.captures.get("max_removed", "?")
-    return (
-        f"left unchanged: the rules would remove {share:.1f}% of it, more than --max-removed {limit} allows"
-    )
 
 
 def pieces(text: str, spans: Sequence[Span]) -> Iterator[tuple[str, Span | None]]:
@@ -200,32 +190,8 @@ def render_html(text: str, result: Result, source: str) -> str:
     )
 
 
-def unified_diff(original: str, clean: str, source: str) -> str:
-    """A unified diff from ``original`` to ``clean`` (empty when they are equal), as ``diff -u``
-    writes it, including its "No newline at end of file" markers.
-
-    >>> print(unified_diff("date 2024-01-02\\nStory.\\n", "Story.\\n", "a.txt"), end="")
-    ... # doctest: +NORMALIZE_WHITESPACE
-    --- a.txt (original)
-    +++ a.txt (clean)
-    @@ -1,2 +1 @@
-    -date 2024-01-02
-     Story.
-    """
-    out = []
-    lines = difflib.unified_diff(
-        _lines(original), _lines(clean), source, source, "(original)", "(clean)", lineterm="\n"
-    )
-    for line in lines:
-        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(out)
 
 
-def _lines(text: str) -> list[str]:
-    """Lines split at ``\\n`` only (``str.splitlines`` also splits at form feeds, U+2028, ...)."""
-    lines = [line + "\n" for line in text.split("\n")]
-    lines[-1] = lines[-1][:-1]
-    return lines if lines[-1] else lines[:-1]
 
 
 def _tally_lines(text: str, result: Result) -> list[str]:
@@ -266,9 +232,6 @@ def _visible(piece: str) -> str:
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 _PAGE = """<!DOCTYPE html>

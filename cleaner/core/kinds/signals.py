@@ -1,0 +1,182 @@
+"""``signals`` rules: remove whole lines by what they *are*, not only by what they say.
+
+A rule lists conditions on line signals (:mod:`cleaner.core.signals`): how many words and
+characters, the share of stopwords, capitals and digits, whether the line ends a sentence,
+whether it repeats an earlier line, and for text extracted from HTML what the page made of it
+(a heading, a list item, …) and how much of it was link text. A line is removed when every
+condition holds (and, if given, ``pattern`` matches in it). Two conditions look around the
+line, in the spirit of jusText's context pass:
+
+- ``min_run: N`` / ``max_run: N``: the line must be one of at least (at most) N consecutive
+  non-blank lines that all meet the conditions (a short list of teaser headlines, not one
+  short line, nor the long list of an article's recipe or results);
+- ``keep_between_prose: true``: a run of such lines whose nearest other lines above and below
+  are both prose (a sentence of eight words or more) is kept: a subheading inside an article
+  stays, a run of headlines after its last paragraph goes.
+
+The values of the signals tested are recorded as the span's captures, so ``cleaner explain``
+and the report show why a line went. A signal that cannot be known (stopwords of a language
+without a stoplist, HTML facts of plain text) fails its condition: the line is kept.
+
+Signals are computed only for lines in the rule's reach: those where ``pattern`` matches, or
+the lines of its ``head``/``tail`` scope, so a rule should have one or the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from cleaner.core.kinds.base import Candidate, Field, Matcher, Regions, windows
+from cleaner.core.rule import Rule
+from cleaner.core.signals import HTML_ROLES, Document
+
+# (field, signal, comparison): "min" and "max" bound a number, "is" compares a value.
+_CONDITIONS: tuple[tuple[str, str, str], ...] = (
+    ("sentence_end", "sentence_end", "is"),
+    ("min_words", "words", "min"),
+    ("max_words", "words", "max"),
+    ("min_length", "length", "min"),
+    ("max_length", "length", "max"),
+    ("min_digits", "digits", "min"),
+    ("max_digits", "digits", "max"),
+    ("min_capitals", "capitals", "min"),
+    ("max_capitals", "capitals", "max"),
+    ("html_role", "html_role", "is"),
+    ("min_link_share", "link_share", "min"),
+    ("max_link_share", "link_share", "max"),
+    ("repeated", "repeated", "is"),
+    ("min_stopwords", "stopwords", "min"),  # last: finding the language costs the most
+    ("max_stopwords", "stopwords", "max"),
+)
+_SHARE = {"low": 0, "high": 1}
+_COUNT = {"low": 0, "high": 100_000}
+
+
+class SignalsMatcher(Matcher):
+    """Remove each line in reach whose signals meet every condition.
+
+    >>> rule = Rule("p", "x", "signals", scope="tail", scope_lines=3, max_words=6, sentence_end=False)
+    >>> text = "The council met on Tuesday and voted to keep it.\\nMore news\\nWeather"
+    >>> for cand in SignalsMatcher(rule).find(text, 0, len(text)):
+    ...     print(text[cand.start : cand.end], cand.captures)
+    More news {'sentence_end': 'false', 'words': '2'}
+    Weather {'sentence_end': 'false', 'words': '1'}
+    """
+
+    kind = "signals"
+    guarded_by_default = True
+    summary = "whole lines chosen by what they are: length, stopwords, punctuation, repetition, HTML role"
+    fields = (
+        Field("pattern", "pattern", required=False, help="an RE2 pattern the line must also match"),
+        Field("sentence_end", "boolean", required=False, help="whether the line ends a sentence"),
+        Field("min_words", "integer", required=False, **_COUNT),
+        Field("max_words", "integer", required=False, **_COUNT),
+        Field("min_length", "integer", required=False, help="characters, spaces at the ends aside", **_COUNT),
+        Field("max_length", "integer", required=False, **_COUNT),
+        Field("min_digits", "number", required=False, help="share of non-space characters", **_SHARE),
+        Field("max_digits", "number", required=False, **_SHARE),
+        Field("min_capitals", "number", required=False, help="share of letters", **_SHARE),
+        Field("max_capitals", "number", required=False, **_SHARE),
+        Field("min_stopwords", "number", required=False, help="share of words", **_SHARE),
+        Field("max_stopwords", "number", required=False, **_SHARE),
+        Field("repeated", "boolean", required=False, help="the same line occurs earlier in the text"),
+        Field("html_role", "choice", required=False, choices=HTML_ROLES),
+        Field("min_link_share", "number", required=False, **_SHARE),
+        Field("max_link_share", "number", required=False, **_SHARE),
+        Field("min_run", "integer", required=False, low=1, high=1000),
+        Field("max_run", "integer", required=False, low=1, high=1000),
+        Field("keep_between_prose", "boolean", required=False),
+    )
+
+    def __init__(self, rule: Rule, *, checked: bool = False) -> None:
+        super().__init__(rule, checked=checked)
+        self._tests = [(field, signal, how, rule.option(field)) for field, signal, how in _CONDITIONS]
+        self._tests = [test for test in self._tests if test[3] is not None]
+        self._min_run: int = rule.option("min_run", 1)
+        self._max_run: int | None = rule.option("max_run")
+        self._between_prose: bool = rule.option("keep_between_prose", False)
+        self._runs = self._min_run > 1 or self._max_run is not None or self._between_prose
+        self.depends_on_neighbours = self._runs or rule.option("repeated") is not None
+        if self.depends_on_neighbours:
+            self.line_local = False  # whether a line goes depends on other lines: look at them all
+
+    def find_bytes(
+        self,
+        data: bytes,
+        lo: int,
+        hi: int,
+        lines: Regions | None = None,
+        unclosed: list[int] | None = None,
+        document: Document | None = None,
+    ) -> Iterator[Candidate]:
+        doc = document if document is not None and document.data is data else Document(data)
+        found = [cand for start, end in windows(lo, hi, lines) for cand in self._lines(doc, start, end)]
+        if self._runs:
+            found = self._in_context(doc, found)
+        return iter(found)
+
+    def _lines(self, doc: Document, pos: int, stop: int) -> Iterator[Candidate]:
+        searcher = self.searcher("pattern") if "pattern" in self._sources else None
+        while pos <= stop and pos < len(doc.data):
+            start, end = doc.line_at(pos)
+            captures: dict[str, str] | None = {}
+            if searcher is not None:
+                spans = searcher.search(doc.data, start, end)
+                captures = None if spans is None else searcher.captures(doc.data, spans)
+            if captures is not None and end > start and doc.data[start:end].strip():
+                measured = self._measure(doc, start, end)
+                if measured is not None:
+                    yield Candidate(start, end, captures | measured)
+            pos = end + 1 if end >= pos else pos + 1
+            if doc.data[end : end + 1] == b"\r":
+                pos += 1
+
+    def _measure(self, doc: Document, start: int, end: int) -> dict[str, str] | None:
+        """The tested signals' values, or None when a condition fails."""
+        values: dict[str, str] = {}
+        for _field, signal, how, bound in self._tests:
+            value = doc.signal(signal, start, end)
+            if value is None or (how == "min" and value < bound) or (how == "max" and value > bound):
+                return None
+            if how == "is" and value != bound:
+                return None
+            values[signal] = _shown(value)
+        return values
+
+    def _in_context(self, doc: Document, found: list[Candidate]) -> list[Candidate]:
+        """The candidates whose run is long enough and not enclosed by prose."""
+        kept: list[Candidate] = []
+        for run in _runs(doc, found):
+            if len(run) < self._min_run or (self._max_run is not None and len(run) > self._max_run):
+                continue
+            if self._between_prose and _enclosed_by_prose(doc, run):
+                continue
+            kept.extend(run)
+        return kept
+
+
+def _runs(doc: Document, found: list[Candidate]) -> Iterator[list[Candidate]]:
+    """Candidates grouped into runs of consecutive non-blank lines."""
+    run: list[Candidate] = []
+    for cand in found:
+        if run and doc.neighbour(run[-1].start, run[-1].end, 1) != doc.line_at(cand.start):
+            yield run
+            run = []
+        run.append(cand)
+    if run:
+        yield run
+
+
+def _enclosed_by_prose(doc: Document, run: list[Candidate]) -> bool:
+    before = doc.neighbour(run[0].start, run[0].end, -1)
+    after = doc.neighbour(run[-1].start, run[-1].end, 1)
+    return before is not None and after is not None and doc.prose(*before) and doc.prose(*after)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)

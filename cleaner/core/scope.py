@@ -1,0 +1,95 @@
+"""Lines of UTF-8 text: whitespace, non-blank lines, and where ``head`` and ``tail`` scopes lie."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cleaner.core.rule import Rule
+from cleaner.core.signals import HtmlLines
+
+# One whitespace character (what str.isspace() accepts) in UTF-8, and runs of them.
+_SPACE = (
+    rb"[\t-\r\x1c-\x20]|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80"
+)
+SPACES = re.compile(rb"(?:" + _SPACE + rb")*")
+
+
+def blank(text: str | bytes, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is only whitespace, for ``str`` or UTF-8 ``bytes`` alike."""
+    if isinstance(text, str):
+        return not text[start:end].strip()
+    return SPACES.fullmatch(text, start, end) is not None
+
+
+def nonblank_lines_end(text: str | bytes, count: int) -> int | None:
+    """The offset of the end of the ``count``-th non-blank line of ``text`` (``str``, or UTF-8
+    ``bytes`` for a byte offset), or None.
+
+    >>> nonblank_lines_end("\\n\\nTitle\\n\\nBody\\n", 2), nonblank_lines_end("Title\\n", 2)
+    (13, None)
+    >>> nonblank_lines_end("\\u00a0\\nBody".encode(), 1)
+    7
+    """
+    newline = "\n" if isinstance(text, str) else b"\n"
+    pos, seen = 0, 0
+    while pos < len(text):
+        end = text.find(newline, pos)  # type: ignore[arg-type]
+        end = len(text) if end < 0 else end
+        if not blank(text, pos, end):
+            seen += 1
+            if seen == count:
+                return end
+        pos = end + 1
+    return None
+
+
+class ScopeBounds:
+    """Where ``head`` and ``tail`` scopes begin and end in UTF-8 text, counted in non-blank lines.
+
+    In a part of a document, head rules do not apply unless it ``starts_document``, nor tail
+    rules unless it ``ends_document``.
+    """
+
+    def __init__(self, data: bytes, context: Context | None = None) -> None:
+        self.data = data
+        context = context or WHOLE_DOCUMENT
+        self.starts_document, self.ends_document = context.starts_document, context.ends_document
+
+    def region(self, rule: Rule) -> tuple[int, int] | None:
+        """The byte range a rule may match in, or None where its scope is not in this part."""
+        if rule.scope == "head":
+            if not self.starts_document:
+                return None
+            end = nonblank_lines_end(self.data, rule.scope_lines)
+            return 0, len(self.data) if end is None else end
+        if rule.scope == "tail":
+            return (self._tail_start(rule.scope_lines), len(self.data)) if self.ends_document else None
+        return 0, len(self.data)
+
+    def _tail_start(self, lines: int) -> int:
+        data, end, seen = self.data, len(self.data), 0
+        while end > 0:
+            start = data.rfind(b"\n", 0, end) + 1
+            if not blank(data, start, end):
+                seen += 1
+                if seen == lines:
+                    return start
+            end = start - 1
+        return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a text is within its document, beyond its characters.
+
+    ``starts_document`` / ``ends_document``: whether text comes before or after this part
+    (see :mod:`cleaner.core.windows`); ``html_lines``: what an HTML page made of its lines.
+    """
+
+    starts_document: bool = True
+    ends_document: bool = True
+    html_lines: HtmlLines | None = None
+
+
+WHOLE_DOCUMENT = Context()
