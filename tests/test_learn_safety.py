@@ -10,7 +10,7 @@ import article_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.core.matchers import compile_pattern
+from cleaner.core.patterns import compile_pattern
 from cleaner.learn.lines import display, fill, line_key, line_pattern, slot_values, template
 from cleaner.learn.run import LearnOptions, learn
 from cleaner.learn.select import Thresholds, group_slugs, slug
@@ -167,3 +167,15 @@ def test_names_are_valid_ids_and_distinct() -> None:
         "example.org": "example-org",
         "raw/site": "site",
     }
+
+
+def test_a_keep_example_the_rule_would_cut_is_left_out() -> None:
+    from cleaner.learn.collect import Stats
+    from cleaner.learn.pack import build_packs
+    from cleaner.learn.select import select_group
+
+    stats = Stats("raw", "Page \ue000 of \ue000", True, docs=9, chars=90, head=9, tail=9)
+    stats.variants = ["Page 1 of 2", "Page 2 of 2"]
+    group = select_group("raw", 10, {b"1": stats}, "Page 10 of 12", Thresholds())
+    [pack] = build_packs([group], None, None, "raw/")
+    assert group.proposed[0].keep is None and "keep:" not in pack.text

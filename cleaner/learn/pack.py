@@ -12,7 +12,7 @@ out), and the whole text through the loader, which must find no error.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.learn.select import GroupResult, Proposal, group_slugs, name_rules, slug
@@ -196,15 +196,14 @@ def settle_examples(groups: list[GroupResult]) -> None:
         for proposal in group.proposed:
             if proposal.keep is None:
                 continue
-            rule = _as_rule(proposal)
-            _, failures = check_examples(rule)
+            _, failures = check_examples(_as_rule(proposal))
             if failures:
-                _, without_keep = check_examples(replace(rule, examples_keep=()))
+                _, without_keep = check_examples(_as_rule(proposal, keep=False))
                 if len(without_keep) < len(failures):
                     proposal.keep = None
 
 
-def _as_rule(proposal: Proposal) -> Rule:
+def _as_rule(proposal: Proposal, *, keep: bool = True) -> Rule:
     scope, scope_lines = proposal.scope
     return Rule(
         pack="learned",
@@ -214,7 +213,7 @@ def _as_rule(proposal: Proposal) -> Rule:
         scope=scope,
         scope_lines=scope_lines or 3,
         examples_remove=tuple(proposal.removes),
-        examples_keep=(proposal.keep,) if proposal.keep is not None else (),
+        examples_keep=(proposal.keep,) if keep and proposal.keep is not None else (),
     )
 
 
