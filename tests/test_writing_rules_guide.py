@@ -119,7 +119,8 @@ def test_following_the_guide_step_by_step(workdir: Path) -> None:
 
 def test_readme_rule_file_example_checks_and_passes(tmp_path: Path) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    example = re.findall(r"^```yaml\n(.*?)^```$", readme, flags=re.MULTILINE | re.DOTALL)[0]
+    examples = re.findall(r"^```yaml\n(.*?)^```$", readme, flags=re.MULTILINE | re.DOTALL)
+    example = next(block for block in examples if block.startswith("pack: my-site"))
     path = tmp_path / "my-site.yaml"
     path.write_text(example, encoding="utf-8")
     checked = runner.invoke(app, ["rules", "check", str(path)])

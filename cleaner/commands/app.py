@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cleaner import __version__
-from cleaner.commands import clean, evaluate, explain, restore, rules
+from cleaner.commands import clean, evaluate, explain, learn, restore, rules
 
 app = typer.Typer(
     name="cleaner",
@@ -18,7 +18,8 @@ app = typer.Typer(
         "  cat article.txt | cleaner clean > article.clean.txt\n\n"
         "  cleaner clean article.txt -o article.clean.txt --report removed.jsonl\n\n"
         "  cleaner clean article.txt --rules my-site.yaml\n\n"
-        "  cleaner clean raw/ -o clean/ --report removed.jsonl"
+        "  cleaner clean raw/ -o clean/ --report removed.jsonl\n\n"
+        "  cleaner learn raw/ -o site.yaml"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -47,3 +48,4 @@ app.command("explain")(explain.explain)
 app.command("restore")(restore.restore)
 app.add_typer(rules.rules_app)
 app.command("eval")(evaluate.evaluate_command)
+app.command("learn")(learn.learn)
