@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 import typer
 
 from cleaner.batch.plan import DEFAULT_INCLUDE
-from cleaner.batch.tasks import DEFAULT_FIELD
+from cleaner.batch.settings import DEFAULT_FIELD
 from cleaner.commands.options import EncodingOption, HtmlOption, fail
 from cleaner.messages import EXIT_PROBLEMS, EXIT_SIGNAL_BASE, EXIT_USAGE, error_line, plural, warning_line
 

@@ -27,9 +27,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cleaner.batch.corpus import Chunk, is_corpus, is_gzip, read_chunks, record_source
-from cleaner.batch.tasks import STREAM_ABOVE, cannot_read
+from cleaner.batch.tasks import STREAM_ABOVE
 from cleaner.batch.walk import Walker
 from cleaner.io.decode import DecodeError, decode_bytes
+from cleaner.messages import cannot_read
 
 STDIN_SOURCE = "<stdin>"
 _PLAIN_HOST = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]+)(?=[:/?#]|\s*$)")

@@ -26,8 +26,9 @@ from typing import Any
 
 from cleaner.batch.executors import Executor, ProcessExecutor, SerialExecutor, cores
 from cleaner.batch.plan import DEFAULT_INCLUDE
-from cleaner.batch.tasks import DEFAULT_FIELD, STDIN_CLOSED
+from cleaner.batch.settings import DEFAULT_FIELD
 from cleaner.batch.walk import Walker
+from cleaner.io.stream import STDIN_CLOSED
 from cleaner.learn.collect import Collected, CollectSettings, Stats, collect_task
 from cleaner.learn.count import HashCounts, count_task
 from cleaner.learn.inputs import STDIN_SOURCE, GroupBy, Reading, ReadSettings, Task, Unreadable, plan
@@ -145,6 +146,18 @@ def _add_reading(total: Reading, part: Reading) -> None:
     total.without_field += part.without_field
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One input's work in one pass, as the batch executors run it: ``fn(item, settings)``."""
+
+    item: Task
+    fn: Callable[[Any, Any], Any]
+    carried_bytes = 0  # inputs are read by path where the pass runs
+
+    def run(self, settings: Any) -> Any:
+        return self.fn(self.item, settings)
+
+
 def _run_pass(
     items: Iterator[Task | Unreadable],
     fn: Callable[[Any, Any], Any],
@@ -158,7 +171,7 @@ def _run_pass(
     try:
         pending: deque[tuple[Task | Unreadable, Any]] = deque()
         for item in items:
-            future = None if isinstance(item, Unreadable) else executor.submit(fn, item)
+            future = None if isinstance(item, Unreadable) else executor.submit(_Step(item, fn))
             pending.append((item, future))
             while len(pending) > executor.window:
                 item, future = pending.popleft()
