@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from cleaner.core.kinds.base import Candidate, Field, Matcher, Regions, windows
+from cleaner.core.kinds.base import Candidate, Field, Matcher, Reach
 from cleaner.core.rule import Rule
 from cleaner.core.signals import HTML_ROLES, Document
 
@@ -101,17 +101,10 @@ class SignalsMatcher(Matcher):
         if self.depends_on_neighbours:
             self.line_local = False  # whether a line goes depends on other lines: look at them all
 
-    def find_bytes(
-        self,
-        data: bytes,
-        lo: int,
-        hi: int,
-        lines: Regions | None = None,
-        unclosed: list[int] | None = None,
-        document: Document | None = None,
-    ) -> Iterator[Candidate]:
-        doc = document if document is not None and document.data is data else Document(data)
-        found = [cand for start, end in windows(lo, hi, lines) for cand in self._lines(doc, start, end)]
+    def candidates(self, reach: Reach) -> Iterator[Candidate]:
+        known = reach.document
+        doc = known if known is not None and known.data is reach.data else Document(reach.data)
+        found = [cand for start, end in reach.windows() for cand in self._lines(doc, start, end)]
         if self._runs:
             found = self._in_context(doc, found)
         return iter(found)
