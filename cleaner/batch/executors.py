@@ -17,9 +17,9 @@ import time
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from cleaner import __version__
 from cleaner.batch.corpus import CHUNK_BYTES
 from cleaner.batch.settings import Settings, Task
+from cleaner.version import __version__
 
 TASKS_IN_FLIGHT_PER_JOB = 4
 #: ``--scheduler local``: start a Dask cluster on this machine instead of joining one.

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from cleaner import __version__
 from cleaner.commands import clean, evaluate, explain, learn, restore, rules
+from cleaner.version import __version__
 
 app = typer.Typer(
     name="cleaner",

@@ -12,11 +12,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO
 
-from cleaner import __version__
 from cleaner.core.engine import TIDY_RULE
 from cleaner.core.guard import held_back_message
 from cleaner.core.result import Result, Span
 from cleaner.messages import plural
+from cleaner.version import __version__
 
 # (text, background) per rule in order of first appearance; whitespace tidying is always grey.
 HTML_COLOURS = (
