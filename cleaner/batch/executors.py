@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from cleaner.batch.corpus import CHUNK_BYTES
 from cleaner.batch.settings import Settings, Task
-from cleaner.version import __version__
+from cleaner.version import DISTRIBUTION, __version__, install_hint
 
 TASKS_IN_FLIGHT_PER_JOB = 4
 #: ``--scheduler local``: start a Dask cluster on this machine instead of joining one.
@@ -209,7 +209,7 @@ class DaskExecutor(_BatchingExecutor):
         try:
             import distributed
         except ImportError as exc:
-            raise ExecutorError(f"--scheduler needs Dask ({exc}): pip install 'cleaner[dask]'") from None
+            raise ExecutorError(f"--scheduler needs Dask ({exc}): {install_hint('dask')}") from None
         # Dask logs a lost connection with tracebacks; failures reach the user through the
         # futures instead, as one line.
         self._logger = logging.getLogger("distributed")
@@ -233,7 +233,7 @@ class DaskExecutor(_BatchingExecutor):
                 self._client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_SECONDS)
             except TimeoutError:
                 raise ExecutorError(f"no worker joined in {WORKERS_TIMEOUT_SECONDS} s") from None
-            _check_versions(self._client.get_versions(packages=["cleaner"]))
+            _check_versions(self._client.get_versions(packages=[DISTRIBUTION]))
             self.jobs = sum(self._client.nthreads().values())
             self._settings = self._client.scatter(settings, broadcast=True, hash=False)
         except Exception as exc:  # a bad address, no scheduler, no workers: one line, no traceback
@@ -289,10 +289,10 @@ def _run_batch(calls: Sequence[Task], settings: Settings) -> list[Any]:
 def _check_versions(versions: dict[str, Any]) -> None:
     # Workers unpickle tasks with their own cleaner: another version could clean differently.
     for address, info in sorted(versions.get("workers", {}).items()):
-        theirs = info.get("packages", {}).get("cleaner")
+        theirs = info.get("packages", {}).get(DISTRIBUTION)
         if theirs != __version__:
             found = f"cleaner {theirs}" if theirs else "no cleaner"
-            raise ExecutorError(f"worker {address} has {found}; install cleaner {__version__} on the workers")
+            raise ExecutorError(f"worker {address} has {found}; install {DISTRIBUTION}=={__version__} there")
 
 
 def _why(exc: BaseException) -> str:

@@ -109,7 +109,8 @@ def clean(
             metavar="ADDRESS",
             help="Clean directories and JSONL on a Dask cluster instead of local processes: the "
             "scheduler's address (e.g. tcp://10.0.0.5:8786), or 'local' to start one on this "
-            "machine. Inputs are read and outputs written here. Needs pip install 'cleaner[dask]'.",
+            "machine. Inputs are read and outputs written here. Needs the dask extra (pip install "
+            "'boilerplate-cleaner[dask]').",
             show_default=False,
         ),
     ] = None,
