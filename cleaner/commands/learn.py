@@ -28,7 +28,7 @@ def learn(
         typer.Argument(
             help="Files, directories, JSONL corpora (*.jsonl, *.jsonl.gz), or '-' for standard input "
             "(the default). Directories are searched recursively for --include files.",
-            metavar="PATH...",
+            metavar="PATH",
             show_default=False,
         ),
     ] = None,
@@ -135,7 +135,9 @@ def learn(
     report: Annotated[
         Path | None,
         typer.Option(
-            "--report", help="Write one JSON line per proposed or held-back line: counts, scope, samples."
+            "--report",
+            help="Write one JSON line per proposed or held-back line: counts, scope, samples.",
+            metavar="FILE",
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on standard error.")] = False,

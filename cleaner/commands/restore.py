@@ -23,11 +23,21 @@ def restore(
     ],
     report: Annotated[
         Path,
-        typer.Option("--report", help="The JSONL report written when CLEAN was made.", show_default=False),
+        typer.Option(
+            "--report",
+            help="The JSONL report written when CLEAN was made.",
+            show_default=False,
+            metavar="FILE",
+        ),
     ],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the original here (a directory, for a directory CLEAN)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the original here (a directory, for a directory CLEAN).",
+            metavar="PATH",
+        ),
     ] = None,
     field: Annotated[
         str,

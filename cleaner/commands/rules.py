@@ -30,7 +30,7 @@ rules_app = typer.Typer(
 )
 
 
-@rules_app.command("list")
+@rules_app.command("list", short_help="List the chain in order: each rule on or off, its kind and source.")
 @chain_options(plain_errors=True)
 def rules_list(
     *,
@@ -57,7 +57,7 @@ def rules_list(
     typer.echo("\n".join(list_lines(plan, width)))
 
 
-@rules_app.command("show")
+@rules_app.command("show", short_help="Show one rule: its settings, examples and text.")
 @chain_options(plain_errors=True)
 def rules_show(
     rule_id: Annotated[str, typer.Argument(metavar="RULE", help="pack/id, or an id only one pack uses.")],
@@ -103,7 +103,7 @@ def _files_or_chain(files: list[Path] | None, settings: ChainSettings) -> list[P
         return list(plan_chain(settings).files)
 
 
-@rules_app.command("check")
+@rules_app.command("check", short_help="Check rule files: one path:line:col line per problem.")
 @chain_options(plain_errors=True)
 def rules_check(
     files: FilesArgument = None,
@@ -136,10 +136,10 @@ def rules_check(
     checked = plural(len(list(expand_rule_paths(paths))), "file")
     typer.echo(f"rules check: {checked} checked: {counts}", err=True)
     if errors:
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_PROBLEMS)  # findings, as ruff and rules test report them
 
 
-@rules_app.command("test")
+@rules_app.command("test", short_help="Run every rule's examples and every pack's cases.")
 @chain_options(plain_errors=True)
 def rules_test(
     files: FilesArgument = None,
