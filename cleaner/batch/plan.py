@@ -57,6 +57,7 @@ class BatchOptions:
     scheduler: str | None = None  # a Dask scheduler's address, or "local"; None: this machine's cores
     resume: bool = False
     quiet: bool = False
+    stats: bool = False  # the summary lists spans per rule and the skipped inputs
     diff: bool = False  # print a unified diff per changed input instead of writing outputs
     check: bool = False  # write nothing; name the inputs that would change
     max_removed: float | None = None

@@ -247,13 +247,14 @@ def _run(
     if outcome.stopped and files_out:
         collector.say(_stopped_hint(options, ledger))
     if chatty:
-        for line in tally.to_text(settings.field):
+        for line in tally.to_text(settings.field, stats=options.stats):
             collector.say(line)
     status = outcome.status
     if options.summary is not None and status != EXIT_USAGE:  # written however the run ended
         failed = _write_summary(options.summary, tally, collector)
         status = status or failed
-    if status == 0 and (tally.problems or (options.check and tally.would_change)):
+    no_field = tally.records_without_field and not tally.documents  # a mistyped --field
+    if status == 0 and (tally.problems or no_field or (options.check and tally.would_change)):
         status = EXIT_PROBLEMS
     return status
 

@@ -87,8 +87,10 @@ class Tally:
             "interrupted": self.interrupted,
         }
 
-    def to_text(self, field_name: str) -> list[str]:
-        """The end-of-run summary, one string per stderr line."""
+    def to_text(self, field_name: str, *, stats: bool = False) -> list[str]:
+        """The end-of-run summary, one string per stderr line: a line of counts, and the warnings
+        a run must not hide; with ``stats``, the spans per rule and the inputs skipped too (each
+        skipped input was already named on its own line as it happened)."""
         detail = f"{self.documents_changed:,} changed"
         if self.documents != self.files:
             detail = f"{self.documents:,} documents, {detail}"
@@ -106,7 +108,7 @@ class Tally:
         if self.preview:
             lines.append(f"cleaner: {self.would_change:,} would be cleaned")
         total = sum(self.spans.values())
-        if total:
+        if total and stats:
             lines.append(f"cleaner: {total:,} spans removed:")
             width = max(len(rule) for rule in self.spans)
             lines += [f"  {rule:<{width}}  {count:>9,}" for rule, count in sorted(self.spans.items())]
@@ -114,12 +116,17 @@ class Tally:
             lines.append(
                 f"cleaner: warning: {self.held_back:,} documents left unchanged by the --max-removed guard"
             )
-        if self.records_without_field:
+        if self.records_without_field and not self.documents:
+            lines.append(
+                f"cleaner: error: no record has a string field {field_name!r}: nothing was cleaned "
+                "(name the text field with --field)"
+            )
+        elif self.records_without_field:
             lines.append(
                 f"cleaner: warning: {self.records_without_field:,} records had no string field "
                 f"{field_name!r} and were copied unchanged"
             )
-        if self.skipped:
+        if self.skipped and stats:
             lines.append(
                 f"cleaner: {self.problems:,} problems (skipped files, JSONL lines kept as they were):"
             )

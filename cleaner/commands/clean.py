@@ -131,6 +131,14 @@ def clean(
         bool,
         typer.Option("--quiet", "-q", help="No progress bar and no end-of-run summary (errors still show)."),
     ] = False,
+    stats: Annotated[
+        bool,
+        typer.Option(
+            "--stats",
+            help="End a directory or corpus run with the spans removed per rule and the inputs skipped, "
+            "not only the one summary line (--summary FILE writes all of it as JSON).",
+        ),
+    ] = False,
     diff: Annotated[
         bool,
         typer.Option(
@@ -201,6 +209,7 @@ def clean(
         scheduler=scheduler,
         resume=resume,
         quiet=quiet,
+        stats=stats,
         diff=diff,
         check=check,
         max_removed=max_removed,
