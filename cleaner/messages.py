@@ -106,3 +106,8 @@ def cannot_write(output: str | PathLike[str], exc: OSError) -> str:
     'cannot write out/a.txt: Is a directory'
     """
     return f"cannot write {output}: {exc.strerror or exc}"
+
+
+#: Said on a terminal before waiting for standard input, so that a bare ``cleaner clean`` does
+#: not look as if it hung.
+READING_TERMINAL = f"{PROGRAM}: reading standard input; end it with Ctrl-D (cleaner clean --help shows more)"

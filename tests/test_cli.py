@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -268,3 +269,23 @@ def test_a_folder_given_to_explain_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["explain", str(tmp_path)])
     assert result.exit_code == 2
     assert_one_line_error(result.stderr, "is a directory; give one file")
+
+
+@pytest.mark.parametrize("args", [["clean"], ["clean", "-"]])
+def test_on_a_terminal_it_says_it_is_reading_standard_input(args: list[str]) -> None:
+    import pty
+
+    controller, terminal = pty.openpty()
+    done = subprocess.Popen(
+        [sys.executable, "-m", "cleaner", *args],
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    os.close(terminal)
+    os.write(controller, b"The ferry runs again.\n\x04")  # a line, then Ctrl-D on its own
+    out, err = done.communicate(timeout=60)
+    os.close(controller)
+    assert done.returncode == 0
+    assert out == b"The ferry runs again.\n"
+    assert err.decode().startswith("cleaner: reading standard input; end it with Ctrl-D")

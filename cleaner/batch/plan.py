@@ -28,7 +28,7 @@ from cleaner.batch.tasks import DocTask
 from cleaner.batch.walk import Walker
 from cleaner.io.output import temp_target
 from cleaner.io.stream import STDIN_CLOSED, Large, read_stdin
-from cleaner.messages import cannot_read
+from cleaner.messages import READING_TERMINAL, cannot_read
 
 if TYPE_CHECKING:
     from cleaner.batch.large import StreamTask
@@ -319,6 +319,8 @@ class Planner:
         if sys.stdin is None:  # started with standard input closed (`<&-`)
             yield Step(unit, Event.FAILED, reason=STDIN_CLOSED)
             return
+        if sys.stdin.isatty():
+            print(READING_TERMINAL, file=sys.stderr, flush=True)
         if unit.corpus:
             yield from self._corpus_steps(unit, sys.stdin.buffer, lambda: 0)
             return
