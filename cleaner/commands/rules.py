@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,6 +17,16 @@ from cleaner.messages import EXIT_PROBLEMS, EXIT_USAGE
 if TYPE_CHECKING:
     from cleaner.rulefiles.config import ChainSettings
 
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="text: for people and editors; json: for programs."),
+]
 
 rules_app = typer.Typer(
     name="rules",
@@ -33,6 +46,7 @@ rules_app = typer.Typer(
 @rules_app.command("list", short_help="List the chain in order: each rule on or off, its kind and source.")
 @chain_options(plain_errors=True)
 def rules_list(
+    output_format: FormatOption = OutputFormat.text,
     *,
     chain_settings: ChainSettings,
 ) -> None:
@@ -49,10 +63,13 @@ def rules_list(
     import shutil
 
     from cleaner.rulefiles.config import plan_chain
-    from cleaner.rulefiles.listing import list_lines
+    from cleaner.rulefiles.listing import list_lines, list_records
 
     with rule_errors_exit(plain=True):
         plan = plan_chain(chain_settings, include_unused=True)
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(list_records(plan), ensure_ascii=False, indent=2))
+        return
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 100_000
     typer.echo("\n".join(list_lines(plan, width)))
 
@@ -107,6 +124,7 @@ def _files_or_chain(files: list[Path] | None, settings: ChainSettings) -> list[P
 @chain_options(plain_errors=True)
 def rules_check(
     files: FilesArgument = None,
+    output_format: FormatOption = OutputFormat.text,
     *,
     chain_settings: ChainSettings,
 ) -> None:
@@ -114,7 +132,8 @@ def rules_check(
 
     Checks the schema (unknown keys, with a did-you-mean; types; duplicate ids), compiles
     every pattern with RE2 and refuses patterns that match the empty string or any text.
-    Warns about rules without examples. Exit status 2 when there are errors.
+    Warns about rules without examples. Exit status 1 when there are errors. With --format
+    json, the problems are one JSON list on standard output.
 
     Examples:
 
@@ -129,7 +148,11 @@ def rules_check(
 
     paths = _files_or_chain(files, chain_settings)
     problems = check_paths(paths)
-    for problem in problems:
+    if output_format is OutputFormat.json:
+        typer.echo(
+            json.dumps([dataclasses.asdict(problem) for problem in problems], ensure_ascii=False, indent=2)
+        )
+    for problem in problems if output_format is OutputFormat.text else ():
         typer.echo(str(problem))
     errors = sum(problem.severity == ERROR for problem in problems)
     counts = f"{plural(errors, 'error')}, {plural(len(problems) - errors, 'warning')}"
