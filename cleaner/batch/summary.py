@@ -3,6 +3,7 @@ a progress bar drawn with rich only when stderr is a terminal."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections import Counter
@@ -150,13 +151,16 @@ class ProgressBar:
             TransferSpeedColumn,
         )
 
+        # Without colour a bar's done and to-do parts look alike, so NO_COLOR gets a percentage.
+        plain = bool(os.environ.get("NO_COLOR"))
+        bar = TextColumn("{task.percentage:>3.0f}%") if plain else BarColumn()
         self._progress = Progress(
             TextColumn("{task.fields[files]:,}/{task.fields[total_files]:,} files"),
-            BarColumn(),
+            bar,
             DownloadColumn(),
             TransferSpeedColumn(),
             TimeRemainingColumn(),
-            console=Console(file=sys.stderr),
+            console=Console(file=sys.stderr, no_color=plain),
             transient=True,
         )
         self._task = self._progress.add_task("clean", total=total_bytes, files=0, total_files=total_files)
