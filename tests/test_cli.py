@@ -289,3 +289,14 @@ def test_on_a_terminal_it_says_it_is_reading_standard_input(args: list[str]) -> 
     assert done.returncode == 0
     assert out == b"The ferry runs again.\n"
     assert err.decode().startswith("cleaner: reading standard input; end it with Ctrl-D")
+
+
+def test_options_that_would_do_nothing_are_refused(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    result = runner.invoke(app, ["clean", str(article), "--include", "*.md"])
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, "--include and --exclude choose files inside directories")
+    result = runner.invoke(app, ["clean", str(article), "--field", "body"])
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, "--field body: no input is a JSONL corpus")

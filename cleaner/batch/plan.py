@@ -163,8 +163,7 @@ def layout_for(options: BatchOptions) -> Layout:
         return Layout(
             (Root(None, "-", False),), False, output, False, options.field is not None, options.preview
         )
-    # A path named on the command line that is not there is a mistake in the command, as for
-    # black and ripgrep; one that vanishes later, or cannot be read, is the input's problem.
+    # A named path that is not there is a mistake in the command (as for black and ripgrep).
     missing = [path for path in paths if "://" not in path and not os.path.lexists(path)]
     if missing:
         raise UsageError(f"{missing[0]}: no such file or directory")

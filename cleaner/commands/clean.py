@@ -196,6 +196,7 @@ def clean(
     """
     from cleaner.batch.runner import BatchOptions, UsageError, run
 
+    _refuse_options_without_effect(paths or [], include, exclude, field)
     options = BatchOptions(
         paths=tuple(str(path) for path in paths or ()),
         output=output,
@@ -223,3 +224,16 @@ def clean(
         fail(str(exc), EXIT_USAGE)
     if status:
         raise typer.Exit(status)
+
+
+def _refuse_options_without_effect(
+    paths: list[Path], include: list[str] | None, exclude: list[str] | None, field: str | None
+) -> None:
+    """Options that would do nothing for these inputs are a mistake to point out, not to ignore."""
+    from cleaner.report.sources import is_corpus
+
+    named = [path for path in paths if str(path) != "-"]
+    if (include or exclude) and named and not any(path.is_dir() for path in named):
+        fail("--include and --exclude choose files inside directories, and no input is one", EXIT_USAGE)
+    if field is not None and named and not any(path.is_dir() or is_corpus(path.name) for path in named):
+        fail(f"--field {field}: no input is a JSONL corpus (*.jsonl, *.jsonl.gz) or a directory", EXIT_USAGE)
