@@ -217,3 +217,10 @@ def test_html_condition_tells_pages_from_plain_text() -> None:
     assert clean_text(text, text_only, html_lines=facts).clean == text
     pages_only = _signals(scope="tail", scope_lines=1, html=True, sentence_end=False)
     assert clean_text(text, pages_only, html_lines=facts).clean == ARTICLE
+
+
+def test_a_pattern_that_ends_at_the_line_end_matches_crlf_lines() -> None:
+    chain = _signals(pattern=r"\(Photo[^()\n]*\)[ \t]*\r?$", max_length=100)
+    for sep in ("\n", "\r\n"):
+        article = ARTICLE.replace("\n", sep)
+        assert clean_text(f"Crews at the scene (Photo: Jane Doe){sep}{article}", chain).clean == article

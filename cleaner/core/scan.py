@@ -49,6 +49,31 @@ def _set(patterns: Sequence[str], *, relaxed: bool = False) -> re2.Set | None:
     return rule_set
 
 
+class _EntrySets:
+    """The prefilter entries of some of a chain's rules (see :func:`set_entry`): those of
+    ignore-case rules in a set that reads text with its ASCII letters lowered, the others in a
+    set that reads it as it is."""
+
+    def __init__(self, matchers: Sequence[Matcher], indices: Sequence[int]) -> None:
+        entries = {i: set_entry(matchers[i].trigger) for i in indices}
+        self.lowered = [i for i in indices if entries[i][1]]
+        self.plain = [i for i in indices if not entries[i][1]]
+        lowered = [entries[i][0] for i in self.lowered]
+        self._lowered_set = _set([*lowered, FOLDS_TO_ASCII] if lowered else [], relaxed=True)
+        self._plain_set = _set([entries[i][0] for i in self.plain], relaxed=True)
+
+    def hits(self, piece: bytes) -> list[int]:
+        """The rules whose entries match in ``piece``."""
+        hits: list[int] = []
+        if self._lowered_set is not None:
+            found = self._lowered_set.Match(piece.lower()) or ()
+            # The last entry: a character that folds to an ASCII letter, where any rule may match.
+            hits = list(self.lowered) if len(self.lowered) in found else [self.lowered[k] for k in found]
+        if self._plain_set is not None:
+            hits += [self.plain[k] for k in self._plain_set.Match(piece) or ()]
+        return hits
+
+
 class Scanner:
     """The compiled prefilter of a chain's matchers.
 
@@ -70,26 +95,10 @@ class Scanner:
         placed = set(self.scoped) | set(self.by_block)
         self.whole = [i for i in range(len(self.matchers)) if i not in placed]
         self._whole_set = _set([self.matchers[i].trigger for i in self.whole])
-        # Line-local rules go into two sets: the ignore-case ones into one that reads blocks with
-        # their ASCII letters lowered, which compiles several times faster than case folding;
-        # the others into one that reads the blocks as they are.
-        entries = {i: set_entry(self.matchers[i].trigger) for i in self.by_block}
-        self._lowered = [i for i in self.by_block if entries[i][1]]
-        self._plain = [i for i in self.by_block if not entries[i][1]]
-        lowered = [entries[i][0] for i in self._lowered]
-        self._lowered_set = _set([*lowered, FOLDS_TO_ASCII] if lowered else [], relaxed=True)
-        self._plain_set = _set([entries[i][0] for i in self._plain], relaxed=True)
-
-    def _block_hits(self, piece: bytes) -> list[int]:
-        """The line-local rules whose set entries match in ``piece`` (whole lines)."""
-        hits: list[int] = []
-        if self._lowered_set is not None:
-            found = self._lowered_set.Match(piece.lower()) or ()
-            # The last entry: a character that folds to an ASCII letter, where any rule may match.
-            hits = list(self._lowered) if len(self._lowered) in found else [self._lowered[k] for k in found]
-        if self._plain_set is not None:
-            hits = hits + [self._plain[k] for k in self._plain_set.Match(piece) or ()]
-        return hits
+        self._block_sets = _EntrySets(self.matchers, self.by_block)
+        # Head and tail rules too: a scope's few lines are searched for their entries, so a rule
+        # whose entry does not match there is not compiled nor run.
+        self._scoped_sets = _EntrySets(self.matchers, self.scoped)
 
     def may_match_in(self, lines: Iterable[bytes]) -> bool:
         """Whether a line-local rule (a block rule's start included) may match in one of these
@@ -101,7 +110,7 @@ class Scanner:
         >>> scanner.may_match_in([b"Story.", b"Read more"]), scanner.may_match_in([b"Story. Read more"])
         (True, False)
         """
-        return any(self._block_hits(piece) for piece in lines)
+        return any(self._block_sets.hits(piece) for piece in lines)
 
     def candidate_blocks(
         self, data: bytes, within: Sequence[tuple[int, int]] | None = None
@@ -113,7 +122,7 @@ class Scanner:
         blocks: dict[int, list[tuple[int, int]]] = {}
         if not self.by_block:
             return blocks
-        hits_in, find = self._block_hits, data.find
+        hits_in, find = self._block_sets.hits, data.find
         for pos, stop in within if within is not None else [(0, len(data))]:
             while pos < stop:
                 end = find(b"\n", pos + BLOCK, stop) if stop - pos > BLOCK else -1
@@ -148,7 +157,7 @@ class Scanner:
         if touched is not None:
             for index in self.by_block_blocks:
                 blocks[index] = reaching_back(data, touched, self.matchers[index].reach_back)
-        hits = set(blocks) | set(self.scoped)
+        hits = set(blocks) | self._scoped_hits(data, region)
         if self._whole_set is not None:
             hits.update(self.whole[hit] for hit in self._whole_set.Match(data) or ())
         found = []
@@ -161,6 +170,22 @@ class Scanner:
             collect = unclosed if index in self.by_block_blocks else None
             candidates = matcher.find_bytes(data, lo, hi, windows, collect, document)
             found.extend((cand, index) for cand in candidates)
+        return found
+
+    def _scoped_hits(self, data: bytes, region: Callable[[int], tuple[int, int] | None]) -> set[int]:
+        """The head and tail rules whose entries match within their scope (from its start to the
+        end of the text for a rule whose matches may cross lines)."""
+        found: set[int] = set()
+        searched: dict[tuple[int, int], list[int]] = {}
+        for index in self.scoped:
+            bounds = region(index)
+            if bounds is None:
+                continue
+            lo, hi = bounds if self.matchers[index].line_local else (bounds[0], len(data))
+            if (lo, hi) not in searched:
+                searched[lo, hi] = self._scoped_sets.hits(data[lo:hi])
+            if index in searched[lo, hi]:
+                found.add(index)
         return found
 
     def block_reach(self) -> int:

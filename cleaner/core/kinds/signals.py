@@ -126,7 +126,15 @@ class SignalsMatcher(Matcher):
         return iter(found)
 
     def _lines(self, doc: Document, pos: int, stop: int) -> Iterator[Candidate]:
+        """The qualifying lines that start or end within ``[pos, stop]``; with a pattern, only
+        those where it matches are looked at (one search skips the others)."""
+        searcher = self.searcher("pattern") if "pattern" in self._sources else None
         while pos <= stop and pos < len(doc.data):
+            if searcher is not None:
+                spans = searcher.search(doc.data, pos, stop)
+                if spans is None:
+                    return
+                pos = spans[0][0]
             start, end = doc.line_at(pos)
             captures = self._qualifies(doc, start, end)
             if captures is not None:
@@ -140,7 +148,9 @@ class SignalsMatcher(Matcher):
         captures: dict[str, str] | None = {}
         if "pattern" in self._sources:
             searcher = self.searcher("pattern")
-            spans = searcher.search(doc.data, start, end)
+            # Up to the line break, past a CR before it: "$" holds only before a line break.
+            stop = end + 1 if doc.data[end : end + 1] == b"\r" else end
+            spans = searcher.search(doc.data, start, stop)
             captures = None if spans is None else searcher.captures(doc.data, spans)
         if captures is None or end <= start or not doc.data[start:end].strip():
             return None
