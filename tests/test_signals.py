@@ -224,3 +224,9 @@ def test_a_pattern_that_ends_at_the_line_end_matches_crlf_lines() -> None:
     for sep in ("\n", "\r\n"):
         article = ARTICLE.replace("\n", sep)
         assert clean_text(f"Crews at the scene (Photo: Jane Doe){sep}{article}", chain).clean == article
+
+
+def test_before_first_prose_false_leaves_the_title_alone() -> None:
+    chain = _signals(max_words=6, sentence_end=False, before_first_prose=False, pattern=r"\S")
+    text = "Harbour news\n" + ARTICLE + "What next\n" + ARTICLE
+    assert clean_text(text, chain).clean == "Harbour news\n" + ARTICLE + ARTICLE

@@ -14,7 +14,8 @@ that all meet the conditions, counted whole even where it reaches past the rule'
 - ``keep_between_prose: true``: a run whose nearest other lines above and below are both
   prose (a sentence of eight words or more) is kept: a subheading inside an article stays;
 - ``after_last_prose: true`` / ``before_first_prose: true``: no prose line comes after (before)
-  the run: headlines after an article's last paragraph go, a list in its middle stays.
+  the run: headlines after an article's last paragraph go, a list in its middle stays;
+  ``false``: some prose line does (a page's title, above its first paragraph, is not taken).
 
 The values of the signals tested are recorded as the span's captures, so ``cleaner explain``
 and the report show why a line went. A signal that cannot be known (stopwords of a language
@@ -91,8 +92,8 @@ class SignalsMatcher(Matcher):
         Field("min_run", "integer", required=False, low=1, high=1000),
         Field("max_run", "integer", required=False, low=1, high=1000),
         Field("keep_between_prose", "boolean", required=False),
-        Field("before_first_prose", "boolean", required=False, help="no prose line comes before the run"),
-        Field("after_last_prose", "boolean", required=False, help="no prose line comes after the run"),
+        Field("before_first_prose", "boolean", required=False, help="whether no prose comes before the run"),
+        Field("after_last_prose", "boolean", required=False, help="whether no prose comes after the run"),
     )
 
     def __init__(self, rule: Rule, *, checked: bool = False) -> None:
@@ -102,10 +103,10 @@ class SignalsMatcher(Matcher):
         self._min_run: int = rule.option("min_run", 1)
         self._max_run: int | None = rule.option("max_run")
         self._between_prose: bool = rule.option("keep_between_prose", False)
-        self._before_prose: bool = rule.option("before_first_prose", False)
-        self._after_prose: bool = rule.option("after_last_prose", False)
+        self._before_prose: bool | None = rule.option("before_first_prose")
+        self._after_prose: bool | None = rule.option("after_last_prose")
         self._runs = self._min_run > 1 or self._max_run is not None or self._between_prose
-        self._runs = self._runs or self._before_prose or self._after_prose
+        self._runs = self._runs or self._before_prose is not None or self._after_prose is not None
         self.depends_on_neighbours = self._runs or rule.option("repeated") is not None
         if self.depends_on_neighbours:
             self.line_local = False  # whether a line goes depends on other lines: look at them all
@@ -184,9 +185,9 @@ class SignalsMatcher(Matcher):
                 continue
             if self._between_prose and _enclosed_by_prose(doc, before[1], after[1]):
                 continue
-            if self._before_prose and doc.first_prose() < run[0].start:
+            if self._before_prose is not None and (doc.first_prose() >= run[0].start) != self._before_prose:
                 continue
-            if self._after_prose and doc.last_prose() > run[-1].start:
+            if self._after_prose is not None and (doc.last_prose() <= run[-1].start) != self._after_prose:
                 continue
             kept.extend(run)
         return kept
