@@ -30,6 +30,18 @@ EXIT_USAGE = 2
 EXIT_SIGNAL_BASE = 128  # a run stopped by signal N exits with 128 + N
 
 PROGRAM = "cleaner"
+#: The distribution to install (its name on the package index may differ from the command's):
+#: every install hint goes through :func:`install_hint`.
+DISTRIBUTION = "cleaner"
+
+
+def install_hint(extra: str) -> str:
+    """The command that installs an optional part of cleaner.
+
+    >>> install_hint("dask")
+    "pip install 'cleaner[dask]'"
+    """
+    return f"pip install '{DISTRIBUTION}[{extra}]'"
 
 
 def error_line(message: str) -> str:

@@ -18,7 +18,7 @@ from cleaner.commands.options import (
     load_chain_or_exit,
 )
 from cleaner.core.guard import DEFAULT_MAX_REMOVED
-from cleaner.messages import EXIT_USAGE
+from cleaner.messages import EXIT_USAGE, install_hint
 
 if TYPE_CHECKING:
     from cleaner.rulefiles.config import ChainSettings
@@ -36,13 +36,15 @@ def clean(
         ),
     ] = None,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output",
             "-o",
             help="For one input, the file for its clean text (default: standard output). For a "
             "directory or several inputs, a directory: each output keeps its input's relative "
-            "path (several inputs each get a folder named after them).",
+            "path (several inputs each get a folder named after them). A URL (s3://bucket/clean) "
+            "is written through fsspec.",
+            metavar="PATH",
         ),
     ] = None,
     in_place: Annotated[
@@ -107,9 +109,31 @@ def clean(
         typer.Option(
             "--scheduler",
             metavar="ADDRESS",
-            help="Clean directories and JSONL on a Dask cluster instead of local processes: the "
+            help="Clean directories and corpora on a Dask cluster instead of local processes: the "
             "scheduler's address (e.g. tcp://10.0.0.5:8786), or 'local' to start one on this "
-            "machine. Inputs are read and outputs written here. Needs pip install 'cleaner[dask]'.",
+            "machine. Inputs are read and outputs written here, unless they are URLs or --shared "
+            f"says the workers see them. Needs {install_hint('dask')}.",
+            show_default=False,
+        ),
+    ] = None,
+    shared: Annotated[
+        bool,
+        typer.Option(
+            "--shared",
+            help="With --scheduler: the workers see the inputs and the output folder at the same "
+            "paths (shared storage), so they read and write them themselves; this machine "
+            "plans and writes the report.",
+        ),
+    ] = False,
+    shard_mb: Annotated[
+        int | None,
+        typer.Option(
+            "--shard-mb",
+            min=1,
+            metavar="MB",
+            help="Clean one JSONL file into shards under -o DIR, one per MB MiB of input "
+            "(NAME-00000.jsonl, ...), each written whole by a worker; --resume keeps every "
+            "finished shard.",
             show_default=False,
         ),
     ] = None,
@@ -173,6 +197,12 @@ def clean(
 
       cleaner clean raw/ -o clean/ --report removed.jsonl --scheduler tcp://10.0.0.5:8786
 
+      cleaner clean s3://bucket/raw -o s3://bucket/clean --report removed.jsonl --scheduler tcp://10.0.0.5:8786
+
+      cleaner clean corpus.jsonl -o shards/ --shard-mb 64 --report removed.jsonl
+
+      cleaner clean corpus.parquet -o clean.parquet --field text
+
       cleaner clean notes/ --in-place --include '*.md' --exclude drafts
 
       cleaner clean raw/ --check
@@ -185,7 +215,7 @@ def clean(
 
     options = BatchOptions(
         paths=tuple(str(path) for path in paths or ()),
-        output=output,
+        output=_location(output),
         in_place=in_place,
         include=tuple(include) if include else DEFAULT_INCLUDE,
         exclude=tuple(exclude or ()),
@@ -194,6 +224,8 @@ def clean(
         summary=summary,
         jobs=jobs,
         scheduler=scheduler,
+        shared=shared,
+        shard_bytes=shard_mb << 20 if shard_mb else None,
         resume=resume,
         quiet=quiet,
         diff=diff,
@@ -209,3 +241,12 @@ def clean(
         fail(str(exc), EXIT_USAGE)
     if status:
         raise typer.Exit(status)
+
+
+def _location(output: str | None) -> Path | str | None:
+    """``-o`` as a path of this machine, or as a URL (kept as text) for fsspec."""
+    from cleaner.io.remote import is_url, local_path
+
+    if output is None or is_url(output):
+        return output
+    return Path(local_path(output))
