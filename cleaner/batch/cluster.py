@@ -19,7 +19,7 @@ The worker's side is :mod:`cleaner.batch.plugin`.
 - **Bounded.** Results stay on the workers until this process collects them, in input order,
   one batch at a time; the batches in flight are capped by a number that does not grow with the
   cluster (:data:`MAX_BATCHES_IN_FLIGHT`), so this process's memory does not either.
-- **Quiet.** Dask's own loggers and warnings are silenced while the run lasts; a cluster that
+- **Quiet.** Dask's own loggers and warnings are silenced; a cluster that
   fails (the scheduler gone, every worker lost) stops the run with one line, and ``--resume``
   continues it.
 """
@@ -56,8 +56,10 @@ BATCH_TASKS = 1000
 #: However large the cluster, at most this many batches are in flight (results not collected).
 MAX_BATCHES_IN_FLIGHT = 256
 RETRIES = 2
-WORKERS_TIMEOUT_SECONDS = 60
+#: How long to wait for a scheduler to answer, and for a worker fit to clean (seconds); the
+#: environment variables CLEANER_CONNECT_TIMEOUT and CLEANER_WORKERS_TIMEOUT change them.
 CONNECT_TIMEOUT_SECONDS = 10
+WORKERS_TIMEOUT_SECONDS = 60
 _QUIET_LOGGERS = ("distributed", "tornado", "asyncio", "bokeh")
 
 
@@ -116,14 +118,14 @@ class DaskExecutor(_BatchingExecutor):
                 dashboard_address=":0",  # any free port: 8787 may be another cluster's
                 silence_logs=logging.CRITICAL,  # task failures reach us through the futures
             )
+        wait = _seconds("CLEANER_CONNECT_TIMEOUT", CONNECT_TIMEOUT_SECONDS)
         try:
-            self._client = distributed.Client(
-                self._cluster or address, timeout=CONNECT_TIMEOUT_SECONDS, set_as_default=False
-            )
+            if self._cluster is None:
+                # A Client waits forever on a service that accepts and never speaks Dask: ask first.
+                asyncio.run(asyncio.wait_for(_handshake(distributed, address, wait), wait + 1))
+            self._client = distributed.Client(self._cluster or address, timeout=wait, set_as_default=False)
         except (OSError, asyncio.TimeoutError) as exc:
-            raise ExecutorError(
-                f"no Dask scheduler answered in {CONNECT_TIMEOUT_SECONDS} s ({_why(exc)})"
-            ) from None
+            raise ExecutorError(f"no Dask scheduler answered in {wait:g} s ({_why(exc)})") from None
 
     def _install(self, settings: Settings, say: Any) -> int:
         """Register the plugin; wait for a fit worker; warn about unfit ones; the fit threads."""
@@ -134,14 +136,15 @@ class DaskExecutor(_BatchingExecutor):
         with contextlib.suppress(Exception):  # a worker that cannot even load it: found below
             client.register_plugin(plugin, name=self._token)
         reasons = client.run(unfit_reason, self._token, on_error="return")
-        fit = self._fit_threads(WORKERS_TIMEOUT_SECONDS)
+        wait = _seconds("CLEANER_WORKERS_TIMEOUT", WORKERS_TIMEOUT_SECONDS)
+        fit = self._fit_threads(wait)
         for address, reason in sorted(reasons.items()):
             if isinstance(reason, BaseException):
                 reason = f"cannot load this cleaner ({_why(reason)}); install cleaner {__version__} there"
             if reason and say is not None:
                 say(f"cleaner: warning: worker {address} {reason}: it gets no tasks")
         if not fit:
-            raise ExecutorError(f"no worker fit to clean for this run joined in {WORKERS_TIMEOUT_SECONDS} s")
+            raise ExecutorError(f"no worker fit to clean for this run joined in {wait:g} s")
         return fit
 
     def _fit_threads(self, timeout: float) -> int:
@@ -183,26 +186,37 @@ class DaskExecutor(_BatchingExecutor):
 
 
 class _Quiet:
-    """Silences Dask's loggers and warnings (tracebacks, version tables) until :meth:`restore`."""
+    """Silences Dask's loggers (tracebacks, reconnection attempts) for the rest of the process: a
+    client's background tasks may still log after it is closed. Its warnings (version tables)
+    are silenced until :meth:`restore`."""
 
     def __init__(self) -> None:
-        self._levels = {}
-        for name in _QUIET_LOGGERS:
-            logger = logging.getLogger(name)
-            self._levels[name] = logger.level
-            logger.setLevel(logging.CRITICAL + 1)
-        self._warnings = warnings.catch_warnings()
+        known = list(logging.root.manager.loggerDict)  # Dask's config gives some children levels of their own
+        for name in [
+            *_QUIET_LOGGERS,
+            *(n for n in known if n.startswith(tuple(f"{q}." for q in _QUIET_LOGGERS))),
+        ]:
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+        self._warnings: Any = warnings.catch_warnings()
         self._warnings.__enter__()
         warnings.simplefilter("ignore")
-        os.environ.setdefault("DASK_DISTRIBUTED__LOGGING__DISTRIBUTED", "critical")
 
     def restore(self) -> None:
-        for name, level in self._levels.items():
-            logging.getLogger(name).setLevel(level)
-        self._levels = {}
         if self._warnings is not None:
             self._warnings.__exit__(None, None, None)
             self._warnings = None
+
+
+async def _handshake(distributed: Any, address: str, wait: float) -> None:
+    comm = await distributed.comm.connect(address, timeout=wait)
+    await comm.close()
+
+
+def _seconds(variable: str, default: float) -> float:
+    try:
+        return float(os.environ.get(variable, default))
+    except ValueError:
+        return default
 
 
 def _why(exc: BaseException) -> str:

@@ -79,7 +79,8 @@ class _BatchingExecutor(abc.ABC):
     """Sends consecutive tasks to workers in batches and hands back one future per task.
 
     A batch goes out when it holds ``batch_tasks`` tasks or :data:`BATCH_BYTES` of input, or
-    when a result of its is wanted. In flight are at most :data:`TASKS_IN_FLIGHT_PER_JOB`
+    when a result of its is wanted; a task that says ``alone = True`` (a corpus shard, a whole
+    file: work enough on its own) closes its batch. In flight are at most :data:`TASKS_IN_FLIGHT_PER_JOB`
     batches per job, and at most that many batches' worth of input bytes, so memory stays
     bounded on both sides. Subclasses say how a batch starts and how its results arrive.
     """
@@ -104,7 +105,7 @@ class _BatchingExecutor(abc.ABC):
         batch.calls.append(task)
         batch.size += size
         self._in_flight += size
-        if len(batch.calls) >= self.batch_tasks or batch.size >= BATCH_BYTES:
+        if len(batch.calls) >= self.batch_tasks or batch.size >= BATCH_BYTES or getattr(task, "alone", False):
             self._send()
         return _BatchedFuture(self, batch, len(batch.calls) - 1, size)
 

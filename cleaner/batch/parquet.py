@@ -56,6 +56,8 @@ class ParquetTask:
     output: str | None
     data: bytes | None = None
 
+    alone = True  # work enough for a batch of its own (see cleaner.batch.executors)
+
     @property
     def carried_bytes(self) -> int:
         return len(self.data or b"")

@@ -324,15 +324,16 @@ def _up_to_date(unit: Unit, digest: str | None) -> int | None:
 
     That output is not older than the input and, when the journal gives its SHA-256 (``digest``),
     has it. In place, the input is the output: it must have the SHA-256 the journal gives. An
-    output at a URL must have the SHA-256 the journal gives (read back to check it).
+    output at a URL is read back to check its SHA-256.
     """
     if unit.path is None or unit.output is None:
         return None
     try:
         if isinstance(unit.output, str) or isinstance(unit.path, str):
-            if digest is None or remote.sha256(str(unit.output)) != digest:
+            output, source = str(unit.output), str(unit.path)
+            if remote.modified(output) < remote.modified(source):
                 return None
-            return _input_size(unit.path)
+            return _input_size(source) if digest is None or remote.sha256(output) == digest else None
         source = unit.path.stat()
         if unit.output == unit.path:
             return source.st_size if digest is not None and file_sha256(unit.path) == digest else None

@@ -79,6 +79,8 @@ class ShardTask:
     compress: bool = False  # write the output as gzip (members per chunk, as a corpus run does)
     data: bytes | None = None
 
+    alone = True  # work enough for a batch of its own (see cleaner.batch.executors)
+
     @property
     def carried_bytes(self) -> int:
         return len(self.data or b"")

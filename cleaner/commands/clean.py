@@ -27,10 +27,11 @@ if TYPE_CHECKING:
 @chain_options()
 def clean(
     paths: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Argument(
             help="Files, directories, or '-' for standard input (the default). Directories are "
-            "searched recursively for --include files.",
+            "searched recursively for --include files. A URL (s3://bucket/raw, any fsspec "
+            "protocol) is read through fsspec.",
             metavar="PATH...",
             show_default=False,
         ),
@@ -214,7 +215,7 @@ def clean(
     from cleaner.batch.runner import BatchOptions, UsageError, run
 
     options = BatchOptions(
-        paths=tuple(str(path) for path in paths or ()),
+        paths=tuple(paths or ()),
         output=_location(output),
         in_place=in_place,
         include=tuple(include) if include else DEFAULT_INCLUDE,

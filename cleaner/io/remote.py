@@ -105,6 +105,16 @@ def size(url: str) -> int:
     return int(_os_errors(url, lambda: fs.size(path)))
 
 
+def modified(location: str) -> float:
+    """When a file or the object at a URL was last written (seconds since the epoch)."""
+    if not is_url(location):
+        import os
+
+        return os.stat(local_path(location)).st_mtime
+    fs, path = filesystem(location)
+    return float(_os_errors(location, lambda: fs.modified(path).timestamp()))
+
+
 def isdir(url: str) -> bool:
     """Whether ``url`` is a folder (a prefix holding objects) rather than one object."""
     fs, path = filesystem(url)
