@@ -46,21 +46,6 @@ shards.run_shard, tasks.run_doc = noted(run_shard), noted(run_doc)
 UNFIT = "import cleaner.batch.plugin as plugin\nplugin.fingerprint = lambda: '0.0.9+0000'\n"
 
 
-@pytest.fixture(scope="module")
-def s3() -> Iterator[S3Server]:
-    server = S3Server()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory, s3: S3Server) -> Iterator[Cluster]:
-    """Two worker processes that see this machine's files and the S3 server."""
-    running = Cluster(tmp_path_factory.mktemp("cluster"), s3.env).start(2)
-    yield running
-    running.stop()
-
-
 def cleaner(
     *args: object, env: dict[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess:
