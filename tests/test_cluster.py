@@ -72,10 +72,18 @@ def baseline(tmp_path: Path, *inputs: object, options: tuple = ()) -> tuple[dict
 
 
 def mixed_tree(root: Path) -> None:
+    """Text files, a binary file, JSONL corpora (one compressed) and a Parquet file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     article_tree(root / "articles", 40)
     news_tree(root / "news")
     write_files(root, {"bad/photo.txt": PNG, "c/big.jsonl": big_corpus_bytes(3000)})
     write_files(root, {"c/small.jsonl.gz": gzip.compress(corpus_bytes())})
+    texts = [HARBOUR, "Calm.", None] * 30
+    pq.write_table(
+        pa.table({"id": list(range(90)), "text": texts}), root / "c/rows.parquet", row_group_size=40
+    )
 
 
 def test_workers_on_shared_storage_read_and_write_and_give_the_bytes_of_jobs_1(
@@ -83,10 +91,18 @@ def test_workers_on_shared_storage_read_and_write_and_give_the_bytes_of_jobs_1(
 ) -> None:
     raw = tmp_path / "raw"
     mixed_tree(raw)
-    outputs, report, stderr = baseline(tmp_path, raw)
+    include = [
+        arg
+        for pattern in ("*.txt", "*.md", "*.jsonl", "*.jsonl.gz", "*.parquet")
+        for arg in ("--include", pattern)
+    ]
+    outputs, report, stderr = baseline(tmp_path, raw, options=tuple(include))
+    assert "c/rows.parquet" in outputs
 
     out, got = tmp_path / "out", tmp_path / "dask.jsonl"
-    done = cleaner(raw, "-o", out, "--report", got, "-q", "--scheduler", cluster.address, "--shared")
+    done = cleaner(
+        raw, "-o", out, "--report", got, "-q", "--scheduler", cluster.address, "--shared", *include
+    )
 
     assert (files_below(out), got.read_bytes(), done.stderr) == (outputs, report, stderr)
     assert done.returncode == 1 and "bad/photo.txt: binary file (PNG image)" in done.stderr
