@@ -198,17 +198,11 @@ def clean(
 
       cleaner clean raw/ -o clean/ --report removed.jsonl --scheduler tcp://10.0.0.5:8786
 
-      cleaner clean s3://bucket/raw -o s3://bucket/clean --report removed.jsonl --scheduler tcp://10.0.0.5:8786
-
-      cleaner clean corpus.jsonl -o shards/ --shard-mb 64 --report removed.jsonl
-
-      cleaner clean corpus.parquet -o clean.parquet --field text
+      cleaner clean corpus.jsonl -o shards/ --shard-mb 64 --scheduler tcp://10.0.0.5:8786 --shared
 
       cleaner clean notes/ --in-place --include '*.md' --exclude drafts
 
       cleaner clean raw/ --check
-
-      cleaner clean article.txt --diff
 
       cleaner clean page.html --encoding cp1252 --report removed.jsonl
     """
