@@ -299,4 +299,4 @@ def test_options_that_would_do_nothing_are_refused(tmp_path: Path) -> None:
     assert_one_line_error(result.stderr, "--include and --exclude choose files inside directories")
     result = runner.invoke(app, ["clean", str(article), "--field", "body"])
     assert result.exit_code == 2
-    assert_one_line_error(result.stderr, "--field body: no input is a JSONL corpus")
+    assert_one_line_error(result.stderr, "--field body: no input is a corpus")

@@ -23,7 +23,8 @@ from typer.testing import CliRunner
 
 import cleaner
 from cleaner.batch import executors
-from cleaner.batch.executors import DaskExecutor, ExecutorError
+from cleaner.batch.cluster import DaskExecutor
+from cleaner.batch.executors import ExecutorError
 from cleaner.batch.ledger import Ledger
 from cleaner.batch.plan import BatchOptions, Planner, layout_for
 from cleaner.batch.settings import Settings

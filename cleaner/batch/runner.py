@@ -46,16 +46,10 @@ from typing import Any
 
 from cleaner.batch.collector import Collector
 from cleaner.batch.corpus import is_corpus
-from cleaner.batch.executors import (
-    DaskExecutor,
-    Executor,
-    ExecutorError,
-    ProcessExecutor,
-    SerialExecutor,
-    cores,
-)
+from cleaner.batch.executors import Executor, ExecutorError, ProcessExecutor, SerialExecutor, cores
 from cleaner.batch.guards import check_paths, lock_targets, mark_output_folder
 from cleaner.batch.ledger import Ledger, ReportError, ResumeError
+from cleaner.batch.parquet import is_parquet
 from cleaner.batch.plan import (
     DEFAULT_INCLUDE,
     BatchOptions,
@@ -150,7 +144,8 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
     started = time.perf_counter()  # the summary's time includes starting the workers
     layout = layout_for(options)
     written = {"--report": options.report, "--summary": options.summary}
-    walker = Walker(options.include, options.exclude, [layout.output, *written.values()], guard=written)
+    local_output = layout.output if isinstance(layout.output, Path) else None
+    walker = Walker(options.include, options.exclude, [local_output, *written.values()], guard=written)
     check_paths(options, layout, walker)
     settings = Settings(
         chain,
@@ -163,7 +158,12 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
         replace_links=layout.tree and not layout.in_place,
     )
     parallel = layout.tree or _corpus_run(layout)
-    executor = _executor(settings, options.scheduler, options.jobs or cores(), parallel=parallel)
+    if options.scheduler is not None and not parallel and not options.quiet:
+        print(
+            f"cleaner: warning: --scheduler {options.scheduler}: one document is cleaned on this machine",
+            file=sys.stderr,
+        )
+    executor = _executor(settings, options, parallel=parallel)
     with contextlib.ExitStack() as locks:
         try:
             _lock(locks, options, layout, walker)
@@ -175,7 +175,8 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
 
 def _corpus_run(layout: Layout) -> bool:
     return layout.stdin_corpus or any(
-        root.path is not None and not root.is_dir and is_corpus(root.path.name) for root in layout.roots
+        root.path is not None and not root.is_dir and (is_corpus(root.name) or is_parquet(root.name))
+        for root in layout.roots
     )
 
 
@@ -239,6 +240,7 @@ def _run(
         options.resume,
         local=executor.local,
         workers_write=layout.tree and not (layout.in_place and options.report is not None),
+        whole_corpora=options.scheduler is not None and executor.local,
         stream_above=None if layout.tree or options.diff else stream_above,
     )
     outcome = _execute(planner, executor, collector, ledger, discard_partial=not layout.in_place)
@@ -341,22 +343,34 @@ def _why(exc: BaseException) -> str:
     return str(exc)
 
 
-def _executor(settings: Settings, scheduler: str | None, jobs: int, *, parallel: bool) -> Executor:
+def _executor(settings: Settings, options: BatchOptions, *, parallel: bool) -> Executor:
     """Where the tasks run: a Dask cluster, a process pool, or this process (one document)."""
-    try:
-        if parallel and scheduler is not None:
-            return DaskExecutor(settings, scheduler)
-    except ExecutorError as exc:
-        raise UsageError(str(exc)) from None
+    jobs = options.jobs or cores()
+    if parallel and options.scheduler is not None:
+        from cleaner.batch.cluster import DaskExecutor
+
+        say = None if options.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+        try:
+            shared = options.shared or _remote(options)
+            return DaskExecutor(settings, options.scheduler, shared=shared, say=say)
+        except ExecutorError as exc:
+            raise UsageError(str(exc)) from None
     return ProcessExecutor(settings, jobs) if parallel and jobs > 1 else SerialExecutor(settings)
+
+
+def _remote(options: BatchOptions) -> bool:
+    """Whether every input and the output are URLs, which any worker reads and writes itself."""
+    from cleaner.io.remote import is_url
+
+    return all(is_url(path) for path in options.paths) and isinstance(options.output, str)
 
 
 def _count(layout: Layout, walker: Walker) -> tuple[int, int]:
     """How many input files and bytes the run will see (for the progress bar's ETA)."""
     files = size = 0
     for index, root in enumerate(layout.roots):
-        if root.path is None:
-            continue
+        if not isinstance(root.path, Path):
+            continue  # standard input; a URL (no listing twice over the network)
         found = walker.files(root.path) if root.is_dir else [layout.unit(index, (), root.path)]
         for item in found:
             files += 1
