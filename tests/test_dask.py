@@ -148,8 +148,9 @@ def test_batches_in_flight_stay_within_the_byte_budget(
 def test_settings_reach_each_worker_once_not_with_every_task(
     scheduler: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A rule only this test's chain has: the module's cluster may still move other tests'
-    # settings between its workers, and those chains must not count here.
+    # A rule only this test's chain has, so that only its chains are counted. A worker builds
+    # the chain when it unpickles the settings; the plugin's setup does that on every worker
+    # before registering it returns, so the counts below are exact, not a race.
     probe = Rule(pack="probe", id="settings-once", kind="phrase", pattern="never in the text")
     settings = Settings(Chain([*CHAIN.rules, probe]))
     built = []
@@ -164,11 +165,14 @@ def test_settings_reach_each_worker_once_not_with_every_task(
     monkeypatch.setattr(Chain, "__init__", counting)
     executor = DaskExecutor(settings, scheduler)
     try:
+        workers = len(executor._client.scheduler_info(n_workers=-1)["workers"])
+        installed = len(built)
         futures = [executor.submit(DocTask(f"a{i}.txt", None, HARBOUR.encode())) for i in range(30)]
         assert all(future.result().changed for future in futures)
     finally:
         executor.shutdown(cancel=False)
-    assert 1 <= len(built) <= executor.jobs  # once per worker that ran a task, not 30 times
+    assert installed == workers == executor.jobs == 2  # once per worker, when the plugin arrived
+    assert len(built) == installed  # and not with any of the 30 tasks
 
 
 def test_cluster_tasks_carry_their_input_and_unreadable_inputs_fail_in_the_plan(tmp_path: Path) -> None:
