@@ -72,7 +72,7 @@ def measure(work: Path) -> dict[str, float]:
     engine.Chain.clean = timed(spent, "clean (engine)", engine.Chain.clean)  # type: ignore[method-assign]
     # run_doc imports write_records when it runs, so the report module's own name is the one to time
     report.write_records = timed(spent, "report records", report.write_records)
-    tasks.write_atomically = timed(spent, "write output", tasks.write_atomically)
+    tasks.write_location = timed(spent, "write output", tasks.write_location)
     batch.run = timed(spent, "batch run", batch.run)
     command = ["clean", str(work / "raw"), "-o", str(work / "out"), "--report", str(work / "r.jsonl")]
     try:

@@ -17,6 +17,7 @@ import cleaner
 from cleaner.core.engine import Chain, clean_text
 from cleaner.core.result import Result
 from cleaner.core.rule import Rule
+from cleaner.core.scope import blank
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -182,3 +183,14 @@ def test_the_guard_keeps_the_rules_result_or_the_whole_text(text: str) -> None:
 def test_random_chain_invariants(rules: list[Rule], text: str) -> None:
     chain = Chain(rules)
     check_invariants(text, clean_text(text, chain), chain)
+
+
+# Every character str.isspace() accepts (0x1C to 0x1F, U+0085 and U+3000 among them).
+SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(SPACES + "a\x7f\u00e9\u200b"), max_size=8), st.integers(0, 3))
+def test_a_blank_line_in_utf8_is_what_str_strip_says(line: str, skip: int) -> None:
+    data = ("x" * skip + line).encode()
+    assert blank(data, skip, len(data)) == (not line.strip())

@@ -16,10 +16,19 @@ SPACES = re.compile(rb"(?:" + _SPACE + rb")*")
 
 
 def blank(text: str | bytes, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is only whitespace, for ``str`` or UTF-8 ``bytes`` alike."""
+    """Whether ``text[start:end]`` is only whitespace, for ``str`` or UTF-8 ``bytes`` alike.
+
+    >>> blank(b" \\xc2\\xa0\\t", 0, 4), blank(b"  a", 0, 3), blank("\\u3000", 0, 1)
+    (True, False, True)
+    """
     if isinstance(text, str):
         return not text[start:end].strip()
-    return SPACES.fullmatch(text, start, end) is not None
+    rest = text[start:end].lstrip()
+    if not rest:
+        return True
+    if 0x20 < rest[0] < 0x80:  # a printable ASCII character: most lines say so at once
+        return False
+    return SPACES.fullmatch(rest) is not None
 
 
 def nonblank_lines_end(text: str | bytes, count: int) -> int | None:
@@ -55,17 +64,24 @@ class ScopeBounds:
         self.data = data
         context = context or WHOLE_DOCUMENT
         self.starts_document, self.ends_document = context.starts_document, context.ends_document
+        self._regions: dict[tuple[str, int], tuple[int, int] | None] = {}
 
     def region(self, rule: Rule) -> tuple[int, int] | None:
         """The byte range a rule may match in, or None where its scope is not in this part."""
-        if rule.scope == "head":
+        if rule.scope not in ("head", "tail"):
+            return 0, len(self.data)
+        key = (rule.scope, rule.scope_lines)
+        if key not in self._regions:  # the rules of one pack share a few scopes: count lines once
+            self._regions[key] = self._region(*key)
+        return self._regions[key]
+
+    def _region(self, scope: str, lines: int) -> tuple[int, int] | None:
+        if scope == "head":
             if not self.starts_document:
                 return None
-            end = nonblank_lines_end(self.data, rule.scope_lines)
+            end = nonblank_lines_end(self.data, lines)
             return 0, len(self.data) if end is None else end
-        if rule.scope == "tail":
-            return (self._tail_start(rule.scope_lines), len(self.data)) if self.ends_document else None
-        return 0, len(self.data)
+        return (self._tail_start(lines), len(self.data)) if self.ends_document else None
 
     def _tail_start(self, lines: int) -> int:
         data, end, seen = self.data, len(self.data), 0
