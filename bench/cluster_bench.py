@@ -9,17 +9,23 @@ It starts a real local cluster: a ``dask scheduler`` and ``--workers`` single-th
 ``dask worker`` processes (no nanny), so that each process's CPU time can be read (psutil).
 Then, in one run:
 
-1. the tree and the corpus (``--shard-mb 16``, shards written by the workers) cleaned with
-   ``--jobs 1`` and on the cluster with ``--shared`` (the workers read and write the files):
-   the client's CPU time and peak RSS (``wait4``), the scheduler's and each worker's CPU time
-   (before and after), and the outputs and report compared byte for byte;
-2. the client's fixed cost (imports, connecting, installing the plugin) from a run over 10
-   files, so that its CPU per MB is given with and without it;
-3. the corpus on clusters of 1, 2 and 4 workers: the client's peak RSS each time;
-4. the tree with ``--jobs 1`` and ``--jobs 2`` (best of ``--repeat``), and the Python I/O floor
-   (``bench/io_floor.py``: read, decode and atomically write every file) on the same tree.
+1. the client's fixed cost (imports, connecting, installing the plugin): the same runs over a
+   tree and a corpus of 10 documents, so that its CPU per MB is given with and without it;
+   and what the idle cluster spends (heartbeats, monitoring) over 10 s;
+2. the tree and the corpus (``--shard-mb 16``, shards written by the workers) cleaned with
+   ``--jobs 1`` and on the cluster with ``--shared`` (the workers read and write the files),
+   alternately, ``--repeat`` times, the best of each figure: the client's CPU time, the
+   scheduler's and the workers' CPU time (before and after), and the outputs and report
+   compared byte for byte in every round;
+3. the corpus on clusters of 1, 2 and 4 workers: the client's peak RSS each time (measured
+   by a small launcher process, see ``LAUNCHER``);
+4. the tree with ``--jobs 1`` and ``--jobs 2`` and the Python I/O floor (``bench/io_floor.py``:
+   read, decode and atomically write every file) on the same tree, alternately, best of
+   ``--repeat``.
 
-Prints Markdown tables for bench/README.md. Not part of the test run.
+Every run writes into a folder of its own; nothing is deleted before the end. Set ``TMPDIR`` to
+put the work folder on another file system. Prints Markdown tables for bench/README.md. Not part
+of the test run.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from batch_bench import build_corpus, build_tree, tree_bytes
 HERE = Path(__file__).resolve().parent
 DASK = Path(sys.executable).parent / "dask"
 # Bytecode on, as a normal install has it: without it every process compiles cleaner again.
+IDLE_SECONDS = 10
 ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
@@ -235,6 +242,10 @@ def run(work: Path, args: argparse.Namespace) -> None:
                     [str(inputs), "-o", str(out), "--report", f"{out}.jsonl", *on_cluster]
                 )
                 fixed[name] = min(fixed[name], cpu)
+        scheduler0, workers0 = cluster.cpu()
+        time.sleep(IDLE_SECONDS)  # what the cluster spends doing nothing: heartbeats, monitoring
+        scheduler1, workers1 = cluster.cpu()
+        idle = (scheduler1 - scheduler0) / IDLE_SECONDS, (workers1 - workers0) / IDLE_SECONDS
         rows.append(compare(work, "tree", tree, [], cluster, args.repeat))
         rows.append(compare(work, "corpus", corpus, ["--shard-mb", "16"], cluster, args.repeat))
         memory = {}
@@ -246,6 +257,7 @@ def run(work: Path, args: argparse.Namespace) -> None:
             )
             memory[count] = rss
     print_cluster(rows, fixed, memory)
+    print(f"\nidle cluster: scheduler {idle[0]:.1%} of a core, {args.workers} workers {idle[1]:.1%}")
     print_local(work, tree, args.repeat)
 
 
