@@ -111,6 +111,16 @@ class Collector:
         self.failed_files = 0  # inputs that gave no output
         self.progress: ProgressBar | None = None
         self._corpus: _CorpusOutput | None = None
+        self._handlers = {  # built once: handle() runs for every input
+            Event.DOC: self._on_doc,
+            Event.STREAM: self._on_stream,
+            Event.CORPUS_OPEN: self._on_corpus_open,
+            Event.CHUNK: self._on_chunk,
+            Event.CORPUS_CLOSE: self._on_corpus_close,
+            Event.SHARD: self._on_shard,
+            Event.RESUMED: self._on_resumed,
+            Event.FAILED: self._on_failed,
+        }
 
     def say(self, line: str) -> None:
         if self.progress is not None:
@@ -124,17 +134,7 @@ class Collector:
         self.failed_files += file
 
     def handle(self, step: Step, result: Any) -> None:
-        handlers = {
-            Event.DOC: self._on_doc,
-            Event.STREAM: self._on_stream,
-            Event.CORPUS_OPEN: self._on_corpus_open,
-            Event.CHUNK: self._on_chunk,
-            Event.CORPUS_CLOSE: self._on_corpus_close,
-            Event.SHARD: self._on_shard,
-            Event.RESUMED: self._on_resumed,
-            Event.FAILED: self._on_failed,
-        }
-        files, nbytes = handlers[step.event](step.unit, step, result)
+        files, nbytes = self._handlers[step.event](step.unit, step, result)
         if self.progress is not None:
             self.progress.advance(files, nbytes)
 

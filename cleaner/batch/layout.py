@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleaner.batch.corpus import is_corpus, is_gzip, split_record_source
@@ -87,6 +87,8 @@ class Layout:
     stdin_corpus: bool
     preview: bool = False  # --diff/--check: no outputs at all
     shard_bytes: int | None = None  # one corpus cleaned into shards of this many input bytes
+    # Output folders by their parts: a tree's files share few folders, so each is joined once.
+    _folders: dict[tuple[str, ...], Path] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def several(self) -> bool:
@@ -129,7 +131,10 @@ class Layout:
             output = remote.join(self.output, *named)
         else:
             assert self.output is not None
-            output = self.output.joinpath(*named)
+            folder = self._folders.get(named[:-1])
+            if folder is None:
+                folder = self._folders[named[:-1]] = self.output.joinpath(*named[:-1])
+            output = folder / named[-1] if named else folder
         return Unit("/".join(named), (index, parts), path, output, is_corpus(name))
 
     def output_folder(self, index: int, parts: tuple[str, ...]) -> Path | None:

@@ -127,7 +127,7 @@ class Walker:
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    picked.append(_Folder(rel, Path(entry.path)))
+                    picked.append(_Folder(rel, folder / name))
                     continue
                 if entry.is_symlink() and entry.is_dir():
                     continue  # folders behind links are not followed
@@ -136,7 +136,7 @@ class Walker:
                 wanted = True
             if wanted and self._matches(self.include, name, rel):
                 self._check_guard(entry)
-                picked.append(Found(rel, Path(entry.path)))
+                picked.append(Found(rel, folder / name))  # parses the name alone, not the folder again
                 names.append(name)
         if on_folder is not None:
             on_folder(parts, names)
