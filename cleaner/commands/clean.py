@@ -33,6 +33,7 @@ def clean(
             "searched recursively for --include files.",
             metavar="PATH...",
             show_default=False,
+            readable=False,
         ),
     ] = None,
     output: Annotated[
@@ -43,6 +44,7 @@ def clean(
             help="For one input, the file for its clean text (default: standard output). For a "
             "directory or several inputs, a directory: each output keeps its input's relative "
             "path (several inputs each get a folder named after them).",
+            readable=False,
         ),
     ] = None,
     in_place: Annotated[
@@ -84,12 +86,15 @@ def clean(
             help="Write one JSON line per removed span to this file, in input order; 'source' is "
             "the path below the input directory (for JSONL, 'FILE:LINE', plus the record's 'id'). "
             "It replaces the file only when the run completes.",
+            readable=False,
         ),
     ] = None,
     summary: Annotated[
         Path | None,
         typer.Option(
-            "--summary", help="Write the run's summary (counts, spans per rule, skipped files) as JSON."
+            "--summary",
+            help="Write the run's summary (counts, spans per rule, skipped files) as JSON.",
+            readable=False,
         ),
     ] = None,
     jobs: Annotated[

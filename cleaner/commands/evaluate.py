@@ -31,6 +31,7 @@ def evaluate_command(
             metavar="SET",
             help="A folder of documents to clean, <id>.txt each (give GOLD_DIR too); or a folder of "
             "web pages holding snippets.jsonl and pages/<id>.html.gz (alone).",
+            readable=False,
         ),
     ],
     gold_dir: Annotated[
@@ -39,6 +40,7 @@ def evaluate_command(
             help="Folder of gold article texts, <id>.txt each: labels the documents the labels "
             "file does not cover, and is cleaned itself to check that no article line is lost.",
             show_default=False,
+            readable=False,
         ),
     ] = None,
     labels: Annotated[
@@ -47,6 +49,7 @@ def evaluate_command(
             "--labels",
             help="Line labels (JSONL: doc_id, line_no, label KEEP|REMOVE, is_title). "
             "Default: lines.jsonl beside or inside SET, if present.",
+            readable=False,
         ),
     ] = None,
     half: Annotated[

@@ -33,7 +33,9 @@ class ExplainFormat(str, Enum):
 def explain(
     path: Annotated[
         Path | None,
-        typer.Argument(help="Input file; '-' or nothing reads standard input.", show_default=False),
+        typer.Argument(
+            help="Input file; '-' or nothing reads standard input.", show_default=False, readable=False
+        ),
     ] = None,
     output_format: Annotated[
         ExplainFormat,
@@ -45,7 +47,8 @@ def explain(
         ),
     ] = ExplainFormat.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the view here instead of stdout.")
+        Path | None,
+        typer.Option("--output", "-o", help="Write the view here instead of stdout.", readable=False),
     ] = None,
     colour: Annotated[
         bool | None,

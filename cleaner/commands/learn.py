@@ -30,6 +30,7 @@ def learn(
             "(the default). Directories are searched recursively for --include files.",
             metavar="PATH...",
             show_default=False,
+            readable=False,
         ),
     ] = None,
     output: Annotated[
@@ -135,7 +136,9 @@ def learn(
     report: Annotated[
         Path | None,
         typer.Option(
-            "--report", help="Write one JSON line per proposed or held-back line: counts, scope, samples."
+            "--report",
+            help="Write one JSON line per proposed or held-back line: counts, scope, samples.",
+            readable=False,
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on standard error.")] = False,

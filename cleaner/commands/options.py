@@ -43,6 +43,7 @@ _CHAIN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
                 help="A rule file, or a folder of *.yaml rule files, added after the built-in packs "
                 "and the config file's rules. Repeatable. A rule with the same pack/id as an "
                 "earlier one replaces it.",
+                readable=False,
             ),
         ],
         None,

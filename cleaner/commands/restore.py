@@ -19,15 +19,26 @@ def restore(
             metavar="CLEAN",
             help="A clean file ('-' reads standard input) or the output directory of a run.",
             show_default=False,
+            readable=False,
         ),
     ],
     report: Annotated[
         Path,
-        typer.Option("--report", help="The JSONL report written when CLEAN was made.", show_default=False),
+        typer.Option(
+            "--report",
+            help="The JSONL report written when CLEAN was made.",
+            show_default=False,
+            readable=False,
+        ),
     ],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the original here (a directory, for a directory CLEAN)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the original here (a directory, for a directory CLEAN).",
+            readable=False,
+        ),
     ] = None,
     field: Annotated[
         str,

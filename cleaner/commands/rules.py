@@ -90,6 +90,7 @@ FilesArgument = Annotated[
         metavar="FILES",
         help="Rule files or folders. Default: the files of the effective chain.",
         show_default=False,
+        readable=False,
     ),
 ]
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = (REPO / "fixtures/seed-shape/input.txt").read_bytes()  # a date header, an appeal, captions
@@ -62,13 +65,30 @@ class Run:
         return sorted(set(self.after) - set(self.before))
 
 
-def cleaner(root: Path, *args: object, stdin: bytes = b"", timeout: float = 60, **popen) -> Run:
-    """Run ``python -m cleaner ARGS`` in ``root``; returns the :class:`Run`."""
+def cleaner(
+    root: Path, *args: object, stdin: bytes = b"", timeout: float = 60, prefix: Sequence[str] = (), **popen
+) -> Run:
+    """Run ``python -m cleaner ARGS`` in ``root`` (after ``prefix``, a command that runs it);
+    returns the :class:`Run`."""
     before = snapshot(root)
     command = [sys.executable, "-m", "cleaner", *map(os.fsdecode, map(_arg, args))]
-    done = subprocess.run(command, cwd=root, input=stdin, capture_output=True, timeout=timeout, **popen)
+    done = subprocess.run(
+        [*prefix, *command], cwd=root, input=stdin, capture_output=True, timeout=timeout, **popen
+    )
     stderr = done.stderr.decode("utf-8", "backslashreplace")
     return Run(command[3:], done.returncode, done.stdout, stderr, before, snapshot(root))
+
+
+def as_a_user() -> list[str]:
+    """A command prefix under which file permissions hold: nothing for a user; for root,
+    ``setpriv`` without the capabilities that override them (skips the test without it)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: file permissions do not hold")
+    drop = "-dac_override,-dac_read_search"
+    return [setpriv, "--bounding-set", drop, "--inh-caps", drop]
 
 
 def _arg(value: object) -> str | bytes:
