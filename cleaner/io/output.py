@@ -212,11 +212,38 @@ def _create_temp(path: str | os.PathLike[str], keep: int | None) -> tuple[int, s
         except FileExistsError:
             continue
         except FileNotFoundError:  # the folder is missing: create it (only then, it costs a call)
-            Path(folder).mkdir(parents=True, exist_ok=True)
+            make_folders(folder)
             continue
         if keep is not None:
             os.fchmod(fd, keep)
         return fd, tmp
+
+
+def make_folders(folder: str | os.PathLike[str]) -> None:
+    """Create ``folder`` and the folders missing above it, level by level: ``os.makedirs`` and
+    ``Path.mkdir(parents=True)`` recurse once per missing level, and a tree 1,500 folders deep
+    exceeds Python's recursion limit.
+
+    >>> import tempfile
+    >>> top = tempfile.mkdtemp()
+    >>> make_folders(os.path.join(top, *["d"] * 1500))
+    >>> os.path.isdir(os.path.join(top, *["d"] * 1500))
+    True
+    """
+    missing = []
+    path = os.fspath(folder)
+    while path and not os.path.isdir(path):
+        missing.append(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise
 
 
 def temp_target(name: str) -> str | None:

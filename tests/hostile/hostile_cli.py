@@ -28,16 +28,21 @@ def snapshot(root: Path) -> dict[str, str]:
     """``{relative path: SHA-256, or "-> target" for a link}`` of everything below ``root``
     except lock files, which come and go with the runs (a killed run's stays until the next)."""
     found = {}
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            if name.endswith(".lock"):
-                continue
-            path = Path(folder) / name
-            rel = path.relative_to(root).as_posix()
-            if path.is_symlink():
-                found[rel] = f"-> {os.readlink(path)}"
-            elif path.is_file():
-                found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    folders = [("", os.fspath(root))]  # a stack, not os.walk: some trees are deeper than its recursion
+    while folders:
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".lock"):
+                    continue
+                rel = prefix + entry.name
+                if entry.is_symlink():
+                    found[rel] = f"-> {os.readlink(entry.path)}"
+                elif entry.is_dir():
+                    folders.append((rel + "/", entry.path))
+                elif entry.is_file():
+                    with open(entry.path, "rb") as handle:
+                        found[rel] = hashlib.sha256(handle.read()).hexdigest()
     return found
 
 
