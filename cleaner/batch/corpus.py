@@ -21,10 +21,11 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from cleaner.batch.settings import Settings
 from cleaner.core.engine import Chain
+from cleaner.io.limits import TooLarge, record_too_large
 from cleaner.report.records import encode_lines, write_records
 from cleaner.report.sources import JSONL_SUFFIXES, is_corpus, is_gzip, record_source, split_record_source
 
@@ -33,6 +34,7 @@ __all__ = [
     "JSONL_SUFFIXES",
     "Chunk",
     "ChunkResult",
+    "bounded_lines",
     "clean_chunk",
     "is_corpus",
     "is_gzip",
@@ -76,6 +78,27 @@ class ChunkResult:
     bytes_in: int = 0
     spans: Counter[str] = field(default_factory=Counter)
     problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def bounded_lines(lines: IO[bytes], limit: int) -> Iterator[bytes]:
+    """The lines of a corpus, each read only up to ``limit`` bytes (its line break aside): a
+    longer record raises :class:`~cleaner.io.limits.TooLarge` before more of it is read, so
+    that a record without an end (a gzip bomb of one line) never fills memory.
+
+    >>> import io
+    >>> list(bounded_lines(io.BytesIO(b'{"a": 1}\\n{}'), 1024))
+    [b'{"a": 1}\\n', b'{}']
+    >>> list(bounded_lines(io.BytesIO(b"{}\\n" + b"x" * 2000), 1024))
+    Traceback (most recent call last):
+    cleaner.io.limits.TooLarge: record 2 is larger than 1 KiB (--max-record-bytes); the file is not cleaned
+    """
+    number = 0
+    while line := lines.readline(limit + 2):
+        number += 1
+        body = len(line) - line.endswith(b"\n") - line.endswith(b"\r\n")
+        if body > limit or (len(line) == limit + 2 and not line.endswith(b"\n")):
+            raise TooLarge(record_too_large(number, limit))
+        yield line
 
 
 def read_chunks(

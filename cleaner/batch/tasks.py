@@ -17,15 +17,14 @@ from cleaner.batch.settings import Settings
 from cleaner.core.engine import Chain
 from cleaner.core.result import Result
 from cleaner.io.decode import Decoded, DecodeError, decode_bytes
+from cleaner.io.limits import MAX_WHOLE_BYTES, first_long_line, format_size, line_too_long
 from cleaner.io.output import write_atomically
 from cleaner.messages import cannot_read, cannot_write
 
-#: A single input larger than this many bytes is cleaned in windows, in bounded memory (about
+#: A text file larger than this many bytes is cleaned in windows, in bounded memory (about
 #: 70 MB), with the same result (:mod:`cleaner.batch.large`). Up to it, the input is cleaned whole,
 #: about twice as fast, in memory of about five times its size (530 MB for 100 MB of text).
-STREAM_ABOVE = 128 << 20
-
-
+STREAM_ABOVE = MAX_WHOLE_BYTES
 
 
 def decode_document(data: bytes, settings: Settings, name: str | None = None) -> Decoded:
@@ -147,11 +146,17 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
             data = task.data
         else:
             with open(task.path or "", "rb") as handle:
-                data = handle.read()
+                data = handle.read(MAX_WHOLE_BYTES + 1)  # a pipe or device has no end to wait for
     except OSError as exc:
         return DocResult(problem=cannot_read(exc))
+    if len(data) > MAX_WHOLE_BYTES:
+        return DocResult(len(data), problem=_too_large_to_read_whole())
     try:
-        decoded, result = clean_document(data, settings, task.path)
+        decoded = decode_document(data, settings, task.path)
+        long = None if decoded.html else first_long_line(data, settings.max_record_bytes)
+        if long is not None:
+            return DocResult(len(data), problem=line_too_long(long, settings.max_record_bytes))
+        result = clean_decoded(decoded, settings.chain, settings.max_removed)
     except DecodeError as exc:
         return DocResult(len(data), problem=str(exc))
     except Exception as exc:  # one bad document must not stop a run; it is reported instead
@@ -188,6 +193,13 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
         written=task.output is not None,
         output_sha256=text_sha256(result.clean_utf8) if settings.report else None,
     )
+
+
+def _too_large_to_read_whole() -> str:
+    """Why a document is skipped that only streaming could clean (with ``--diff``, or a pipe or
+    device among several inputs, which is read whole)."""
+    limit = format_size(MAX_WHOLE_BYTES)
+    return f"larger than {limit}, the most read whole (--diff, or a pipe among several inputs)"
 
 
 def _diff(original: str, clean: str, source: str) -> bytes:

@@ -40,6 +40,7 @@ from cleaner.io.binary import (
     binary_kind,
     refuse_control_characters,
 )
+from cleaner.io.limits import refuse_large_page
 from cleaner.io.segments import LineDecoder, Replaced, TooManyReplaced, is_single_byte, replaced_limit
 
 if TYPE_CHECKING:
@@ -173,6 +174,7 @@ def decode_bytes(
         return Decoded(text, choice.encoding, utf8=utf8, replaced=replaced)
     if not text.strip():
         return Decoded(text, choice.encoding, html=True, replaced=replaced)
+    refuse_large_page(len(data))
     from cleaner.io.html import extract_page
 
     page = extract_page(text)
