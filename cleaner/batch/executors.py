@@ -9,6 +9,7 @@ The seam is ``submit(task) -> future`` with ``future.result()``, as in
 from __future__ import annotations
 
 import abc
+import contextlib
 import logging
 import os
 import signal
@@ -20,6 +21,7 @@ from typing import Any, Protocol
 from cleaner import __version__
 from cleaner.batch.corpus import CHUNK_BYTES
 from cleaner.batch.settings import Settings, Task
+from cleaner.messages import EXIT_SIGNAL_BASE
 
 TASKS_IN_FLIGHT_PER_JOB = 4
 #: ``--scheduler local``: start a Dask cluster on this machine instead of joining one.
@@ -156,23 +158,74 @@ class ProcessExecutor(_BatchingExecutor):
         return self._pool.submit(_run_batch_in_worker, calls)
 
     def shutdown(self, *, cancel: bool) -> None:
+        if cancel:  # a stopped run: the documents in progress are abandoned, not waited for
+            for process in list(self._pool._processes.values()):
+                with contextlib.suppress(OSError):
+                    process.terminate()
         self._pool.shutdown(wait=True, cancel_futures=cancel)
 
 
 _worker_settings: Settings | None = None
 
 
+class _Terminated(SystemExit):
+    """SIGTERM in a worker: the task in progress is abandoned (its temporary output file
+    removed on the way out) and the worker exits."""
+
+
 def _start_worker(settings: Settings, parent: int) -> None:
     global _worker_settings
     _worker_settings = settings
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops the run
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # just stop: outputs are renamed into place whole
+    signal.signal(signal.SIGTERM, _terminate)
+    _hand_back_results_whole()
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+_terminating = False  # SIGTERM came: the worker is on its way out
+_sending = False  # the worker is handing a result back to the pool
+
+
+def _terminate(signum: int, frame: object) -> None:
+    global _terminating
+    if _terminating:  # a second SIGTERM (the pool stops every worker when one exits) must not
+        return  # cut short the removal of the temporary file on the way out
+    _terminating = True
+    if not _sending:
+        raise _Terminated(EXIT_SIGNAL_BASE + signum)
+
+
+def _hand_back_results_whole() -> None:
+    """Let SIGTERM stop this worker only after the result it is sending to the pool, never in
+    it. A worker stopped halfway through a result leaves the pool's result pipe with half a
+    message, which the parent then waits on for ever: that is what ``kill -TERM -PGID`` (how
+    systemd stops a service) did to a run. The pool sends results through a ``SimpleQueue``;
+    this worker process's queue class is wrapped."""
+    from multiprocessing.queues import SimpleQueue
+
+    put = SimpleQueue.put
+
+    def put_whole(queue: SimpleQueue, obj: Any) -> None:
+        global _sending
+        _sending = True
+        try:
+            put(queue, obj)
+        finally:
+            _sending = False
+            # Asked to stop while sending, or just before (the pool then sends the stop back as
+            # the task's failure): now the message is whole.
+            if _terminating:
+                os._exit(EXIT_SIGNAL_BASE + signal.SIGTERM)
+
+    SimpleQueue.put = put_whole  # type: ignore[method-assign]
 
 
 def _run_batch_in_worker(calls: Sequence[Task]) -> list[Any]:
     assert _worker_settings is not None
-    return _run_batch(calls, _worker_settings)
+    try:
+        return _run_batch(calls, _worker_settings)
+    except _Terminated as stop:  # the pool would send it back as the task's failure and go on
+        os._exit(stop.code)  # type: ignore[arg-type]
 
 
 def _watch_parent(parent: int) -> None:

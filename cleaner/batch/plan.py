@@ -16,16 +16,17 @@ import stat
 import sys
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from cleaner.batch.corpus import Chunk, is_corpus, is_gzip, read_chunks, split_record_source
+from cleaner.batch.corpus import Chunk, bounded_lines, is_corpus, is_gzip, read_chunks, split_record_source
 from cleaner.batch.journal import file_sha256
 from cleaner.batch.ledger import Key, Ledger, RecordKey
 from cleaner.batch.tasks import DocTask
 from cleaner.batch.walk import Walker
+from cleaner.io.limits import DEFAULT_MAX_RECORD_BYTES, TooLarge
 from cleaner.io.output import temp_target
 from cleaner.io.stream import STDIN_CLOSED, Large, read_stdin
 from cleaner.messages import cannot_read
@@ -62,6 +63,7 @@ class BatchOptions:
     max_removed: float | None = None
     encoding: str | None = None
     html: bool | None = None
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES  # the longest JSONL record or line of text cleaned
 
     @property
     def preview(self) -> bool:
@@ -227,7 +229,9 @@ class Planner:
     hands the clean text back to be written here (after its records: see
     :class:`cleaner.batch.collector.Collector`).
     A text document larger than ``stream_above`` bytes becomes a ``stream`` step
-    (:mod:`cleaner.batch.large`), cleaned in this process; ``None`` never streams.
+    (:mod:`cleaner.batch.large`), cleaned in this process; ``None`` never streams. A pipe named
+    as the one input is read as standard input is. A JSONL record longer than
+    ``max_record_bytes`` stops its corpus (see :func:`~cleaner.batch.corpus.bounded_lines`).
     """
 
     def __init__(
@@ -240,10 +244,12 @@ class Planner:
         local: bool = True,
         workers_write: bool = True,
         stream_above: int | None = None,
+        max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     ) -> None:
         self.layout, self.walker, self.ledger, self.resume = layout, walker, ledger, resume
         self.local, self.workers_write = local, workers_write
         self.stream_above = stream_above
+        self.max_record_bytes = max_record_bytes
 
     def steps(self) -> Iterator[Step]:
         for index, root in enumerate(self.layout.roots):
@@ -285,8 +291,11 @@ class Planner:
             yield from self._corpus_steps(unit, lines, raw.tell)
 
     def _doc_step(self, unit: Unit, path: Path) -> Step:
-        if self.stream_above is not None and _regular_size(path) > self.stream_above:
+        size = _regular_size(path)
+        if self.stream_above is not None and size > self.stream_above:
             return Step(unit, Event.STREAM, _stream_task(unit, Large(str(path))))
+        if self.stream_above is not None and size < 0 and not self.layout.tree:
+            return self._pipe_step(unit, path)
         if self.local:
             output = None if unit.output is None or not self.workers_write else str(unit.output)
             return Step(unit, Event.DOC, DocTask(unit.source, str(path), output=output))
@@ -295,15 +304,31 @@ class Planner:
         except OSError as exc:
             return Step(unit, Event.FAILED, reason=cannot_read(exc))
 
+    def _pipe_step(self, unit: Unit, path: Path) -> Step:
+        """A named pipe (or device), read as standard input is: whole while it is small, else
+        streamed through a temporary copy."""
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 - closed here, or by the blocks once read
+            data = read_stdin(handle, self.stream_above or 0)
+        except OSError as exc:
+            return Step(unit, Event.FAILED, reason=cannot_read(exc))
+        if isinstance(data, bytes):
+            handle.close()
+            return Step(unit, Event.DOC, DocTask(unit.source, str(path), data))
+        return Step(unit, Event.STREAM, _stream_task(unit, Large(None, _closing(data.blocks, handle))))
+
     def _corpus_steps(self, unit: Unit, lines: IO[bytes], position: Callable[[], int]) -> Iterator[Step]:
         compress = unit.output is not None and is_gzip(unit.output.name)
         yield Step(unit, Event.CORPUS_OPEN)
         reason, done = None, 0
         try:
-            for chunk in read_chunks(lines, unit.source, compress=compress):
+            records = bounded_lines(lines, self.max_record_bytes)
+            for chunk in read_chunks(records, unit.source, compress=compress):
                 now = position()
                 yield Step(unit, Event.CHUNK, chunk, progress=now - done)
                 done = now
+        except TooLarge as exc:
+            reason = str(exc)
         except (OSError, EOFError, zlib.error) as exc:
             reason = f"cannot read: {getattr(exc, 'strerror', None) or exc}"
         yield Step(unit, Event.CORPUS_CLOSE, reason=reason)
@@ -333,6 +358,12 @@ class Planner:
                 _sweep(folder, names)
 
         return sweep
+
+
+def _closing(blocks: Iterable[bytes], handle: IO[bytes]) -> Iterator[bytes]:
+    """``blocks``, then ``handle`` closed."""
+    with handle:
+        yield from blocks
 
 
 def _regular_size(path: Path) -> int:

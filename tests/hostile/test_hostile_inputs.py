@@ -32,19 +32,39 @@ def test_an_unreadable_input_is_named_with_status_1(tmp_path: Path, command: str
 
 
 def test_a_tree_deeper_than_the_recursion_limit_is_cleaned_and_restored(tmp_path: Path) -> None:
-    deep = os.path.join("raw", *["d"] * (sys.getrecursionlimit() + 100))  # as 1,500 levels, in less time
-    folder = tmp_path
-    for name in deep.split(os.sep):  # level by level: os.makedirs itself recurses
-        folder = folder / name
+    depth = sys.getrecursionlimit() + 100  # as 1,500 levels, in less time
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for _ in range(depth):  # level by level: os.makedirs itself recurses
+        folder = folder / "d"
         folder.mkdir()
     (folder / "a.txt").write_bytes(SEED)
+    try:
+        cleaned = cleaner(tmp_path, "clean", "raw", "-o", "out", "--report", "r.jsonl", "-j", "2", "-q")
+        restored = cleaner(tmp_path, "restore", "out", "--report", "r.jsonl", "-o", "back")
 
-    cleaned = cleaner(tmp_path, "clean", "raw", "-o", "out", "--report", "r.jsonl", "-j", "2", "-q")
-    restored = cleaner(tmp_path, "restore", "out", "--report", "r.jsonl", "-o", "back")
+        for run in (cleaned, restored):
+            assert_sound(run)
+            assert run.status == 0, run.stderr[-2000:]
+        assert "1 files restored" in restored.stderr
+        assert (tmp_path / "back" / folder.relative_to(tmp_path / "raw") / "a.txt").read_bytes() == SEED
+    finally:
+        for top in ("raw", "out", "back"):
+            remove_deep(tmp_path / top)
 
-    for run in (cleaned, restored):
-        assert_sound(run)
-        assert run.status == 0, run.stderr[-2000:]
-    assert "1 files restored" in restored.stderr
-    back = os.path.relpath(folder / "a.txt", tmp_path / "raw")
-    assert (tmp_path / "back" / back).read_bytes() == SEED
+
+def remove_deep(top: Path) -> None:
+    """Remove a tree from its deepest folder up (shutil.rmtree recurses, as pytest's cleanup does)."""
+    folders: list[str] = []
+    pending = [os.fspath(top)] if top.is_dir() else []
+    while pending:
+        folder = pending.pop()
+        folders.append(folder)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                else:
+                    os.unlink(entry.path)
+    for folder in reversed(folders):
+        os.rmdir(folder)
