@@ -9,14 +9,11 @@ done by the run being resumed, or unreadable).
 
 from __future__ import annotations
 
-import contextlib
 import enum
-import os
-import stat
 import sys
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -27,8 +24,8 @@ from cleaner.batch.ledger import Key, Ledger, RecordKey
 from cleaner.batch.tasks import DocTask
 from cleaner.batch.walk import Walker
 from cleaner.io.limits import DEFAULT_MAX_RECORD_BYTES, TooLarge
-from cleaner.io.output import temp_target
-from cleaner.io.stream import STDIN_CLOSED, Large, read_stdin
+from cleaner.io.output import sweep_temporaries
+from cleaner.io.stream import STDIN_CLOSED, Large, read_pipe, read_stdin, regular_size
 from cleaner.messages import cannot_read
 
 if TYPE_CHECKING:
@@ -230,8 +227,7 @@ class Planner:
     :class:`cleaner.batch.collector.Collector`).
     A text document larger than ``stream_above`` bytes becomes a ``stream`` step
     (:mod:`cleaner.batch.large`), cleaned in this process; ``None`` never streams. A pipe named
-    as the one input is read as standard input is. A JSONL record longer than
-    ``max_record_bytes`` stops its corpus (see :func:`~cleaner.batch.corpus.bounded_lines`).
+    as the one input is read as standard input is; ``max_record_bytes`` bounds JSONL records.
     """
 
     def __init__(
@@ -248,8 +244,7 @@ class Planner:
     ) -> None:
         self.layout, self.walker, self.ledger, self.resume = layout, walker, ledger, resume
         self.local, self.workers_write = local, workers_write
-        self.stream_above = stream_above
-        self.max_record_bytes = max_record_bytes
+        self.stream_above, self.max_record_bytes = stream_above, max_record_bytes
 
     def steps(self) -> Iterator[Step]:
         for index, root in enumerate(self.layout.roots):
@@ -258,7 +253,7 @@ class Planner:
             elif not root.is_dir:
                 unit = self.layout.unit(index, (), root.path)
                 if unit.output is not None:
-                    _sweep(unit.output.parent, [unit.output.name])
+                    sweep_temporaries(unit.output.parent, [unit.output.name])
                 yield from self._unit_steps(unit)
             else:
                 for found in self.walker.files(root.path, self._sweeper(index)):
@@ -291,7 +286,7 @@ class Planner:
             yield from self._corpus_steps(unit, lines, raw.tell)
 
     def _doc_step(self, unit: Unit, path: Path) -> Step:
-        size = _regular_size(path)
+        size = regular_size(path)
         if self.stream_above is not None and size > self.stream_above:
             return Step(unit, Event.STREAM, _stream_task(unit, Large(str(path))))
         if self.stream_above is not None and size < 0 and not self.layout.tree:
@@ -305,17 +300,13 @@ class Planner:
             return Step(unit, Event.FAILED, reason=cannot_read(exc))
 
     def _pipe_step(self, unit: Unit, path: Path) -> Step:
-        """A named pipe (or device), read as standard input is: whole while it is small, else
-        streamed through a temporary copy."""
         try:
-            handle = open(path, "rb")  # noqa: SIM115 - closed here, or by the blocks once read
-            data = read_stdin(handle, self.stream_above or 0)
+            data = read_pipe(path, self.stream_above or 0)
         except OSError as exc:
             return Step(unit, Event.FAILED, reason=cannot_read(exc))
         if isinstance(data, bytes):
-            handle.close()
             return Step(unit, Event.DOC, DocTask(unit.source, str(path), data))
-        return Step(unit, Event.STREAM, _stream_task(unit, Large(None, _closing(data.blocks, handle))))
+        return Step(unit, Event.STREAM, _stream_task(unit, data))
 
     def _corpus_steps(self, unit: Unit, lines: IO[bytes], position: Callable[[], int]) -> Iterator[Step]:
         compress = unit.output is not None and is_gzip(unit.output.name)
@@ -355,25 +346,9 @@ class Planner:
         def sweep(parts: tuple[str, ...], names: list[str]) -> None:
             folder = self.layout.output_folder(index, parts)
             if folder is not None:
-                _sweep(folder, names)
+                sweep_temporaries(folder, names)
 
         return sweep
-
-
-def _closing(blocks: Iterable[bytes], handle: IO[bytes]) -> Iterator[bytes]:
-    """``blocks``, then ``handle`` closed."""
-    with handle:
-        yield from blocks
-
-
-def _regular_size(path: Path) -> int:
-    """The size of a regular file; -1 for anything else (a pipe is read whole, an error reported
-    by the task)."""
-    try:
-        info = path.stat()
-    except OSError:
-        return -1
-    return info.st_size if stat.S_ISREG(info.st_mode) else -1
 
 
 def _stream_task(unit: Unit, large: Large) -> StreamTask:
@@ -388,21 +363,6 @@ def _spool_dir(unit: Unit) -> str | None:
     """Where a streamed input's temporary files go: beside its output file, if it has one."""
     folder = unit.output.parent if unit.output is not None else None
     return str(folder) if folder is not None and folder.is_dir() else None
-
-
-def _sweep(folder: Path, names: list[str]) -> None:
-    """Remove temporary files that a run killed with SIGKILL left for these outputs."""
-    if not names:
-        return
-    wanted = set(names)
-    try:
-        with os.scandir(folder) as entries:
-            stale = [entry.path for entry in entries if temp_target(entry.name) in wanted]
-    except OSError:
-        return
-    for path in stale:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
 
 
 def _up_to_date(unit: Unit, digest: str | None) -> int | None:

@@ -274,3 +274,27 @@ def temp_target(name: str) -> str | None:
     """
     match = _TEMP_NAME.fullmatch(name)
     return match["target"] if match else None
+
+
+def sweep_temporaries(folder: str | os.PathLike[str], names: list[str]) -> None:
+    """Remove the temporary files of :func:`atomic_writer` that a killed run left in ``folder``
+    for the outputs ``names``.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / ".a.txt.0f3e9a1c.part").write_bytes(b"half")
+    >>> sweep_temporaries(folder, ["a.txt"])
+    >>> list(folder.iterdir())
+    []
+    """
+    if not names:
+        return
+    wanted = set(names)
+    try:
+        with os.scandir(folder) as entries:
+            stale = [entry.path for entry in entries if temp_target(entry.name) in wanted]
+    except OSError:
+        return
+    for path in stale:
+        with contextlib.suppress(OSError):
+            os.unlink(path)

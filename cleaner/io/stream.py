@@ -83,6 +83,44 @@ def read_stdin(stdin: IO[bytes], limit: int) -> bytes | Large:
     return Large(None, read_blocks(head, stdin))
 
 
+def regular_size(path: str | os.PathLike[str]) -> int:
+    """The size of a regular file; -1 for anything else (a pipe, a device, a path that cannot
+    be read: those are read as streams, or their error reported when they are).
+
+    >>> regular_size("/dev/null")
+    -1
+    """
+    try:
+        info = os.stat(path)
+    except OSError:
+        return -1
+    return info.st_size if stat.S_ISREG(info.st_mode) else -1
+
+
+def read_pipe(path: str | os.PathLike[str], limit: int) -> bytes | Large:
+    """A named pipe or device, read as :func:`read_stdin` reads standard input; a :class:`Large`
+    input's blocks close the pipe once read.
+
+    >>> read_pipe("/dev/null", 100)
+    b''
+    """
+    handle = open(path, "rb")  # noqa: SIM115 - closed here, or once its blocks are read
+    try:
+        data = read_stdin(handle, limit)
+    except BaseException:
+        handle.close()
+        raise
+    if isinstance(data, bytes):
+        handle.close()
+        return data
+    return Large(None, _closing(data.blocks, handle))
+
+
+def _closing(blocks: Iterable[bytes], handle: IO[bytes]) -> Iterator[bytes]:
+    with handle:
+        yield from blocks
+
+
 def _redirected_size(stdin: IO[bytes]) -> int | None:
     """The size of the regular file standard input reads from its start, or None: a pipe, or a
     system without ``/dev/fd`` to open it by."""
