@@ -30,8 +30,6 @@ EXIT_USAGE = 2
 EXIT_SIGNAL_BASE = 128  # a run stopped by signal N exits with 128 + N
 
 PROGRAM = "cleaner"
-
-
 def error_line(message: str) -> str:
     """The one line an error is printed as.
 
@@ -106,3 +104,8 @@ def cannot_write(output: str | PathLike[str], exc: OSError) -> str:
     'cannot write out/a.txt: Is a directory'
     """
     return f"cannot write {output}: {exc.strerror or exc}"
+
+
+#: Said on a terminal before waiting for standard input, so that a bare ``cleaner clean`` does
+#: not look as if it hung.
+READING_TERMINAL = f"{PROGRAM}: reading standard input; end it with Ctrl-D (cleaner clean --help shows more)"

@@ -57,3 +57,25 @@ def run_cleaner():
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def s3():  # type: ignore[no-untyped-def]
+    """An S3-compatible server (moto in server mode) on 127.0.0.1 (see tests/cluster.py)."""
+    from cluster import S3Server
+
+    server = S3Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def cluster(tmp_path_factory: pytest.TempPathFactory, s3):  # type: ignore[no-untyped-def]
+    """A ``dask scheduler`` and two single-threaded ``dask worker`` processes on 127.0.0.1 that
+    see this machine's files and the S3 server."""
+    pytest.importorskip("distributed")
+    from cluster import Cluster
+
+    running = Cluster(tmp_path_factory.mktemp("cluster"), s3.env).start(2)
+    yield running
+    running.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -149,8 +150,8 @@ def test_version() -> None:
 def test_missing_input_is_a_one_line_error(tmp_path: Path) -> None:
     missing, out = tmp_path / "missing.txt", tmp_path / "out.txt"
     result = runner.invoke(app, ["clean", str(missing), "-o", str(out)])
-    assert result.exit_code == 1
-    assert_one_line_error(result.stderr, str(missing), "cannot read")
+    assert result.exit_code == 2  # a mistake in the command, as for black and ripgrep
+    assert_one_line_error(result.stderr, str(missing), "no such file or directory")
     assert not out.exists()
 
 
@@ -218,8 +219,8 @@ def test_process_help() -> None:
 
 def test_process_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     done = run("clean", str(tmp_path / "missing.txt"))
-    assert done.returncode == 1
-    assert_one_line_error(done.stderr.decode(), "missing.txt", "cannot read")
+    assert done.returncode == 2
+    assert_one_line_error(done.stderr.decode(), "missing.txt", "no such file or directory")
     rules = tmp_path / "bad.yaml"
     rules.write_text(BAD_RULES)
     done = run("clean", "--rules", str(rules), stdin=ARTICLE.encode())
@@ -237,3 +238,65 @@ def test_unwritable_output_is_a_one_line_error(tmp_path: Path) -> None:
     report = runner.invoke(app, ["clean", "--report", str(folder)], input=ARTICLE)
     assert report.exit_code == 2  # a report path that can never be written is a usage error
     assert_one_line_error(report.stderr, f"{folder}: Is a directory")
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["clean", "--max-removed", "2"], "invalid value for '--max-removed'"),
+        (["explain", "--format", "pdf"], "'pdf' is not one of 'text', 'html'"),
+        (["clean", "--frob"], "no such option: --frob"),
+        (["rules", "shw"], "no such command 'shw'"),
+        (["restore", "clean.txt"], "missing option '--report'"),
+    ],
+)
+def test_usage_errors_are_one_line_with_status_2(args: list[str], needle: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, needle)
+    done = run(*args)
+    assert done.returncode == 2
+    assert_one_line_error(done.stderr.decode(), needle)
+
+
+def test_h_is_help_for_every_command() -> None:
+    for args in (["-h"], ["clean", "-h"], ["rules", "check", "-h"], ["learn", "-h"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and result.stdout.startswith("Usage: cleaner"), args
+
+
+def test_a_folder_given_to_explain_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["explain", str(tmp_path)])
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, "is a directory; give one file")
+
+
+@pytest.mark.parametrize("args", [["clean"], ["clean", "-"]])
+def test_on_a_terminal_it_says_it_is_reading_standard_input(args: list[str]) -> None:
+    import pty
+
+    controller, terminal = pty.openpty()
+    done = subprocess.Popen(
+        [sys.executable, "-m", "cleaner", *args],
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    os.close(terminal)
+    os.write(controller, b"The ferry runs again.\n\x04")  # a line, then Ctrl-D on its own
+    out, err = done.communicate(timeout=60)
+    os.close(controller)
+    assert done.returncode == 0
+    assert out == b"The ferry runs again.\n"
+    assert err.decode().startswith("cleaner: reading standard input; end it with Ctrl-D")
+
+
+def test_options_that_would_do_nothing_are_refused(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    result = runner.invoke(app, ["clean", str(article), "--include", "*.md"])
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, "--include and --exclude choose files inside directories")
+    result = runner.invoke(app, ["clean", str(article), "--field", "body"])
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, "--field body: no input is a corpus")

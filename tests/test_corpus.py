@@ -168,3 +168,25 @@ def test_large_corpus_streams_through_a_subprocess(tmp_path: Path) -> None:
     out = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["id"] for line in out] == list(range(3000))
     assert {json.loads(line)["text"] for line in out} == {CHAIN.clean(HARBOUR).clean, COUNCIL}
+
+
+def test_a_mistyped_field_is_an_error_not_a_silent_copy(tmp_path: Path) -> None:
+    source = tmp_path / "news.jsonl"
+    source.write_bytes(corpus_bytes())
+    result = CliRunner().invoke(
+        app, ["clean", str(source), "-o", str(tmp_path / "out.jsonl"), "--field", "txt"]
+    )
+    assert result.exit_code == 1
+    assert "cleaner: error: no record has a string field 'txt': nothing was cleaned" in result.stderr
+
+
+def test_the_summary_is_one_line_unless_stats_are_asked_for(tmp_path: Path) -> None:
+    source = tmp_path / "news.jsonl"
+    source.write_bytes(corpus_bytes())
+    plain = CliRunner().invoke(app, ["clean", str(source), "-o", str(tmp_path / "a.jsonl")])
+    stats = CliRunner().invoke(app, ["clean", str(source), "-o", str(tmp_path / "b.jsonl"), "--stats"])
+    summary = [line for line in plain.stderr.splitlines() if not line.startswith("cleaner: error:")]
+    # One line of counts, then only the warnings a run must not hide.
+    assert summary[0].startswith("cleaner: 1 file cleaned")
+    assert all(line.startswith("cleaner: warning:") for line in summary[1:])
+    assert "spans removed:" in stats.stderr and "  tidy/whitespace" in stats.stderr

@@ -23,7 +23,8 @@ from typer.testing import CliRunner
 
 import cleaner
 from cleaner.batch import executors
-from cleaner.batch.executors import DaskExecutor, ExecutorError
+from cleaner.batch.cluster import DaskExecutor
+from cleaner.batch.executors import ExecutorError
 from cleaner.batch.ledger import Ledger
 from cleaner.batch.plan import BatchOptions, Planner, layout_for
 from cleaner.batch.settings import Settings
@@ -32,6 +33,7 @@ from cleaner.batch.walk import Walker
 from cleaner.commands.app import app
 from cleaner.core.engine import Chain
 from cleaner.core.rule import Rule
+from cleaner.version import install_hint
 
 REPO = Path(__file__).resolve().parents[1]
 CHAIN = cleaner.load_chain()
@@ -220,7 +222,7 @@ def test_without_dask_the_error_says_how_to_install_it(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert done.returncode == 2
     assert done.stderr.startswith("cleaner: error: --scheduler needs Dask (")
-    assert done.stderr.endswith("pip install 'cleaner[dask]'\n") and done.stderr.count("\n") == 1
+    assert done.stderr.endswith(install_hint("dask") + "\n") and done.stderr.count("\n") == 1
     assert not (tmp_path / "out").exists()
 
 
@@ -229,7 +231,7 @@ def test_without_dask_through_the_cli_runner(tmp_path: Path, monkeypatch: pytest
     write_files(tmp_path / "raw", {"a.txt": HARBOUR})
     result = clean(tmp_path / "raw", "-o", tmp_path / "out", "--scheduler", "local")
     assert result.exit_code == 2
-    assert "pip install 'cleaner[dask]'" in result.stderr and result.stderr.count("\n") == 1
+    assert install_hint("dask") in result.stderr and result.stderr.count("\n") == 1
     assert not (tmp_path / "out").exists()
 
 

@@ -22,7 +22,7 @@ from cleaner.evaluation.lines import (
     REMOVE,
     REMOVED,
     LineLabel,
-    Tally,
+    LineTally,
     evaluate,
     gold_labels,
     line_fates,
@@ -135,7 +135,7 @@ def test_scores_every_line_by_what_the_chain_did(evalset: Path) -> None:
     assert by_rule["demo/promo-tail"]["remove_lines_partly_cut"] == 1
     assert by_rule["demo/promo-tail"]["remove_chars_removed"] == len("Subscribe today.")
     assert result.by_pack()["demo"].remove_lines_removed == 2
-    assert by_rule["demo/never"] == Tally().as_dict()  # listed, with zeros
+    assert by_rule["demo/never"] == LineTally().as_dict()  # listed, with zeros
     lost = result.lost_keep_lines()
     assert [(f.doc_id, f.line_no, f.status, f.rule) for f in lost] == [("a", 1, PARTLY_CUT, "demo/vote-word")]
     missed = [(f.doc_id, f.line_no, f.status) for f in result.missed_remove_lines()]

@@ -20,7 +20,7 @@ from cleaner.core.result import Result, Span
 from cleaner.core.rule import Rule
 from cleaner.views.explain import render_html, render_plain, render_terminal, tally
 
-MARKER = re.compile(r"\[-(.*?)-\]\{([a-z0-9_-]+/[a-z0-9_-]+)\}", re.DOTALL)
+MARKER = re.compile(r"\[-(.*?)-\]\{([a-z0-9_-]+/[a-z0-9_-]+)(?: [^{}]*)?\}", re.DOTALL)
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -95,7 +95,7 @@ def test_terminal_view_colours_and_strikes_removed_text(chain) -> None:
     render_terminal(text, chain.clean(text, max_removed=None), out, colour=True)
     ansi = out.getvalue()
     assert "\x1b[9;" in ansi  # strike-through
-    assert "{captions/gallery-caption}" in ansi
+    assert "{captions/gallery-caption credit=PA}" in ansi
     assert re.sub(r"\x1b\[[0-9;]*m", "", ansi).startswith("open image in gallery Fans at the gate ( PA )")
 
 
@@ -168,7 +168,9 @@ def test_html_page_of_the_seed_has_every_span_a_legend_and_no_external_assets(se
     assert page.title == "cleaner explain: seed.txt"
     assert page.external == []
     assert page.styles and "line-through" in "".join(page.styles)
-    assert [(title, t) for _, title, t in page.dels] == [(s.rule, s.text) for s in result.spans]
+    assert [(title.split()[0], t) for _, title, t in page.dels] == [(s.rule, s.text) for s in result.spans]
+    dates = [title for _, title, _ in page.dels if title.startswith("dates/")]
+    assert dates == ["dates/date-header date=2025-06-26"]
     assert {cls.split()[0] for cls, title, _ in page.dels if title == "tidy/whitespace"} == {"tidy"}
     legend = {row[0]: (int(row[1]), int(row[2])) for row in page.legend_rows}
     assert legend == {t.rule: (t.spans, t.chars) for t in tally(result.spans)}
@@ -224,7 +226,7 @@ def test_cli_explain_writes_an_html_page(seed_path: Path, tmp_path: Path) -> Non
     assert run.exit_code == 0, run.output
     assert run.stdout == ""
     page = parse_page(out.read_text(encoding="utf-8"))
-    assert sum(1 for _, title, _ in page.dels if title == "captions/gallery-caption") == 3
+    assert sum(1 for _, title, _ in page.dels if title.startswith("captions/gallery-caption credit=")) == 3
 
 
 def test_explain_through_a_pipe() -> None:
@@ -236,7 +238,7 @@ def test_explain_through_a_pipe() -> None:
     assert MARKER.sub("", body_of(view)) == (REPO / "fixtures" / "seed-shape" / "expected.txt").read_text(
         encoding="utf-8"
     )
-    assert "{captions/gallery-caption}" in view
+    assert "{captions/gallery-caption credit=" in view
 
 
 def test_explain_names_an_unreadable_file(tmp_path: Path) -> None:
@@ -251,3 +253,61 @@ def test_explain_of_nothing_removed(chain) -> None:
     result = chain.clean(text)
     assert render_plain(text, result) == text + "\n== nothing removed\n"
     assert parse_page(render_html(text, Result(text, []), "a.txt")).dels == []
+
+
+PAGE = (
+    "<!doctype html><html><body><article><h1>Ferry timetable to change after pier repairs</h1>"
+    "<p>The island ferry will run an hour later on weekdays from next month while engineers "
+    "rebuild the east pier, the port authority said on Monday.</p>"
+    "<p>Crews found cracks in two of the pier's supporting columns during a routine inspection "
+    "in March, and repairs are expected to take eleven weeks.</p><h2>More from the harbour</h2>"
+    "<ul><li><a href='/a'>Fish market to open on Sundays</a> (Monday)</li>"
+    "<li><a href='/b'>Lifeboat crew honoured for winter rescue</a> (Friday)</li></ul>"
+    "</article></body></html>"
+)
+LINK_LINES = """pack: site
+rules:
+  - id: link-lines
+    kind: signals
+    html: true
+    html_role: list-item
+    min_link_share: 0.7
+    after_last_prose: true
+    pattern: '\\S'
+"""
+
+
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_explain_on_a_page_shows_the_signals_behind_each_removed_line(tmp_path: Path, fmt: str) -> None:
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "site.yaml").write_text(LINK_LINES, encoding="utf-8")
+    args = ["explain", "page.html", "--format", fmt, "--rules", "site.yaml", "--no-config"]
+    args.append("--no-default-rules")
+    done = subprocess.run(
+        [sys.executable, "-m", "cleaner", *args], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    # Each line's link share is its own: link text over the line's characters, spaces aside.
+    shown = [f"site/link-lines html=true html_role=list-item link_share={s}" for s in ("0.76", "0.81")]
+    if fmt == "text":
+        marked = [(piece, rule) for piece, rule in re.findall(r"\[-(.*?)-\]\{([^{}]*)\}", done.stdout)]
+        marked = [(piece, rule) for piece, rule in marked if rule.startswith("site/")]
+        assert marked == [
+            ("- Fish market to open on Sundays (Monday)", shown[0]),
+            ("- Lifeboat crew honoured for winter rescue (Friday)", shown[1]),
+        ]
+    else:
+        titles = [title for _, title, _ in parse_page(done.stdout).dels if title.startswith("site/")]
+        assert titles == shown
+    assert runner_output(args, tmp_path) == done.stdout
+
+
+def runner_output(args: list[str], folder: Path) -> str:
+    """The same command through Typer's runner, in ``folder``."""
+    import os
+
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        return CliRunner().invoke(app, args).stdout
+    finally:
+        os.chdir(before)

@@ -34,7 +34,8 @@ def test_a_document_over_the_limit_is_left_unchanged_and_flagged() -> None:
 
 
 def test_the_limit_is_inclusive_and_none_switches_the_guard_off() -> None:
-    unguarded = clean_text(MOSTLY_CAPTION, CHAIN)
+    assert clean_text(MOSTLY_CAPTION, CHAIN).held_back is not None  # the default is the command's
+    unguarded = clean_text(MOSTLY_CAPTION, CHAIN, max_removed=None)
     assert unguarded.clean == "It rained.\n"
     assert unguarded.held_back is None
     assert clean_text(MOSTLY_CAPTION, CHAIN, max_removed=66 / 79) == unguarded
@@ -63,7 +64,7 @@ def test_the_default_keeps_the_seed_and_the_fixtures_cleaned(seed_path: Path) ->
 )
 def test_the_guard_either_returns_the_full_clean_or_the_untouched_text(text: str, limit: float) -> None:
     chain = cleaner.Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more", guard=True)])
-    full = clean_text(text, chain)
+    full = clean_text(text, chain, max_removed=None)
     guarded = clean_text(text, chain, max_removed=limit)
     # The guard weighs what the guarded rule removes, not the whitespace tidied after it.
     removed = sum(s.end - s.start for s in full.spans if s.rule == "demo/more") / len(text) if text else 0.0

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import cleaner
 from cleaner.core.engine import Chain, clean_text
 from cleaner.core.rule import Rule
 from cleaner.rulefiles.chain import load_pack, load_rules
@@ -49,3 +50,9 @@ def test_builtin_keep_examples_survive_the_whole_builtin_chain() -> None:
     for rule in BUILTIN_RULES:
         for example in rule.examples_keep:
             assert clean_text(example, chain).clean == example, f"{rule.qualified_id}: {example!r}"
+
+
+def test_every_public_name_is_in_the_api_reference() -> None:
+    reference = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    missing = [name for name in cleaner.__all__ if f"`{name}" not in reference]
+    assert missing == []

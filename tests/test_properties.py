@@ -161,7 +161,20 @@ def check_invariants(text: str, result: Result, chain: Chain) -> None:
 @SETTINGS
 @given(builtin_documents)
 def test_builtin_chain_invariants(text: str) -> None:
-    check_invariants(text, clean_text(text, BUILTIN), BUILTIN)
+    check_invariants(text, clean_text(text, BUILTIN, max_removed=None), BUILTIN)
+
+
+@SETTINGS
+@given(builtin_documents)
+def test_the_guard_keeps_the_rules_result_or_the_whole_text(text: str) -> None:
+    # clean_text's default guard: what the rules did, or nothing at all and one zero-width flag.
+    guarded, free = clean_text(text, BUILTIN), clean_text(text, BUILTIN, max_removed=None)
+    if guarded.held_back is None:
+        assert guarded == free
+    else:
+        assert guarded.clean == text and guarded.spans == [guarded.held_back]
+        assert guarded.held_back.start == guarded.held_back.end == 0
+        assert free.clean != text
 
 
 @SETTINGS

@@ -47,7 +47,7 @@ def test_there_are_twenty_distinct_mistakes() -> None:
 def test_rules_check_names_the_mistake(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(path.parent)
     result = runner.invoke(app, ["rules", "check", path.name])
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # findings, as ruff reports them
     assert error_lines(result.stdout) == [expected_line(path)]
     assert "Traceback" not in result.output
 
@@ -81,7 +81,7 @@ def test_bad_files_through_a_real_process() -> None:
         text=True,
         timeout=120,
     )
-    assert check.returncode == 2
+    assert check.returncode == 1
     assert error_lines(check.stdout) == [expected_line(path) for path in BAD_FILES]
     assert f"{len(names)} files checked: {len(names)} errors" in check.stderr
     assert "Traceback" not in check.stderr
@@ -175,7 +175,7 @@ def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
     path = tmp_path / "huge.yaml"
     path.write_text("pack: huge\nrules: []\n" + "#" * MAX_RULE_FILE_BYTES, encoding="utf-8")
     code, lines, output = check_file_via_cli(path)
-    assert code == 2
+    assert code == 1
     assert lines == [f"{path}:1:1: rule file is larger than {MAX_RULE_FILE_BYTES} bytes"]
     assert "Traceback" not in output
 
@@ -188,7 +188,7 @@ def test_alias_bomb_is_refused_at_the_first_alias(tmp_path: Path) -> None:
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(levels) + "\npack: bomb\nrules: *a9\n", encoding="utf-8")
     code, lines, output = check_file_via_cli(path)
-    assert code == 2
+    assert code == 1
     assert lines == [f"{path}:2:10: YAML aliases (*name) are not allowed in rule files"]
     assert "Traceback" not in output
 
@@ -198,7 +198,7 @@ def test_deep_nesting_is_refused_without_recursing(tmp_path: Path) -> None:
     depth = 200_000  # far deeper than Python's recursion limit
     path.write_text("pack: deep\nrules: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
     code, lines, output = check_file_via_cli(path)
-    assert code == 2
+    assert code == 1
     # The top-level mapping is level 1, so the 20th bracket (column 8 + 19) is level 21.
     assert lines == [f"{path}:2:27: document nested deeper than 20 levels"]
     assert "Traceback" not in output and "RecursionError" not in output
@@ -208,16 +208,16 @@ def test_file_that_is_not_utf8_is_named_with_its_position(tmp_path: Path) -> Non
     path = tmp_path / "latin1.yaml"
     path.write_bytes("pack: demo\nrules:\n  - id: caf\xe9\n".encode("latin-1"))
     code, lines, _ = check_file_via_cli(path)
-    assert code == 2
+    assert code == 1
     assert lines == [f"{path}:3:12: rule file is not valid UTF-8"]
 
 
 def test_missing_file_and_empty_folder(tmp_path: Path) -> None:
     code, lines, _ = check_file_via_cli(tmp_path / "nope.yaml")
-    assert code == 2
+    assert code == 1
     assert lines == [f"{tmp_path / 'nope.yaml'}:1:1: cannot read rule file: No such file or directory"]
     code, lines, _ = check_file_via_cli(tmp_path)
-    assert code == 2
+    assert code == 1
     assert lines == [f"{tmp_path}:1:1: folder has no rule files (*.yaml, *.yml)"]
 
 

@@ -341,3 +341,17 @@ def marked_texts(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]]]:
 def test_marking_and_splitting_are_inverse(case: tuple[str, list[tuple[int, int]]]) -> None:
     text, spans = case
     assert split_marked(mark(text, spans)) == (text, spans)
+
+
+def test_rules_list_and_check_speak_json_for_programs(tmp_path: Path) -> None:
+    import json
+
+    listed = CliRunner().invoke(app, ["rules", "list", "--format", "json", "--no-config"])
+    records = json.loads(listed.stdout)
+    assert listed.exit_code == 0 and records[0]["rule"] == f"{records[0]['pack']}/{records[0]['id']}"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("pack: demo\nrules:\n  - id: a\n    kind: lines\n    pattern: x\n", encoding="utf-8")
+    checked = CliRunner().invoke(app, ["rules", "check", str(bad), "--format", "json"])
+    (problem,) = json.loads(checked.stdout)
+    assert checked.exit_code == 1
+    assert (problem["line"], problem["col"], problem["severity"]) == (4, 11, "error")

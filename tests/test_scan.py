@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from cleaner import Chain, clean_text, load_chain
 from cleaner.core.patterns import compile_pattern
-from cleaner.core.prefilter import line_local, relax
+from cleaner.core.prefilter import FOLDS_TO_ASCII, line_local, relax, set_entry
 from cleaner.core.rule import Rule
 from tests.reference import ReferenceChain, reference_candidates
 
@@ -22,6 +22,9 @@ FRAGMENTS = [
     "Your support makes all the difference.", " Read more", "Sign up to our Morning newsletter",
     "Support independent journalism", "The council met.", "Élan vital", "café", "\u2019", "“quoted”",
     "\n", "\n", "\n\n", "\r\n", " ", "\t", "\u00a0", "x", "é", "END", "Ωmega", "by", "Sponsored",
+    # Case: upper-case letters, non-ASCII capitals, and the two characters that fold to ASCII
+    # letters (Kelvin sign, long s), which lowering the text leaves as they are.
+    "SUPPORT NOW", "ÉLAN", "Ärger", "\u212a", "\u017f", "Ready", "\u017fupport",
     # Whole lines, so that boilerplate lines often follow each other directly.
     "Read more\n", "Support Now\n", "open image in gallery A crowd ( PA )\n", "date 2020-01-01\n",
 ]
@@ -34,6 +37,7 @@ PIECES = [
     r"[ \t]*", r"\s*", r"\s+", r"[^\n]{0,12}", r"[^()]*", r"[^()\n]*?", r".*", r".{0,5}", r"\d{4}",
     r"\b", "^", "$", r"\A", r"\z", "(?:Now|today)", "(?:more|gallery)", r"\w+", r"[A-Z]", "(?s:.)",
     r"\r?", "[[:alpha:]]", r"\pL", "x?", "(?P<cap>[a-z]+)",
+    "[^a-z]", "[A-Za-z]+", "[éÉ]", r"\QRead\E", "(?i:more)", "SUPPORT", "Élan", "k", "s", r"\p{Lu}",
 ]
 patterns = st.lists(st.sampled_from(PIECES), min_size=1, max_size=5).map("".join)
 
@@ -139,6 +143,24 @@ def test_analysis_is_sound_on_samples(pattern: str, text: str, ignore_case: bool
         if local:
             assert "\n" not in match.group()
         assert relaxed.search(text, match.start(), match.end()) is not None
+
+
+@settings(max_examples=400, deadline=None)
+@given(pattern=patterns, text=texts, ignore_case=st.booleans())
+def test_set_entries_match_wherever_the_pattern_does(pattern: str, text: str, ignore_case: bool) -> None:
+    """A rule's entry in the prefilter set matches, in its text (lowered when the set reads
+    lowered text), wherever the rule's pattern matches the text as it is."""
+    try:
+        regex = compile_pattern(pattern, ignore_case=ignore_case)
+    except ValueError:
+        return
+    entry, lowered = set_entry(regex.pattern)
+    seen = text.translate({c: c + 32 for c in range(65, 91)}) if lowered else text
+    found = re2.compile(entry)
+    folds = re2.compile(FOLDS_TO_ASCII)
+    for match in regex.finditer(text):
+        span = (match.start(), match.end())
+        assert found.search(seen, *span) is not None or (lowered and folds.search(seen, *span) is not None)
 
 
 @pytest.mark.parametrize(

@@ -116,7 +116,7 @@ rules:
     rule_file = tmp_path / "site.yaml"
     rule_file.write_text(text, encoding="utf-8")
     chain = cleaner.load_chain([rule_file], builtin=False)
-    assert chain.clean("A line.\nMore\nEven more\n").clean == "A line.\n"
+    assert chain.clean("A line.\nMore\nEven more\n", max_removed=None).clean == "A line.\n"
 
 
 @pytest.mark.parametrize(
@@ -160,9 +160,9 @@ def test_signals_rules_are_idempotent_and_lossless(parts: list[str], between: bo
         ]
     )
     text = "\n".join(parts)
-    once = clean_text(text, chain)
+    once = clean_text(text, chain, max_removed=None)
     assert cleaner.restore(once.clean, once.spans) == text
-    assert clean_text(once.clean, chain).spans == []
+    assert clean_text(once.clean, chain, max_removed=None).spans == []
 
 
 def test_rules_see_what_an_html_page_made_of_its_lines() -> None:
@@ -183,3 +183,50 @@ def test_rules_see_what_an_html_page_made_of_its_lines() -> None:
     result = clean_decoded(decoded, chain, None)
     assert "Harbour board" not in result.clean and "Residents had gathered" in result.clean
     assert {span.captures["html_role"] for span in result.spans if span.rule == "demo/lines"} == {"list-item"}
+
+
+def test_a_run_is_counted_whole_beyond_the_scope() -> None:
+    # Seven short lines close the text; the tail scope sees four, but the run is seven long.
+    steps = [f"Step {n} of the list\n" for n in range(7)]
+    chain = _signals(scope="tail", scope_lines=4, max_words=6, sentence_end=False, min_run=3, max_run=5)
+    assert clean_text(ARTICLE + "".join(steps), chain).spans == []
+    assert clean_text(ARTICLE + "".join(steps[:4]), chain).clean == ARTICLE
+
+
+def test_after_last_prose_keeps_a_run_that_prose_follows() -> None:
+    chain = _signals(max_words=6, sentence_end=False, min_run=2, after_last_prose=True, pattern=r"\S")
+    middle = ARTICLE + TEASERS + ARTICLE
+    assert clean_text(middle, chain).clean == middle
+    # A short line after the run is no paragraph: the run still closes the article.
+    result = clean_text(ARTICLE + TEASERS + "Thanks\n", chain)
+    assert result.clean == ARTICLE
+    assert {span.captures["words"] for span in result.spans if span.rule == "demo/lines"} == {"1", "5", "6"}
+
+
+def test_before_first_prose_takes_only_lines_above_the_article() -> None:
+    chain = _signals(max_words=6, sentence_end=False, before_first_prose=True, pattern=r"\S")
+    text = "Home\nNews\n" + ARTICLE + "What next\n" + ARTICLE
+    assert clean_text(text, chain).clean == ARTICLE + "What next\n" + ARTICLE
+
+
+def test_html_condition_tells_pages_from_plain_text() -> None:
+    text = ARTICLE + "Harbour board names new chief\n"
+    facts = {"Harbour board names new chief": HtmlLine("heading", 0.0)}
+    text_only = _signals(scope="tail", scope_lines=1, html=False, sentence_end=False)
+    assert clean_text(text, text_only).clean == ARTICLE
+    assert clean_text(text, text_only, html_lines=facts).clean == text
+    pages_only = _signals(scope="tail", scope_lines=1, html=True, sentence_end=False)
+    assert clean_text(text, pages_only, html_lines=facts).clean == ARTICLE
+
+
+def test_a_pattern_that_ends_at_the_line_end_matches_crlf_lines() -> None:
+    chain = _signals(pattern=r"\(Photo[^()\n]*\)[ \t]*\r?$", max_length=100)
+    for sep in ("\n", "\r\n"):
+        article = ARTICLE.replace("\n", sep)
+        assert clean_text(f"Crews at the scene (Photo: Jane Doe){sep}{article}", chain).clean == article
+
+
+def test_before_first_prose_false_leaves_the_title_alone() -> None:
+    chain = _signals(max_words=6, sentence_end=False, before_first_prose=False, pattern=r"\S")
+    text = "Harbour news\n" + ARTICLE + "What next\n" + ARTICLE
+    assert clean_text(text, chain).clean == "Harbour news\n" + ARTICLE + ARTICLE

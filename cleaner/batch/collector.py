@@ -24,6 +24,7 @@ from typing import IO, Any
 from cleaner.batch.corpus import ChunkResult
 from cleaner.batch.ledger import Ledger
 from cleaner.batch.plan import Event, Step, Unit
+from cleaner.batch.shards import ShardResult
 from cleaner.batch.summary import ProgressBar, Tally
 from cleaner.batch.tasks import DocResult
 from cleaner.io.output import Staged, atomic_writer, stage
@@ -129,6 +130,7 @@ class Collector:
             Event.CORPUS_OPEN: self._on_corpus_open,
             Event.CHUNK: self._on_chunk,
             Event.CORPUS_CLOSE: self._on_corpus_close,
+            Event.SHARD: self._on_shard,
             Event.RESUMED: self._on_resumed,
             Event.FAILED: self._on_failed,
         }
@@ -241,6 +243,42 @@ class Collector:
             if self.preview:
                 self._preview(unit, corpus.changed > 0, b"")
         return 1, 0
+
+    def _on_shard(self, unit: Unit, step: Step, result: ShardResult) -> tuple[int, int]:
+        """A corpus (or a shard of one) that a worker cleaned: written by it, or here from ``data``."""
+        totals = result.totals
+        if result.problem:
+            self.skip(unit.source, result.problem, file=True)
+            self.ledger.commit(unit.source, unit.key, b"")
+            return 1, totals.bytes_in
+        staged: Staged | None = None
+        digest = result.output_sha256
+        if self.preview:
+            self._preview(unit, totals.changed > 0, b"")
+        elif unit.output is None:
+            sys.stdout.buffer.write(result.data)
+            sys.stdout.buffer.flush()
+        elif digest is None:  # the worker could not write it: this process does
+            assert isinstance(unit.output, Path)
+            try:
+                staged = stage(unit.output, result.data, fsync=self.fsync, replace_links=self.replace_links)
+            except OSError as exc:
+                self.skip(unit.source, cannot_write(unit.output, exc), file=True)
+                self.ledger.commit(unit.source, unit.key, b"")
+                return 1, totals.bytes_in
+            digest = hashlib.sha256(result.data).hexdigest()
+        tally = self.tally
+        tally.files += 1
+        tally.documents += totals.documents
+        tally.documents_changed += totals.changed
+        tally.held_back += totals.held_back
+        tally.records_without_field += totals.without_field
+        tally.bytes += totals.bytes_in
+        tally.spans.update(totals.spans)
+        for source, reason in totals.problems:
+            self.skip(source, reason, file=False)
+        self._commit(unit, totals.records, None if self.preview else digest, staged)
+        return 1, step.progress or totals.bytes_in
 
     def _commit_corpus(self, unit: Unit, records: IO[bytes], digest: str | None) -> None:
         self.ledger.commit(unit.source, unit.key, records, digest)

@@ -1,5 +1,5 @@
 """Executors run tasks and hand back futures: in this process, in a local process pool, or on a
-Dask cluster.
+Dask cluster (:mod:`cleaner.batch.cluster`).
 
 The seam is ``submit(task) -> future`` with ``future.result()``, as in
 :mod:`concurrent.futures` and Dask's client. Each worker receives the
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import abc
 import contextlib
-import logging
 import os
 import signal
 import threading
@@ -18,24 +17,17 @@ import time
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from cleaner import __version__
 from cleaner.batch.corpus import CHUNK_BYTES
 from cleaner.batch.settings import Settings, Task
 from cleaner.messages import EXIT_SIGNAL_BASE
 
 TASKS_IN_FLIGHT_PER_JOB = 4
-#: ``--scheduler local``: start a Dask cluster on this machine instead of joining one.
-LOCAL_SCHEDULER = "local"
-# A Dask task costs the scheduler and the client a few milliseconds whatever it does, ten
-# times what cleaning a news article takes, so tasks go to the cluster in batches of about
-# a corpus chunk's worth of input (or this many tasks, for folders of tiny files).
+# A batch goes out when it holds about a corpus chunk's worth of input (or its number of tasks).
 BATCH_BYTES = CHUNK_BYTES
-BATCH_TASKS = 1000
 # A local worker process costs about a tenth of a millisecond per task in pickling and
 # hand-over, as much as cleaning a short article; small batches keep that down and still
 # keep both cores busy.
 LOCAL_BATCH_TASKS = 32
-WORKERS_TIMEOUT_SECONDS = 60
 
 
 class ExecutorError(RuntimeError):
@@ -89,7 +81,8 @@ class _BatchingExecutor(abc.ABC):
     """Sends consecutive tasks to workers in batches and hands back one future per task.
 
     A batch goes out when it holds ``batch_tasks`` tasks or :data:`BATCH_BYTES` of input, or
-    when a result of its is wanted. In flight are at most :data:`TASKS_IN_FLIGHT_PER_JOB`
+    when a result of its is wanted; a task that says ``alone = True`` (a corpus shard, a whole
+    file: work enough on its own) closes its batch. In flight are at most :data:`TASKS_IN_FLIGHT_PER_JOB`
     batches per job, and at most that many batches' worth of input bytes, so memory stays
     bounded on both sides. Subclasses say how a batch starts and how its results arrive.
     """
@@ -114,7 +107,7 @@ class _BatchingExecutor(abc.ABC):
         batch.calls.append(task)
         batch.size += size
         self._in_flight += size
-        if len(batch.calls) >= self.batch_tasks or batch.size >= BATCH_BYTES:
+        if len(batch.calls) >= self.batch_tasks or batch.size >= BATCH_BYTES or getattr(task, "alone", False):
             self._send()
         return _BatchedFuture(self, batch, len(batch.calls) - 1, size)
 
@@ -244,74 +237,6 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-class DaskExecutor(_BatchingExecutor):
-    """Tasks on a Dask cluster: the scheduler at ``address`` (``tcp://host:8786``), or for
-    ``"local"`` a cluster of one single-threaded worker process per core on this machine.
-
-    The settings are scattered to every worker once. Tasks carry their input's bytes (see
-    ``local``), so workers need not see this machine's files, and go to the cluster in
-    batches (:data:`BATCH_BYTES`, :data:`BATCH_TASKS`): a batch is sent when full or when a
-    result of its is wanted. In flight are at most :data:`TASKS_IN_FLIGHT_PER_JOB` batches'
-    worth of input bytes per worker thread, so memory stays bounded on both sides.
-    """
-
-    local = False
-    batch_tasks = BATCH_TASKS
-
-    def __init__(self, settings: Settings, address: str) -> None:
-        try:
-            import distributed
-        except ImportError as exc:
-            raise ExecutorError(f"--scheduler needs Dask ({exc}): pip install 'cleaner[dask]'") from None
-        # Dask logs a lost connection with tracebacks; failures reach the user through the
-        # futures instead, as one line.
-        self._logger = logging.getLogger("distributed")
-        self._log_level = self._logger.level
-        self._logger.setLevel(logging.CRITICAL)
-        self._cluster: Any = None
-        self._client: Any = None
-        try:
-            if address != LOCAL_SCHEDULER:
-                # A Client given an address it cannot parse hangs on closing; check it first.
-                distributed.comm.get_address_host_port(address)
-            else:
-                self._cluster = distributed.LocalCluster(
-                    n_workers=cores(),
-                    threads_per_worker=1,  # cleaning holds the GIL: one process per core
-                    dashboard_address=":0",  # any free port: 8787 may be another cluster's
-                    silence_logs=logging.CRITICAL,  # task failures reach us through the futures
-                )
-            self._client = distributed.Client(self._cluster or address, set_as_default=False)
-            try:
-                self._client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_SECONDS)
-            except TimeoutError:
-                raise ExecutorError(f"no worker joined in {WORKERS_TIMEOUT_SECONDS} s") from None
-            _check_versions(self._client.get_versions(packages=["cleaner"]))
-            self.jobs = sum(self._client.nthreads().values())
-            self._settings = self._client.scatter(settings, broadcast=True, hash=False)
-        except Exception as exc:  # a bad address, no scheduler, no workers: one line, no traceback
-            self.shutdown(cancel=True)
-            raise ExecutorError(f"--scheduler {address}: {str(exc) or type(exc).__name__}") from None
-        self._start_batching()
-
-    def _start(self, calls: list[Task]) -> Any:
-        return self._client.submit(_run_batch, calls, self._settings, pure=False)
-
-    def _results(self, future: Any) -> list[Any]:
-        try:
-            return future.result()
-        except Exception as exc:  # a task failed, a worker died, the scheduler went away
-            raise ExecutorError(f"the Dask cluster failed: {_why(exc)}") from None
-
-    def shutdown(self, *, cancel: bool) -> None:
-        """Close the connection; the scheduler then drops this run's tasks still queued."""
-        if self._client is not None:
-            self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
-        self._logger.setLevel(self._log_level)
-
-
 class _Batch:
     """Consecutive tasks that run as one task of the pool or the cluster."""
 
@@ -337,17 +262,3 @@ class _BatchedFuture:
 
 def _run_batch(calls: Sequence[Task], settings: Settings) -> list[Any]:
     return [task.run(settings) for task in calls]
-
-
-def _check_versions(versions: dict[str, Any]) -> None:
-    # Workers unpickle tasks with their own cleaner: another version could clean differently.
-    for address, info in sorted(versions.get("workers", {}).items()):
-        theirs = info.get("packages", {}).get("cleaner")
-        if theirs != __version__:
-            found = f"cleaner {theirs}" if theirs else "no cleaner"
-            raise ExecutorError(f"worker {address} has {found}; install cleaner {__version__} on the workers")
-
-
-def _why(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -42,8 +42,12 @@ _SNIFF_BYTES = 1 << 20
 def check_paths(options: BatchOptions, layout: Layout, walker: Walker) -> None:
     """Raise :class:`~cleaner.batch.plan.UsageError` when the run would write over an input or
     write two things to one file (see the module docstring)."""
-    written = [("--report", options.report), ("--summary", options.summary)]
-    if not layout.tree and not layout.in_place:
+    if layout.remote:
+        _check_urls(options, layout)
+        if any(isinstance(root.path, str) for root in layout.roots) or isinstance(layout.output, str):
+            layout = _local_part(layout)
+    written: list[tuple[str, Path | None]] = [("--report", options.report), ("--summary", options.summary)]
+    if not layout.tree and not layout.in_place and isinstance(layout.output, Path):
         written.append(("--output", layout.output))
     named = [(flag, path) for flag, path in written if path is not None]
     if options.summary is not None and options.summary.is_dir():  # else known only at the end
@@ -53,8 +57,34 @@ def check_paths(options: BatchOptions, layout: Layout, walker: Walker) -> None:
             if _same(path, other):
                 raise UsageError(f"{flag} {path} and {other_flag} {other} are the same file")
         _refuse_input(flag, path, layout, walker)
-    if layout.tree and layout.output is not None and not layout.in_place:
+    if layout.tree and isinstance(layout.output, Path) and not layout.in_place:
         _check_output_folder(layout.output, layout, walker)
+
+
+def _check_urls(options: BatchOptions, layout: Layout) -> None:
+    """Refuse an output at a URL that is an input's or lies inside an input folder, and an input
+    inside the output folder (compared as URLs: an object store has no links)."""
+    output = layout.output
+    if not isinstance(output, str):
+        return
+    top = output.rstrip("/")
+    for root in layout.roots:
+        if not isinstance(root.path, str):
+            continue
+        here = root.path.rstrip("/")
+        if top == here or top.startswith(here + "/") or here.startswith(top + "/"):
+            raise UsageError(
+                f"--output {output} overlaps the input {root.path}; choose an output outside the inputs"
+            )
+
+
+def _local_part(layout: Layout) -> Layout:
+    """The layout less its URLs, for the checks that compare files of this machine."""
+    import dataclasses
+
+    roots = tuple(root for root in layout.roots if not isinstance(root.path, str))
+    output = layout.output if isinstance(layout.output, Path) else None
+    return dataclasses.replace(layout, roots=roots or layout.roots[:0], output=output)
 
 
 def lock_targets(options: BatchOptions, layout: Layout) -> list[tuple[Path, str]]:
@@ -68,12 +98,14 @@ def lock_targets(options: BatchOptions, layout: Layout) -> list[tuple[Path, str]
         locks.append((file_lock_path(report), f"--report {options.report}"))
     if layout.in_place:
         for root in layout.roots:
-            if root.path is not None:
+            if isinstance(root.path, Path):
                 lock = folder_lock_path(root.path) if root.is_dir else file_lock_path(_real(root.path))
                 locks.append((lock, str(root.path)))
-    elif layout.tree and layout.output is not None:
+    elif not isinstance(layout.output, Path):
+        pass  # standard output, or a URL: object stores have no locks (see cleaner.io.remote)
+    elif layout.tree:
         locks.append((folder_lock_path(layout.output), f"--output {layout.output}"))
-    elif layout.output is not None and (output := write_target(layout.output)) is not None:
+    elif (output := write_target(layout.output)) is not None:
         locks.append((file_lock_path(output), f"--output {layout.output}"))
     return locks
 
@@ -84,8 +116,9 @@ def _real(path: Path) -> Path:
 
 def mark_output_folder(layout: Layout, walker: Walker) -> None:
     """Leave :data:`~cleaner.io.output.OUTPUT_MARKER` in an ``-o`` folder that lies inside an input folder."""
-    if layout.tree and layout.output is not None and not layout.in_place and _enclosing_input(layout, walker):
-        (layout.output / OUTPUT_MARKER).touch()
+    output = layout.output
+    if layout.tree and isinstance(output, Path) and not layout.in_place and _enclosing_input(layout, walker):
+        (output / OUTPUT_MARKER).touch()
 
 
 def _refuse_input(flag: str, path: Path, layout: Layout, walker: Walker) -> None:

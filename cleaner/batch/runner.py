@@ -46,16 +46,10 @@ from typing import Any
 
 from cleaner.batch.collector import Collector
 from cleaner.batch.corpus import is_corpus
-from cleaner.batch.executors import (
-    DaskExecutor,
-    Executor,
-    ExecutorError,
-    ProcessExecutor,
-    SerialExecutor,
-    cores,
-)
+from cleaner.batch.executors import Executor, ExecutorError, ProcessExecutor, SerialExecutor, cores
 from cleaner.batch.guards import check_paths, lock_targets, mark_output_folder
 from cleaner.batch.ledger import Ledger, ReportError, ResumeError
+from cleaner.batch.parquet import is_parquet
 from cleaner.batch.plan import (
     DEFAULT_INCLUDE,
     BatchOptions,
@@ -131,7 +125,8 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
     started = time.perf_counter()  # the summary's time includes starting the workers
     layout = layout_for(options)
     written = {"--report": options.report, "--summary": options.summary}
-    walker = Walker(options.include, options.exclude, [layout.output, *written.values()], guard=written)
+    local_output = layout.output if isinstance(layout.output, Path) else None
+    walker = Walker(options.include, options.exclude, [local_output, *written.values()], guard=written)
     check_paths(options, layout, walker)
     settings = Settings(
         chain,
@@ -145,7 +140,12 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
         max_record_bytes=options.max_record_bytes,
     )
     parallel = layout.tree or _corpus_run(layout)
-    executor = _executor(settings, options.scheduler, options.jobs or cores(), parallel=parallel)
+    if options.scheduler is not None and not parallel and not options.quiet:
+        print(
+            f"cleaner: warning: --scheduler {options.scheduler}: one document is cleaned on this machine",
+            file=sys.stderr,
+        )
+    executor = _executor(settings, options, parallel=parallel)
     with contextlib.ExitStack() as locks:
         try:
             _lock(locks, options, layout, walker)
@@ -157,7 +157,8 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
 
 def _corpus_run(layout: Layout) -> bool:
     return layout.stdin_corpus or any(
-        root.path is not None and not root.is_dir and is_corpus(root.path.name) for root in layout.roots
+        root.path is not None and not root.is_dir and (is_corpus(root.name) or is_parquet(root.name))
+        for root in layout.roots
     )
 
 
@@ -221,6 +222,7 @@ def _run(
         options.resume,
         local=executor.local,
         workers_write=layout.tree and not (layout.in_place and options.report is not None),
+        whole_corpora=options.scheduler is not None and executor.local,
         stream_above=None if options.diff else stream_above,
         max_record_bytes=options.max_record_bytes,
     )
@@ -231,13 +233,14 @@ def _run(
     if outcome.stopped and files_out:
         collector.say(_stopped_hint(options, ledger))
     if chatty:
-        for line in tally.to_text(settings.field):
+        for line in tally.to_text(settings.field, stats=options.stats):
             collector.say(line)
     status = outcome.status
     if options.summary is not None and status != EXIT_USAGE:  # written however the run ended
         failed = _write_summary(options.summary, tally, collector)
         status = status or failed
-    if status == 0 and (tally.problems or (options.check and tally.would_change)):
+    no_field = tally.records_without_field and not tally.documents  # a mistyped --field
+    if status == 0 and (tally.problems or no_field or (options.check and tally.would_change)):
         status = EXIT_PROBLEMS
     return status
 
@@ -330,22 +333,34 @@ def _why(exc: BaseException) -> str:
     return str(exc)
 
 
-def _executor(settings: Settings, scheduler: str | None, jobs: int, *, parallel: bool) -> Executor:
+def _executor(settings: Settings, options: BatchOptions, *, parallel: bool) -> Executor:
     """Where the tasks run: a Dask cluster, a process pool, or this process (one document)."""
-    try:
-        if parallel and scheduler is not None:
-            return DaskExecutor(settings, scheduler)
-    except ExecutorError as exc:
-        raise UsageError(str(exc)) from None
+    jobs = options.jobs or cores()
+    if parallel and options.scheduler is not None:
+        from cleaner.batch.cluster import DaskExecutor
+
+        say = None if options.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+        try:
+            shared = options.shared or _remote(options)
+            return DaskExecutor(settings, options.scheduler, shared=shared, say=say)
+        except ExecutorError as exc:
+            raise UsageError(str(exc)) from None
     return ProcessExecutor(settings, jobs) if parallel and jobs > 1 else SerialExecutor(settings)
+
+
+def _remote(options: BatchOptions) -> bool:
+    """Whether every input and the output are URLs, which any worker reads and writes itself."""
+    from cleaner.io.remote import is_url
+
+    return all(is_url(path) for path in options.paths) and isinstance(options.output, str)
 
 
 def _count(layout: Layout, walker: Walker) -> tuple[int, int]:
     """How many input files and bytes the run will see (for the progress bar's ETA)."""
     files = size = 0
     for index, root in enumerate(layout.roots):
-        if root.path is None:
-            continue
+        if not isinstance(root.path, Path):
+            continue  # standard input; a URL (no listing twice over the network)
         found = walker.files(root.path) if root.is_dir else [layout.unit(index, (), root.path)]
         for item in found:
             files += 1

@@ -3,6 +3,7 @@ a progress bar drawn with rich only when stderr is a terminal."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections import Counter
@@ -87,8 +88,10 @@ class Tally:
             "interrupted": self.interrupted,
         }
 
-    def to_text(self, field_name: str) -> list[str]:
-        """The end-of-run summary, one string per stderr line."""
+    def to_text(self, field_name: str, *, stats: bool = False) -> list[str]:
+        """The end-of-run summary, one string per stderr line: a line of counts, and the warnings
+        a run must not hide; with ``stats``, the spans per rule and the inputs skipped too (each
+        skipped input was already named on its own line as it happened)."""
         detail = f"{self.documents_changed:,} changed"
         if self.documents != self.files:
             detail = f"{self.documents:,} documents, {detail}"
@@ -106,7 +109,7 @@ class Tally:
         if self.preview:
             lines.append(f"cleaner: {self.would_change:,} would be cleaned")
         total = sum(self.spans.values())
-        if total:
+        if total and stats:
             lines.append(f"cleaner: {total:,} spans removed:")
             width = max(len(rule) for rule in self.spans)
             lines += [f"  {rule:<{width}}  {count:>9,}" for rule, count in sorted(self.spans.items())]
@@ -114,12 +117,17 @@ class Tally:
             lines.append(
                 f"cleaner: warning: {self.held_back:,} documents left unchanged by the --max-removed guard"
             )
-        if self.records_without_field:
+        if self.records_without_field and not self.documents:
+            lines.append(
+                f"cleaner: error: no record has a string field {field_name!r}: nothing was cleaned "
+                "(name the text field with --field)"
+            )
+        elif self.records_without_field:
             lines.append(
                 f"cleaner: warning: {self.records_without_field:,} records had no string field "
                 f"{field_name!r} and were copied unchanged"
             )
-        if self.skipped:
+        if self.skipped and stats:
             lines.append(
                 f"cleaner: {self.problems:,} problems (skipped files, JSONL lines kept as they were):"
             )
@@ -143,13 +151,16 @@ class ProgressBar:
             TransferSpeedColumn,
         )
 
+        # Without colour a bar's done and to-do parts look alike, so NO_COLOR gets a percentage.
+        plain = bool(os.environ.get("NO_COLOR"))
+        bar = TextColumn("{task.percentage:>3.0f}%") if plain else BarColumn()
         self._progress = Progress(
             TextColumn("{task.fields[files]:,}/{task.fields[total_files]:,} files"),
-            BarColumn(),
+            bar,
             DownloadColumn(),
             TransferSpeedColumn(),
             TimeRemainingColumn(),
-            console=Console(file=sys.stderr),
+            console=Console(file=sys.stderr, no_color=plain),
             transient=True,
         )
         self._task = self._progress.add_task("clean", total=total_bytes, files=0, total_files=total_files)

@@ -1,8 +1,9 @@
 """The work a batch run hands out: one document, or one chunk of a JSONL corpus.
 
-A task on this machine reads its input by path and writes its output file itself
-(atomically), returning only the report lines and counts; a task for a cluster carries its
-input's bytes and returns the clean text (UTF-8), which the caller writes. Every document goes
+A task whose worker sees its input (this machine, a cluster on shared storage, any URL) reads
+it by path and writes its output itself (atomically), returning only the report lines and
+counts; a task for workers that cannot see the files carries its input's bytes and returns
+the clean text (UTF-8), which the caller writes. Every document goes
 through :func:`clean_document`: bytes -> :func:`decode_document` -> the chain.
 """
 
@@ -18,7 +19,7 @@ from cleaner.core.engine import Chain
 from cleaner.core.result import Result
 from cleaner.io.decode import Decoded, DecodeError, decode_bytes
 from cleaner.io.limits import MAX_WHOLE_BYTES, first_long_line, format_size, line_too_long
-from cleaner.io.output import write_atomically
+from cleaner.io.remote import read_location, write_location
 from cleaner.messages import cannot_read, cannot_write
 
 #: A text file larger than this many bytes is cleaned in windows, in bounded memory (about
@@ -68,9 +69,10 @@ def clean_decoded(decoded: Decoded, chain: Chain, max_removed: float | None) -> 
 
 @dataclass(frozen=True)
 class DocTask:
-    """Clean one text document: the file at ``path``, or ``data`` (standard input, or the file's
-    bytes read by the caller for workers on other machines); ``path`` also names it. With
-    ``output``, the task writes the clean text to that file instead of returning it."""
+    """Clean one text document: the file at ``path`` (a path, or a URL read through fsspec), or
+    ``data`` (standard input, or the file's bytes read by the caller for workers that cannot
+    see it); ``path`` also names it. With ``output`` (a path or a URL), the task writes the
+    clean text there itself instead of returning it."""
 
     source: str
     path: str | None
@@ -128,25 +130,12 @@ class DocResult:
                 data.close()
 
 
-
-
-
-
-
-
-
-
-
-
 def run_doc(task: DocTask, settings: Settings) -> DocResult:
     """Clean one text document (a task; runs in a worker). With ``task.output`` it writes the
     output file, atomically, so that the caller handles only report lines and counts."""
     try:
-        if task.data is not None:
-            data = task.data
-        else:
-            with open(task.path or "", "rb") as handle:
-                data = handle.read(MAX_WHOLE_BYTES + 1)  # a pipe or device has no end to wait for
+        # A pipe or device has no end to wait for: read no more than the most held whole.
+        data = task.data if task.data is not None else read_location(task.path or "", MAX_WHOLE_BYTES + 1)
     except OSError as exc:
         return DocResult(problem=cannot_read(exc))
     if len(data) > MAX_WHOLE_BYTES:
@@ -174,7 +163,7 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
         )
     if task.output is not None:
         try:
-            write_atomically(
+            write_location(
                 task.output, result.clean_utf8, fsync=settings.fsync, replace_links=settings.replace_links
             )
         except OSError as exc:

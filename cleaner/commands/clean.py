@@ -19,6 +19,7 @@ from cleaner.commands.options import (
 )
 from cleaner.core.guard import DEFAULT_MAX_REMOVED
 from cleaner.messages import EXIT_USAGE
+from cleaner.version import install_hint
 
 if TYPE_CHECKING:
     from cleaner.rulefiles.config import ChainSettings
@@ -27,24 +28,25 @@ if TYPE_CHECKING:
 @chain_options()
 def clean(
     paths: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Argument(
             help="Files, directories, or '-' for standard input (the default). Directories are "
-            "searched recursively for --include files.",
+            "searched recursively for --include files. A URL (s3://bucket/raw, any fsspec "
+            "protocol) is read through fsspec.",
             metavar="PATH...",
             show_default=False,
-            readable=False,
         ),
     ] = None,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output",
             "-o",
             help="For one input, the file for its clean text (default: standard output). For a "
             "directory or several inputs, a directory: each output keeps its input's relative "
-            "path (several inputs each get a folder named after them).",
-            readable=False,
+            "path (several inputs each get a folder named after them). A URL (s3://bucket/clean) "
+            "is written through fsspec.",
+            metavar="PATH",
         ),
     ] = None,
     in_place: Annotated[
@@ -86,6 +88,7 @@ def clean(
             help="Write one JSON line per removed span to this file, in input order; 'source' is "
             "the path below the input directory (for JSONL, 'FILE:LINE', plus the record's 'id'). "
             "It replaces the file only when the run completes.",
+            metavar="FILE",
             readable=False,
         ),
     ] = None,
@@ -94,6 +97,7 @@ def clean(
         typer.Option(
             "--summary",
             help="Write the run's summary (counts, spans per rule, skipped files) as JSON.",
+            metavar="FILE",
             readable=False,
         ),
     ] = None,
@@ -112,9 +116,31 @@ def clean(
         typer.Option(
             "--scheduler",
             metavar="ADDRESS",
-            help="Clean directories and JSONL on a Dask cluster instead of local processes: the "
+            help="Clean directories and corpora on a Dask cluster instead of local processes: the "
             "scheduler's address (e.g. tcp://10.0.0.5:8786), or 'local' to start one on this "
-            "machine. Inputs are read and outputs written here. Needs pip install 'cleaner[dask]'.",
+            "machine. Inputs are read and outputs written here, unless they are URLs or --shared "
+            f"says the workers see them. Needs {install_hint('dask')}.",
+            show_default=False,
+        ),
+    ] = None,
+    shared: Annotated[
+        bool,
+        typer.Option(
+            "--shared",
+            help="With --scheduler: the workers see the inputs and the output folder at the same "
+            "paths (shared storage), so they read and write them themselves; this machine "
+            "plans and writes the report.",
+        ),
+    ] = False,
+    shard_mb: Annotated[
+        int | None,
+        typer.Option(
+            "--shard-mb",
+            min=1,
+            metavar="MB",
+            help="Clean one JSONL file into shards under -o DIR, one per MB MiB of input "
+            "(NAME-00000.jsonl, ...), each written whole by a worker; --resume keeps every "
+            "finished shard.",
             show_default=False,
         ),
     ] = None,
@@ -130,6 +156,14 @@ def clean(
     quiet: Annotated[
         bool,
         typer.Option("--quiet", "-q", help="No progress bar and no end-of-run summary (errors still show)."),
+    ] = False,
+    stats: Annotated[
+        bool,
+        typer.Option(
+            "--stats",
+            help="End a directory or corpus run with the spans removed per rule and the inputs skipped, "
+            "not only the one summary line (--summary FILE writes all of it as JSON).",
+        ),
     ] = False,
     diff: Annotated[
         bool,
@@ -178,19 +212,20 @@ def clean(
 
       cleaner clean raw/ -o clean/ --report removed.jsonl --scheduler tcp://10.0.0.5:8786
 
+      cleaner clean corpus.jsonl -o shards/ --shard-mb 64 --scheduler tcp://10.0.0.5:8786 --shared
+
       cleaner clean notes/ --in-place --include '*.md' --exclude drafts
 
       cleaner clean raw/ --check
-
-      cleaner clean article.txt --diff
 
       cleaner clean page.html --encoding cp1252 --report removed.jsonl
     """
     from cleaner.batch.runner import BatchOptions, UsageError, run
 
+    _refuse_options_without_effect(paths or [], include, exclude, field)
     options = BatchOptions(
-        paths=tuple(str(path) for path in paths or ()),
-        output=output,
+        paths=tuple(paths or ()),
+        output=_location(output),
         in_place=in_place,
         include=tuple(include) if include else DEFAULT_INCLUDE,
         exclude=tuple(exclude or ()),
@@ -199,8 +234,11 @@ def clean(
         summary=summary,
         jobs=jobs,
         scheduler=scheduler,
+        shared=shared,
+        shard_bytes=shard_mb << 20 if shard_mb else None,
         resume=resume,
         quiet=quiet,
+        stats=stats,
         diff=diff,
         check=check,
         max_removed=max_removed,
@@ -214,3 +252,30 @@ def clean(
         fail(str(exc), EXIT_USAGE)
     if status:
         raise typer.Exit(status)
+
+
+def _refuse_options_without_effect(
+    paths: list[str], include: list[str] | None, exclude: list[str] | None, field: str | None
+) -> None:
+    """Options that would do nothing for these inputs are a mistake to point out, not to ignore."""
+    from cleaner.io.remote import is_url
+    from cleaner.report.sources import RECORD_SUFFIXES
+
+    # URLs are left to the run: whether one is a folder is known only by asking its store.
+    named = [Path(path) for path in paths if path != "-" and not is_url(path)]
+    if len(named) < len(paths) - paths.count("-") or not named:
+        return
+    if (include or exclude) and not any(path.is_dir() for path in named):
+        fail("--include and --exclude choose files inside directories, and no input is one", EXIT_USAGE)
+    if field is not None and not any(path.is_dir() or path.name.endswith(RECORD_SUFFIXES) for path in named):
+        corpora = "*.jsonl, *.jsonl.gz, *.parquet"
+        fail(f"--field {field}: no input is a corpus ({corpora}) or a directory", EXIT_USAGE)
+
+
+def _location(output: str | None) -> Path | str | None:
+    """``-o`` as a path of this machine, or as a URL (kept as text) for fsspec."""
+    from cleaner.io.remote import is_url, local_path
+
+    if output is None or is_url(output):
+        return output
+    return Path(local_path(output))

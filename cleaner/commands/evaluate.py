@@ -39,6 +39,7 @@ def evaluate_command(
         typer.Argument(
             help="Folder of gold article texts, <id>.txt each: labels the documents the labels "
             "file does not cover, and is cleaned itself to check that no article line is lost.",
+            metavar="GOLD_DIR",
             show_default=False,
             readable=False,
         ),
@@ -49,6 +50,7 @@ def evaluate_command(
             "--labels",
             help="Line labels (JSONL: doc_id, line_no, label KEEP|REMOVE, is_title). "
             "Default: lines.jsonl beside or inside SET, if present.",
+            metavar="FILE",
             readable=False,
         ),
     ] = None,
@@ -61,7 +63,9 @@ def evaluate_command(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
-    worst: Annotated[int, typer.Option("--worst", min=0, help="How many worst documents to list.")] = 10,
+    worst: Annotated[
+        int, typer.Option("--worst", min=0, help="How many worst documents to list.", metavar="N")
+    ] = 10,
     missed: Annotated[
         bool,
         typer.Option(

@@ -28,7 +28,7 @@ def learn(
         typer.Argument(
             help="Files, directories, JSONL corpora (*.jsonl, *.jsonl.gz), or '-' for standard input "
             "(the default). Directories are searched recursively for --include files.",
-            metavar="PATH...",
+            metavar="PATH",
             show_default=False,
             readable=False,
         ),
@@ -138,6 +138,7 @@ def learn(
         typer.Option(
             "--report",
             help="Write one JSON line per proposed or held-back line: counts, scope, samples.",
+            metavar="FILE",
             readable=False,
         ),
     ] = None,

@@ -183,6 +183,7 @@ MaxRemovedOption = Annotated[
         max=1.0,
         help="Leave a document unchanged, and flag it in the report and on stderr, when the rules "
         "would remove more than this fraction of its characters (1 switches the guard off).",
+        metavar="FRACTION",
     ),
 ]
 
@@ -226,6 +227,8 @@ def read_input_or_exit(
 
     from_stdin = path is None or str(path) == "-"
     source = "<stdin>" if from_stdin else str(path)
+    if path is not None and not from_stdin and path.is_dir():
+        fail(f"{source}: is a directory; give one file (cleaner clean DIR -o OUT cleans a tree)", EXIT_USAGE)
     try:
         data = sys.stdin.buffer.read() if from_stdin else path.read_bytes()  # type: ignore[union-attr]
         return source, decode_bytes(data, encoding=encoding, html=html, name=None if from_stdin else path)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from typing import BinaryIO, TextIO
 
-from cleaner.messages import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, error_line, warning_line
+from cleaner.messages import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, READING_TERMINAL, error_line, warning_line
 
 SOURCE = "<stdin>"
 
@@ -53,6 +53,8 @@ def clean_pipe(
     if stdin is None:
         print(error_line(f"{SOURCE}: {STDIN_CLOSED}"), file=stderr)
         return EXIT_PROBLEMS
+    if stdin.isatty():
+        print(READING_TERMINAL, file=stderr, flush=True)
 
     limit = STREAM_ABOVE if stream_above is None else stream_above
     try:

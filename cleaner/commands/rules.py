@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,6 +17,16 @@ from cleaner.messages import EXIT_PROBLEMS, EXIT_USAGE
 if TYPE_CHECKING:
     from cleaner.rulefiles.config import ChainSettings
 
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="text: for people and editors; json: for programs."),
+]
 
 rules_app = typer.Typer(
     name="rules",
@@ -30,9 +43,10 @@ rules_app = typer.Typer(
 )
 
 
-@rules_app.command("list")
+@rules_app.command("list", short_help="List the chain in order: each rule on or off, its kind and source.")
 @chain_options(plain_errors=True)
 def rules_list(
+    output_format: FormatOption = OutputFormat.text,
     *,
     chain_settings: ChainSettings,
 ) -> None:
@@ -49,15 +63,18 @@ def rules_list(
     import shutil
 
     from cleaner.rulefiles.config import plan_chain
-    from cleaner.rulefiles.listing import list_lines
+    from cleaner.rulefiles.listing import list_lines, list_records
 
     with rule_errors_exit(plain=True):
         plan = plan_chain(chain_settings, include_unused=True)
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(list_records(plan), ensure_ascii=False, indent=2))
+        return
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 100_000
     typer.echo("\n".join(list_lines(plan, width)))
 
 
-@rules_app.command("show")
+@rules_app.command("show", short_help="Show one rule: its settings, examples and text.")
 @chain_options(plain_errors=True)
 def rules_show(
     rule_id: Annotated[str, typer.Argument(metavar="RULE", help="pack/id, or an id only one pack uses.")],
@@ -104,10 +121,11 @@ def _files_or_chain(files: list[Path] | None, settings: ChainSettings) -> list[P
         return list(plan_chain(settings).files)
 
 
-@rules_app.command("check")
+@rules_app.command("check", short_help="Check rule files: one path:line:col line per problem.")
 @chain_options(plain_errors=True)
 def rules_check(
     files: FilesArgument = None,
+    output_format: FormatOption = OutputFormat.text,
     *,
     chain_settings: ChainSettings,
 ) -> None:
@@ -115,7 +133,8 @@ def rules_check(
 
     Checks the schema (unknown keys, with a did-you-mean; types; duplicate ids), compiles
     every pattern with RE2 and refuses patterns that match the empty string or any text.
-    Warns about rules without examples. Exit status 2 when there are errors.
+    Warns about rules without examples. Exit status 1 when there are errors. With --format
+    json, the problems are one JSON list on standard output.
 
     Examples:
 
@@ -130,17 +149,21 @@ def rules_check(
 
     paths = _files_or_chain(files, chain_settings)
     problems = check_paths(paths)
-    for problem in problems:
+    if output_format is OutputFormat.json:
+        typer.echo(
+            json.dumps([dataclasses.asdict(problem) for problem in problems], ensure_ascii=False, indent=2)
+        )
+    for problem in problems if output_format is OutputFormat.text else ():
         typer.echo(str(problem))
     errors = sum(problem.severity == ERROR for problem in problems)
     counts = f"{plural(errors, 'error')}, {plural(len(problems) - errors, 'warning')}"
     checked = plural(len(list(expand_rule_paths(paths))), "file")
     typer.echo(f"rules check: {checked} checked: {counts}", err=True)
     if errors:
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_PROBLEMS)  # findings, as ruff and rules test report them
 
 
-@rules_app.command("test")
+@rules_app.command("test", short_help="Run every rule's examples and every pack's cases.")
 @chain_options(plain_errors=True)
 def rules_test(
     files: FilesArgument = None,

@@ -37,7 +37,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from cleaner.core.guard import guard_max_removed
+from cleaner.core.guard import DEFAULT_MAX_REMOVED, guard_max_removed
 from cleaner.core.kinds import Matcher, compile_rule
 from cleaner.core.result import Cut, Result, char_offsets
 from cleaner.core.rule import Rule
@@ -67,6 +67,26 @@ class Chain:
         self._scanner = Scanner(self.matchers)
         #: The rules whose removals the --max-removed guard weighs (see :mod:`cleaner.core.guard`).
         self.guarded = frozenset(m.rule.qualified_id for m in self.matchers if m.guarded)
+
+    @property
+    def rule_ids(self) -> list[str]:
+        """The rules' ``pack/id``, in chain order."""
+        return [rule.qualified_id for rule in self.rules]
+
+    def __repr__(self) -> str:
+        """The chain's size and its packs, in order.
+
+        >>> from cleaner.core.rule import Rule
+        >>> Chain([Rule("demo", "a", "line", "A"), Rule("demo", "b", "line", "B"),
+        ...        Rule("x", "c", "line", "C")])
+        <Chain of 3 rules from 2 packs: demo (2), x (1)>
+        """
+        packs: dict[str, int] = {}
+        for rule in self.rules:
+            packs[rule.pack] = packs.get(rule.pack, 0) + 1
+        listed = ", ".join(f"{name} ({count})" for name, count in packs.items())
+        rules = f"{len(self.rules)} rule{'' if len(self.rules) == 1 else 's'}"
+        return f"<Chain of {rules} from {len(packs)} pack{'' if len(packs) == 1 else 's'}: {listed}>"
 
     def __reduce__(self) -> tuple:
         # Compiled RE2 objects do not pickle; workers rebuild the chain from its rules.
@@ -156,7 +176,7 @@ class Chain:
         self,
         text: str,
         *,
-        max_removed: float | None = None,
+        max_removed: float | None = DEFAULT_MAX_REMOVED,
         encoded: bytes | None = None,
         html_lines: HtmlLines | None = None,
     ) -> Result:
@@ -284,7 +304,7 @@ def clean_text(
     text: str,
     chain: Chain,
     *,
-    max_removed: float | None = None,
+    max_removed: float | None = DEFAULT_MAX_REMOVED,
     starts_document: bool = True,
     ends_document: bool = True,
     encoded: bytes | None = None,
@@ -292,8 +312,9 @@ def clean_text(
 ) -> Result:
     """Remove what the chain's rules match from one document, recording every removed span.
 
-    With ``max_removed``, a document that would lose more than that fraction of its
-    characters is left unchanged and flagged instead (see :func:`guard_max_removed`).
+    A document whose guarded rules would remove more than ``max_removed`` of its characters
+    (by default half, as the command line does; ``None`` switches the guard off) is left
+    unchanged and flagged instead (see :mod:`cleaner.core.guard`).
     ``encoded``: ``text`` in UTF-8, when the caller has it (it saves encoding it again).
     ``html_lines``: what the HTML page the text was extracted from made of its lines, for
     rules that test it (see :mod:`cleaner.core.signals`).

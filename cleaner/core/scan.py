@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 import re2
 
 from cleaner.core.kinds import Candidate, Matcher
-from cleaner.core.prefilter import relax
+from cleaner.core.prefilter import FOLDS_TO_ASCII, relax, set_entry
 from cleaner.core.signals import Document
 
 # Generous memory for the set's automaton, so that RE2's fast DFA is used, never its fallback.
@@ -32,7 +32,8 @@ _MAX_MEM = 256 << 20
 BLOCK = 4 << 10
 
 
-def _set(patterns: Sequence[str]) -> re2.Set | None:
+def _set(patterns: Sequence[str], *, relaxed: bool = False) -> re2.Set | None:
+    """One RE2 set of ``patterns``, relaxed first (:func:`relax`) unless ``relaxed``."""
     if not patterns:
         return None
     options = re2.Options()
@@ -40,13 +41,37 @@ def _set(patterns: Sequence[str]) -> re2.Set | None:
     options.max_mem = _MAX_MEM
     rule_set = re2.Set.SearchSet(options)
     for pattern in patterns:
-        relaxed = relax(pattern)
         try:
-            rule_set.Add(relaxed)
-        except re2.error:  # cannot happen for a pattern RE2 accepts; the exact one is always safe
-            rule_set.Add(pattern)
+            rule_set.Add(pattern if relaxed else relax(pattern))
+        except re2.error:  # cannot happen for a pattern RE2 accepts; "any text" is always safe
+            rule_set.Add("(?s).")
     rule_set.Compile()
     return rule_set
+
+
+class _EntrySets:
+    """The prefilter entries of some of a chain's rules (see :func:`set_entry`): those of
+    ignore-case rules in a set that reads text with its ASCII letters lowered, the others in a
+    set that reads it as it is."""
+
+    def __init__(self, matchers: Sequence[Matcher], indices: Sequence[int]) -> None:
+        entries = {i: set_entry(matchers[i].trigger) for i in indices}
+        self.lowered = [i for i in indices if entries[i][1]]
+        self.plain = [i for i in indices if not entries[i][1]]
+        lowered = [entries[i][0] for i in self.lowered]
+        self._lowered_set = _set([*lowered, FOLDS_TO_ASCII] if lowered else [], relaxed=True)
+        self._plain_set = _set([entries[i][0] for i in self.plain], relaxed=True)
+
+    def hits(self, piece: bytes) -> list[int]:
+        """The rules whose entries match in ``piece``."""
+        hits: list[int] = []
+        if self._lowered_set is not None:
+            found = self._lowered_set.Match(piece.lower()) or ()
+            # The last entry: a character that folds to an ASCII letter, where any rule may match.
+            hits = list(self.lowered) if len(self.lowered) in found else [self.lowered[k] for k in found]
+        if self._plain_set is not None:
+            hits += [self.plain[k] for k in self._plain_set.Match(piece) or ()]
+        return hits
 
 
 class Scanner:
@@ -69,8 +94,11 @@ class Scanner:
         self.in_context = [i for i, m in enumerate(self.matchers) if m.depends_on_neighbours]
         placed = set(self.scoped) | set(self.by_block)
         self.whole = [i for i in range(len(self.matchers)) if i not in placed]
-        self._block_set = _set([self.matchers[i].trigger for i in self.by_block])
         self._whole_set = _set([self.matchers[i].trigger for i in self.whole])
+        self._block_sets = _EntrySets(self.matchers, self.by_block)
+        # Head and tail rules too: a scope's few lines are searched for their entries, so a rule
+        # whose entry does not match there is not compiled nor run.
+        self._scoped_sets = _EntrySets(self.matchers, self.scoped)
 
     def may_match_in(self, lines: Iterable[bytes]) -> bool:
         """Whether a line-local rule (a block rule's start included) may match in one of these
@@ -82,8 +110,7 @@ class Scanner:
         >>> scanner.may_match_in([b"Story.", b"Read more"]), scanner.may_match_in([b"Story. Read more"])
         (True, False)
         """
-        rule_set = self._block_set
-        return rule_set is not None and any(rule_set.Match(piece) for piece in lines)
+        return any(self._block_sets.hits(piece) for piece in lines)
 
     def candidate_blocks(
         self, data: bytes, within: Sequence[tuple[int, int]] | None = None
@@ -93,16 +120,16 @@ class Scanner:
         ``within``: sorted ranges of whole lines to look in, instead of the whole document.
         """
         blocks: dict[int, list[tuple[int, int]]] = {}
-        if self._block_set is None:
+        if not self.by_block:
             return blocks
-        by_block, match, find = self.by_block, self._block_set.Match, data.find
+        hits_in, find = self._block_sets.hits, data.find
         for pos, stop in within if within is not None else [(0, len(data))]:
             while pos < stop:
                 end = find(b"\n", pos + BLOCK, stop) if stop - pos > BLOCK else -1
                 if end < 0:
                     end = stop
-                for hit in match(data[pos:end]) or ():
-                    rule_blocks = blocks.setdefault(by_block[hit], [])
+                for hit in hits_in(data[pos:end]):
+                    rule_blocks = blocks.setdefault(hit, [])
                     if rule_blocks and rule_blocks[-1][1] + 1 == pos:  # the block before: one window
                         rule_blocks[-1] = (rule_blocks[-1][0], end)
                     else:
@@ -130,7 +157,7 @@ class Scanner:
         if touched is not None:
             for index in self.by_block_blocks:
                 blocks[index] = reaching_back(data, touched, self.matchers[index].reach_back)
-        hits = set(blocks) | set(self.scoped)
+        hits = set(blocks) | self._scoped_hits(data, region)
         if self._whole_set is not None:
             hits.update(self.whole[hit] for hit in self._whole_set.Match(data) or ())
         found = []
@@ -143,6 +170,22 @@ class Scanner:
             collect = unclosed if index in self.by_block_blocks else None
             candidates = matcher.find_bytes(data, lo, hi, windows, collect, document)
             found.extend((cand, index) for cand in candidates)
+        return found
+
+    def _scoped_hits(self, data: bytes, region: Callable[[int], tuple[int, int] | None]) -> set[int]:
+        """The head and tail rules whose entries match within their scope (from its start to the
+        end of the text for a rule whose matches may cross lines)."""
+        found: set[int] = set()
+        searched: dict[tuple[int, int], list[int]] = {}
+        for index in self.scoped:
+            bounds = region(index)
+            if bounds is None:
+                continue
+            lo, hi = bounds if self.matchers[index].line_local else (bounds[0], len(data))
+            if (lo, hi) not in searched:
+                searched[lo, hi] = self._scoped_sets.hits(data[lo:hi])
+            if index in searched[lo, hi]:
+                found.add(index)
         return found
 
     def block_reach(self) -> int:

@@ -95,6 +95,8 @@ class Document:
         self._cache: dict[tuple[str, int], Any] = {}
         self._language: str | bool | None = False  # False: not looked for yet
         self._first_seen: dict[bytes, int] | None = None
+        self._first_prose: int | None = None
+        self._last_prose: int | None = None
 
     def text(self, start: int, end: int) -> str:
         return self.data[start:end].decode("utf-8", "replace")
@@ -133,6 +135,34 @@ class Document:
     def prose(self, start: int, end: int) -> bool:
         """Whether the line reads as article prose: :data:`PROSE_WORDS` words or more, ending a sentence."""
         return self.signal("words", start, end) >= PROSE_WORDS and self.signal("sentence_end", start, end)
+
+    def first_prose(self) -> int:
+        """Where the first prose line (see :meth:`prose`) starts; the text's length when there is none.
+
+        Found by reading lines from the start until one is prose, once per document.
+        """
+        if self._first_prose is None:
+            line = self._edge_line(0, 1)
+            while line is not None and not self.prose(*line):
+                line = self.neighbour(*line, 1)
+            self._first_prose = len(self.data) if line is None else line[0]
+        return self._first_prose
+
+    def last_prose(self) -> int:
+        """Where the last prose line starts; -1 when there is none (read from the end, once)."""
+        if self._last_prose is None:
+            line = self._edge_line(len(self.data) - 1, -1)
+            while line is not None and not self.prose(*line):
+                line = self.neighbour(*line, -1)
+            self._last_prose = -1 if line is None else line[0]
+        return self._last_prose
+
+    def _edge_line(self, pos: int, step: int) -> tuple[int, int] | None:
+        """The first (``step`` 1, ``pos`` 0) or last (-1, the last byte) non-blank line."""
+        if pos < 0 or not self.data:
+            return None
+        line = self.line_at(pos)
+        return line if self.data[line[0] : line[1]].strip() else self.neighbour(*line, step)
 
     def line_at(self, pos: int) -> tuple[int, int]:
         """The line holding byte ``pos`` (without its line break, nor a ``\\r`` before it)."""
@@ -177,6 +207,7 @@ SIGNALS: dict[str, Callable[[Document, int, int], Any]] = {
     "digits": lambda doc, s, e: share(doc.text(s, e), str.isdigit, _not_space),
     "stopwords": lambda doc, s, e: stopwords.stopword_share(doc.text(s, e), doc.language),
     "repeated": lambda doc, s, e: doc.repeated(s, e),
+    "html": lambda doc, s, e: doc.html_lines is not None,
     "html_role": _html_role,
     "link_share": _link_share,
 }

@@ -92,3 +92,22 @@ def stopword_share(text: str, language: str | None) -> float | None:
         return None
     stop = stoplist(language)
     return sum(word in stop for word in found) / len(found)
+
+
+def best_stopword_share(text: str) -> float:
+    """The largest share of the words of ``text`` that one language's stoplist holds: for a
+    line on its own, whose language is not known.
+
+    >>> best_stopword_share("The council said that it would not close the library") > 0.5
+    True
+    >>> best_stopword_share("Listen to this article, 4 min"), best_stopword_share("2024")
+    (0.4, 0.0)
+    """
+    found = words(text)
+    if not found:
+        return 0.0
+    hits: Counter[str] = Counter()
+    index = _index()
+    for word in found:
+        hits.update(index.get(word, ()))
+    return max(hits.values(), default=0) / len(found)

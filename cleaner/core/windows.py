@@ -75,7 +75,7 @@ def clean_parts(
         if size < attempt_at:
             continue
         text = "".join(pending)
-        result = clean_text(text, chain, starts_document=first, ends_document=False)
+        result = clean_text(text, chain, max_removed=None, starts_document=first, ends_document=False)
         cut = _settled(text, result, margin, head_lines if first else 0, tail_lines)
         if cut is None:  # nothing settled yet (a long span, say): read on, try again later
             pending, attempt_at = [text], size + window
@@ -86,7 +86,7 @@ def clean_parts(
         pending, size, first = [text[cut:]], len(text) - cut, False
         attempt_at = window + margin
     text = "".join(pending)
-    result = clean_text(text, chain, starts_document=first, ends_document=True)
+    result = clean_text(text, chain, max_removed=None, starts_document=first, ends_document=True)
     yield _part(text, result, len(text), base, base_line)
 
 

@@ -72,7 +72,7 @@ class LineFate:
 
 
 @dataclass
-class Tally:
+class LineTally:
     """Counts for one rule, one pack or the whole run."""
 
     keep_lines_lost: int = 0
@@ -111,8 +111,8 @@ class Evaluation:
     remove_lines: int = 0
     remove_chars: int = 0
     titles_excluded: int = 0
-    total: Tally = field(default_factory=Tally)
-    by_rule: dict[str, Tally] = field(default_factory=dict)
+    total: LineTally = field(default_factory=LineTally)
+    by_rule: dict[str, LineTally] = field(default_factory=dict)
     docs: list[DocScore] = field(default_factory=list)
     fates: list[LineFate] = field(default_factory=list)
     gold_lines: int = 0
@@ -126,10 +126,10 @@ class Evaluation:
     def remove_removed_pct(self) -> float:
         return pct(self.total.remove_lines_removed, self.remove_lines)
 
-    def by_pack(self) -> dict[str, Tally]:
-        packs: dict[str, Tally] = {}
+    def by_pack(self) -> dict[str, LineTally]:
+        packs: dict[str, LineTally] = {}
         for rule, tally in self.by_rule.items():
-            pack = packs.setdefault(rule.split("/", 1)[0], Tally())
+            pack = packs.setdefault(rule.split("/", 1)[0], LineTally())
             for key, value in vars(tally).items():
                 setattr(pack, key, getattr(pack, key) + value)
         return packs
@@ -258,7 +258,7 @@ def line_fates(doc_id: str, text: str, spans: list[Span], labels: dict[int, Line
 
 def _add(evaluation: Evaluation, score: DocScore, fate: LineFate) -> None:
     for rule, chars in fate.removed_by_rule.items():
-        tally = evaluation.by_rule.setdefault(rule, Tally())
+        tally = evaluation.by_rule.setdefault(rule, LineTally())
         if fate.label == KEEP:
             tally.keep_chars_lost += chars
             evaluation.total.keep_chars_lost += chars
@@ -276,7 +276,7 @@ def _add(evaluation: Evaluation, score: DocScore, fate: LineFate) -> None:
         score.remove_lines += 1
     if fate.rule is None:
         return
-    tally = evaluation.by_rule.setdefault(fate.rule, Tally())
+    tally = evaluation.by_rule.setdefault(fate.rule, LineTally())
     for target in (tally, evaluation.total):
         if fate.label == KEEP:
             target.keep_lines_lost += 1
@@ -320,7 +320,7 @@ def evaluate(
     labels = load_labels(labels_path) if labels_path is not None else {}
     evaluation = Evaluation(half=half)
     # Every rule gets a row, so rules that never fired show up as zeros.
-    evaluation.by_rule = {rule.qualified_id: Tally() for rule in chain.rules}
+    evaluation.by_rule = {rule.qualified_id: LineTally() for rule in chain.rules}
     for path in sorted(docs_dir.glob("*.txt")):
         doc_id = path.stem
         if half is not None and half_of(site_key(doc_id)) != half:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cleaner.evaluation.common import excerpt, pct, table
-from cleaner.evaluation.lines import DocScore, Evaluation, LineFate, Tally
+from cleaner.evaluation.lines import DocScore, Evaluation, LineFate, LineTally
 
 
 def worst_documents(evaluation: Evaluation, count: int) -> list[DocScore]:
@@ -48,7 +48,7 @@ def to_json(evaluation: Evaluation, worst: int = 10) -> dict[str, Any]:
     }
 
 
-def _tally_rows(tallies: dict[str, Tally]) -> Iterator[list[Any]]:
+def _tally_rows(tallies: dict[str, LineTally]) -> Iterator[list[Any]]:
     for name, t in sorted(tallies.items()):
         yield [
             f"`{name}`",

@@ -6,48 +6,20 @@ and labels. A line reads like prose when it is a sentence (it ends in sentence p
 perhaps inside closing quotes) of at least :data:`PROSE_MIN_WORDS` words whose stopword share,
 in the language whose stoplist fits it best, is at least :data:`PROSE_STOPWORD_SHARE`; or when
 it opens with a quotation mark (a quotation, which other articles may repeat word for word).
-Stoplists come from the ``stop-words`` package.
+Stoplists and sentence ends are the line signals' own (:mod:`cleaner.core.stopwords`,
+:mod:`cleaner.core.signals`).
 """
 
 from __future__ import annotations
 
-import functools
-import re
+from cleaner.core.signals import ends_sentence
+from cleaner.core.stopwords import best_stopword_share, words
 
 PROSE_MIN_WORDS = 8
 PROSE_STOPWORD_SHARE = 0.3
 QUOTE_MIN_WORDS = 4
-# Typographic quotes and full-width punctuation are what these patterns are for.
-_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # noqa: RUF001
-_SENTENCE_END = re.compile(r"[.!?…。！？]['\"’”»«)\]]*$")  # noqa: RUF001
+# Typographic quotes are what this is for.
 _OPENING_QUOTES = "\"'“‘„«»‹›「『"  # noqa: RUF001
-
-
-@functools.cache
-def stoplists() -> tuple[frozenset[str], ...]:
-    """One stoplist per language of the ``stop-words`` package, lower case.
-
-    >>> any({"the", "of", "and"} <= words for words in stoplists())
-    True
-    """
-    from stop_words import AVAILABLE_LANGUAGES, get_stop_words
-
-    languages = sorted(AVAILABLE_LANGUAGES)
-    return tuple(frozenset(word.lower() for word in get_stop_words(name)) for name in languages)
-
-
-def stopword_share(text: str) -> float:
-    """The largest share of ``text``'s words that one language's stoplist holds.
-
-    >>> stopword_share("The council said that it would not close the library") > 0.5
-    True
-    >>> stopword_share("Listen to this article · 4 min") < 0.6
-    True
-    """
-    words = [word.lower() for word in _WORDS.findall(text)]
-    if not words:
-        return 0.0
-    return max(sum(word in stoplist for word in words) for stoplist in stoplists()) / len(words)
 
 
 def looks_like_prose(text: str) -> bool:
@@ -63,9 +35,9 @@ def looks_like_prose(text: str) -> bool:
     False
     """
     text = text.strip()
-    words = _WORDS.findall(text)
-    if text[:1] in _OPENING_QUOTES and len(words) >= QUOTE_MIN_WORDS:
+    found = words(text)
+    if text[:1] in _OPENING_QUOTES and len(found) >= QUOTE_MIN_WORDS:
         return True
-    if len(words) < PROSE_MIN_WORDS or not _SENTENCE_END.search(text):
+    if len(found) < PROSE_MIN_WORDS or not ends_sentence(text):
         return False
-    return stopword_share(text) >= PROSE_STOPWORD_SHARE
+    return best_stopword_share(text) >= PROSE_STOPWORD_SHARE

@@ -4,6 +4,8 @@ JSONL corpus (1-based line)."""
 from __future__ import annotations
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+#: Files whose report sources name a record: ``FILE:LINE`` (JSONL), ``FILE:ROW`` (Parquet).
+RECORD_SUFFIXES = (*JSONL_SUFFIXES, ".parquet")
 
 
 def is_corpus(name: str) -> bool:
@@ -34,8 +36,10 @@ def split_record_source(source: str) -> tuple[str, int]:
 
     >>> split_record_source("raw/news.jsonl.gz:17"), split_record_source("raw/a.txt")
     (('raw/news.jsonl.gz', 17), ('raw/a.txt', 0))
+    >>> split_record_source("raw/news.parquet:3")
+    ('raw/news.parquet', 3)
     """
     corpus, sep, line = source.rpartition(":")
-    if sep and line.isdigit() and is_corpus(corpus):
+    if sep and line.isdigit() and corpus.endswith(RECORD_SUFFIXES):
         return corpus, int(line)
     return source, 0

@@ -4,8 +4,9 @@ Reading a rule file means parsing YAML, checking every field and compiling every
 which costs more than cleaning a short article. Once a file has loaded without errors, the
 resulting pack is stored as JSON under the cache folder, keyed by a hash of the file's text and
 of the code that validates it; the next run with the same file loads the JSON instead. Each
-entry also holds the line-locality of the rules' patterns (:func:`cleaner.core.prefilter.line_local`),
-the other per-pattern analysis a chain needs at start-up.
+entry also holds the line-locality of the rules' patterns (:func:`cleaner.core.prefilter.line_local`)
+and their entries in the prefilter set (:func:`cleaner.core.prefilter.set_entry`), the other
+per-pattern analysis a chain needs at start-up.
 
 The folder is ``$CLEANER_CACHE_DIR``, else ``$XDG_CACHE_HOME/cleaner``, else
 ``~/.cache/cleaner``; ``CLEANER_CACHE_DIR=`` (empty) turns the cache off. Deleting it is
@@ -30,7 +31,7 @@ from cleaner.rulefiles.files import read_rule_file
 from cleaner.rulefiles.schema import check_pack
 
 CACHE_ENV = "CLEANER_CACHE_DIR"
-FORMAT = 2  # 2: a rule's kind fields are its options
+FORMAT = 3  # 2: a rule's kind fields are its options; 3: set entries stored
 MAX_ENTRIES = 256  # more than that, and the least recently written half goes
 # The code whose behaviour an entry records (the engine and the rule-file readers, relative to
 # the package): a change to any of it makes every entry stale.
@@ -110,11 +111,15 @@ def check_file_cached(path: Path) -> tuple[Pack | None, list[Problem]]:
     return pack, problems
 
 
-def _line_locality(pack: Pack) -> dict[str, bool]:
+def _analysis(pack: Pack) -> dict[str, dict[str, Any]]:
+    """The per-pattern answers stored with a pack: line locality and set entries, by trigger."""
     from cleaner.core.kinds import compile_rule
 
-    matchers = [compile_rule(rule, checked=True) for rule in pack.rules]
-    return {matcher.trigger: matcher.line_local for matcher in matchers}
+    triggers = [compile_rule(rule, checked=True).trigger for rule in pack.rules]
+    return {
+        "line_local": {trigger: prefilter.line_local(trigger) for trigger in triggers},
+        "set_entries": {trigger: prefilter.set_entry(trigger) for trigger in triggers},
+    }
 
 
 def _read(entry: Path, source: str) -> Pack | None:
@@ -127,6 +132,7 @@ def _read(entry: Path, source: str) -> Pack | None:
         cases = tuple(Case(**fields) for fields in data["cases"])
         pack = Pack(data["name"], data["description"], rules, source, cases)
         prefilter.remember_line_locality(stored["line_local"])
+        prefilter.remember_set_entries(stored["set_entries"])
     except (OSError, ValueError, KeyError, TypeError):  # missing, unreadable, or not ours
         return None
     return pack
@@ -148,7 +154,7 @@ def _write(entry: Path, pack: Pack) -> None:
         "rules": rules,
         "cases": [asdict(case) for case in pack.cases],
     }
-    stored = {"format": FORMAT, "pack": data, "line_local": _line_locality(pack)}
+    stored = {"format": FORMAT, "pack": data, **_analysis(pack)}
     import tempfile
 
     with contextlib.suppress(OSError):  # a read-only or full disk only costs speed

@@ -148,7 +148,7 @@ def check_examples(rule: Rule) -> tuple[int, list[Failure]]:
     positions = rule.examples_remove_at or ((rule.source_line, 1),) * len(rule.examples_remove)
     for example, (line, col) in zip(rule.examples_remove, positions, strict=True):
         text, marked = split_marked(example)
-        removed = _removed_by_rules(chain.clean(text))
+        removed = _removed_by_rules(chain.clean(text, max_removed=None))
         message = ""
         if not removed:
             message = f"remove example: the rule removed nothing{kind_of(rule).miss_hint(rule, text)}"
@@ -162,7 +162,7 @@ def check_examples(rule: Rule) -> tuple[int, list[Failure]]:
             failures.append(Failure(rule.source, line, col, rule.qualified_id, message, diff))
     positions = rule.examples_keep_at or ((rule.source_line, 1),) * len(rule.examples_keep)
     for text, (line, col) in zip(rule.examples_keep, positions, strict=True):
-        removed = _removed_by_rules(chain.clean(text))
+        removed = _removed_by_rules(chain.clean(text, max_removed=None))
         if removed:
             diff = text_diff(text, mark(text, removed), "keep example", "removed by the rule")
             failures.append(
@@ -178,7 +178,7 @@ def check_cases(pack: Pack) -> list[Failure]:
     chain = Chain([rule for rule in pack.rules if rule.enabled])
     failures = []
     for case in pack.cases:
-        clean = chain.clean(case.input).clean
+        clean = chain.clean(case.input, max_removed=None).clean
         if clean != case.expected:
             diff = text_diff(case.expected, clean, "expected", f"cleaned by pack {pack.name}")
             failures.append(

@@ -127,6 +127,6 @@ def _removed(rule: Rule, matcher: Matcher) -> set[int]:
     else:
         from cleaner.core.engine import TIDY_RULE, Chain
 
-        result = Chain([replace(rule, enabled=True)]).clean(ORDINARY_TEXT)
+        result = Chain([replace(rule, enabled=True)]).clean(ORDINARY_TEXT, max_removed=None)
         spans = [(span.start, span.end) for span in result.spans if span.rule != TIDY_RULE]
     return {i for start, end in spans for i in range(start, end)}

@@ -98,6 +98,30 @@ def list_lines(plan: ChainPlan, width: int = 120) -> list[str]:
     return lines
 
 
+def list_records(plan: ChainPlan) -> list[dict[str, object]]:
+    """The chain as data, one record per rule in order (``rules list --format json``).
+
+    >>> from cleaner.rulefiles.config import ChainSettings, plan_chain
+    >>> record = list_records(plan_chain(ChainSettings()))[0]
+    >>> sorted(record)
+    ['description', 'id', 'kind', 'note', 'on', 'pack', 'rule', 'scope', 'source']
+    """
+    return [
+        {
+            "rule": entry.rule.qualified_id,
+            "pack": entry.rule.pack,
+            "id": entry.rule.id,
+            "on": entry.on,
+            "note": entry.note,
+            "kind": entry.rule.kind,
+            "scope": _scope(entry.rule),
+            "source": display_source(entry.rule),
+            "description": _one_line(entry.rule.description),
+        }
+        for entry in plan.entries
+    ]
+
+
 def find_rule(plan: ChainPlan, ident: str) -> ChainEntry:
     """The entry for ``pack/id``, or for an ``id`` that only one pack uses.
 

@@ -12,11 +12,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO
 
-from cleaner import __version__
 from cleaner.core.engine import TIDY_RULE
 from cleaner.core.guard import held_back_message
 from cleaner.core.result import Result, Span
 from cleaner.messages import plural
+from cleaner.version import __version__
 
 # (text, background) per rule in order of first appearance; whitespace tidying is always grey.
 HTML_COLOURS = (
@@ -78,6 +78,26 @@ def summary(text: str, result: Result) -> str:
 
 
 
+def label(span: Span) -> str:
+    """The rule of a removed span and its captures, as the views show them: what matched (a
+    credit, a date) and, for rules that judge a line by its signals, the values that decided.
+
+    >>> label(Span("shapes/run", 0, 9, "More news", captures={"words": "2", "html": "false"}))
+    'shapes/run words=2 html=false'
+    >>> label(Span("captions/credit", 0, 9, "( AFP )", captures={"credit": "Jane Doe / AFP"}))
+    'captions/credit credit="Jane Doe / AFP"'
+    """
+    shown = [span.rule]
+    for name, value in span.captures.items():
+        needs_quotes = not value or any(char.isspace() or char in '"{}' for char in value)
+        shown.append(f"{name}={_quoted(value) if needs_quotes else value}")
+    return " ".join(shown)
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').translate(_ESCAPES) + '"'
+
+
 def pieces(text: str, spans: Sequence[Span]) -> Iterator[tuple[str, Span | None]]:
     """``text`` cut into kept pieces (``None``) and removed spans, in order.
 
@@ -97,7 +117,7 @@ def pieces(text: str, spans: Sequence[Span]) -> Iterator[tuple[str, Span | None]
 
 
 def render_plain(text: str, result: Result) -> str:
-    """The text with every removed span written ``[-text-]{rule}``, then the tally.
+    """The text with every removed span written ``[-text-]{rule captures}``, then the tally.
 
     >>> result = Result("Story.", [Span("demo/more", 6, 16, " Read more")])
     >>> print(render_plain("Story. Read more", result), end="")
@@ -107,7 +127,7 @@ def render_plain(text: str, result: Result) -> str:
           10 chars   1 span   demo/more
     """
     body = "".join(
-        f"[-{_visible(piece)}-]{{{span.rule}}}" if span else piece
+        f"[-{_visible(piece)}-]{{{label(span)}}}" if span else piece
         for piece, span in pieces(text, result.spans)
     )
     if body and not body.endswith("\n"):
@@ -137,7 +157,7 @@ def render_terminal(text: str, result: Result, file: IO[str], *, colour: bool | 
             view.append(_visible(piece), style=f"reverse {colour_name}")
         else:
             view.append(piece, style=f"strike {colour_name}")
-        view.append(f"{{{span.rule}}}", style=f"dim italic {colour_name}")
+        view.append(f"{{{label(span)}}}", style=f"dim italic {colour_name}")
     if not view.plain.endswith("\n"):
         view.append("\n")
     console = Console(file=file, force_terminal=True if colour else None, highlight=False, soft_wrap=True)
@@ -150,7 +170,8 @@ def render_terminal(text: str, result: Result, file: IO[str], *, colour: bool | 
 
 def render_html(text: str, result: Result, source: str) -> str:
     """One self-contained HTML page: removed spans struck through and coloured per rule, the
-    rule id on hover, a legend with counts, and a switch to hide what was removed.
+    rule id and captures beside them and on hover, a legend with counts, and a switch to hide
+    what was removed.
 
     >>> page = render_html("a <b> c", Result("a  c", [Span("x/y", 2, 5, "<b>")]), "in.txt")
     >>> '<del class="r0" title="x/y">&lt;b&gt;</del>' in page
@@ -170,8 +191,8 @@ def render_html(text: str, result: Result, source: str) -> str:
             kind = "ws nl" if "\n" in piece else "ws"
             body.append(f'<del class="{cls} {kind}" title="{_esc(span.rule)}">{_esc(piece)}</del>')
         else:
-            body.append(f'<del class="{cls}" title="{_esc(span.rule)}">{_esc(piece)}</del>')
-            body.append(f'<span class="tag {cls}" aria-hidden="true">{_esc(span.rule)}</span>')
+            body.append(f'<del class="{cls}" title="{_esc(label(span))}">{_esc(piece)}</del>')
+            body.append(f'<span class="tag {cls}" aria-hidden="true">{_esc(label(span))}</span>')
     legend = "\n".join(
         f'<tr><td><span class="swatch {classes[t.rule]}"></span></td>'
         f"<td><code>{_esc(t.rule)}</code></td>"

@@ -138,15 +138,35 @@ class Matcher:
         unclosed: list[int] | None = None,
         document: Document | None = None,
     ) -> Iterator[Candidate]:
-        """Candidates within ``data[lo:hi]`` (UTF-8 bytes, byte offsets).
+        """Candidates within ``data[lo:hi]`` (UTF-8 bytes, byte offsets); see :class:`Reach`."""
+        return self.candidates(Reach(data, lo, hi, lines, unclosed, document))
 
-        ``lines``, when given, are sorted ``(start, end)`` line ranges (``end`` at the line
-        break) that hold every place the trigger matches; only a line-local trigger may be
-        given them. The result is the same as without them, only faster. ``unclosed``
-        collects where a match began that found no end in reach (kinds with ``reach_back``).
-        ``document`` answers questions about ``data``'s lines (line signals), for kinds that ask.
-        """
+    def candidates(self, reach: Reach) -> Iterator[Candidate]:
+        """What the kind finds within its reach: each kind's own search."""
         raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Where a matcher looks, in UTF-8 ``data`` (byte offsets): within ``[lo, hi)``.
+
+    ``lines``, when given, are sorted ``(start, end)`` line ranges (``end`` at the line break)
+    that hold every place the trigger matches; only a line-local trigger may be given them.
+    The result is the same as without them, only faster. ``unclosed`` collects where a match
+    began that found no end in reach (kinds with ``reach_back``). ``document`` answers
+    questions about ``data``'s lines (line signals), for kinds that ask.
+    """
+
+    data: bytes
+    lo: int
+    hi: int
+    lines: Regions | None = None
+    unclosed: list[int] | None = None
+    document: Document | None = None
+
+    def windows(self) -> Iterator[tuple[int, int]]:
+        """The parts of ``[lo, hi)`` to search (see :func:`windows`)."""
+        return windows(self.lo, self.hi, self.lines)
 
 
 def windows(lo: int, hi: int, lines: Regions | None) -> Iterator[tuple[int, int]]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cleaner.core.kinds.base import Candidate, Field, Matcher, Regions, windows
+from cleaner.core.kinds.base import Candidate, Field, Matcher, Reach
 from cleaner.core.patterns import advance_chars, compile_pattern, next_char, trim_end
 from cleaner.core.rule import Rule
-from cleaner.core.signals import Document
 
 # A block holds a start match and an end match, each at least one character long (patterns
 # that match the empty string are refused), so a shorter bound could never remove anything.
@@ -66,20 +65,13 @@ class BlockMatcher(Matcher):
             return f"; the block here is {length} characters, longer than max_chars {max_chars}"
         return ""
 
-    def find_bytes(
-        self,
-        data: bytes,
-        lo: int,
-        hi: int,
-        lines: Regions | None = None,
-        unclosed: list[int] | None = None,
-        document: Document | None = None,
-    ) -> Iterator[Candidate]:
+    def candidates(self, reach: Reach) -> Iterator[Candidate]:
         """See :class:`Matcher`; ``unclosed`` collects where a start matched that ends no block
         (no end within ``max_chars``): a cut after it may later bring one in reach."""
         opening, closing = self.searcher("start"), self.searcher("end")
-        pos = lo
-        for start, end in windows(lo, hi, lines):
+        data, hi, unclosed = reach.data, reach.hi, reach.unclosed
+        pos = reach.lo
+        for start, end in reach.windows():
             while True:
                 start = max(start, pos)
                 if start >= hi:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cleaner.core.kinds.base import Candidate, Field, Matcher, Regions, windows
+from cleaner.core.kinds.base import Candidate, Field, Matcher, Reach
 from cleaner.core.patterns import Searcher, finditer
-from cleaner.core.signals import Document
 
 
 class LineMatcher(Matcher):
@@ -22,18 +21,10 @@ class LineMatcher(Matcher):
     fields = (Field("pattern", "pattern", help="an RE2 pattern; a line where it matches is removed"),)
     summary = "whole lines in which an RE2 pattern matches"
 
-    def find_bytes(
-        self,
-        data: bytes,
-        lo: int,
-        hi: int,
-        lines: Regions | None = None,
-        unclosed: list[int] | None = None,
-        document: Document | None = None,
-    ) -> Iterator[Candidate]:
+    def candidates(self, reach: Reach) -> Iterator[Candidate]:
         searcher = self.searcher("pattern")
-        for start, end in windows(lo, hi, lines):
-            yield from _matching_lines(searcher, data, start, end)
+        for start, end in reach.windows():
+            yield from _matching_lines(searcher, reach.data, start, end)
 
 
 def _matching_lines(searcher: Searcher, data: bytes, pos: int, stop: int) -> Iterator[Candidate]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cleaner.core.kinds.base import Candidate, Field, Matcher, Regions, windows
+from cleaner.core.kinds.base import Candidate, Field, Matcher, Reach
 from cleaner.core.patterns import finditer, trim_end
-from cleaner.core.signals import Document
 
 
 class RegexMatcher(Matcher):
@@ -23,17 +22,9 @@ class RegexMatcher(Matcher):
     fields = (Field("pattern", "pattern", help="the RE2 pattern; exactly its match is removed"),)
     summary = "exactly what an RE2 pattern matches"
 
-    def find_bytes(
-        self,
-        data: bytes,
-        lo: int,
-        hi: int,
-        lines: Regions | None = None,
-        unclosed: list[int] | None = None,
-        document: Document | None = None,
-    ) -> Iterator[Candidate]:
-        searcher = self.searcher("pattern")
-        for start, end in windows(lo, hi, lines):
+    def candidates(self, reach: Reach) -> Iterator[Candidate]:
+        searcher, data = self.searcher("pattern"), reach.data
+        for start, end in reach.windows():
             for spans in finditer(searcher, data, start, end):
                 match_end = trim_end(data, spans[0][0], spans[0][1])
                 if match_end > spans[0][0]:

@@ -3,16 +3,19 @@
 A rule lists conditions on line signals (:mod:`cleaner.core.signals`): how many words and
 characters, the share of stopwords, capitals and digits, whether the line ends a sentence,
 whether it repeats an earlier line, and for text extracted from HTML what the page made of it
-(a heading, a list item, …) and how much of it was link text. A line is removed when every
-condition holds (and, if given, ``pattern`` matches in it). Two conditions look around the
-line, in the spirit of jusText's context pass:
+(a heading, a list item, …) and how much of it was link text (``html: false`` keeps a rule to
+plain text, ``html: true`` to pages). A line is removed when every condition holds (and, if
+given, ``pattern`` matches in it). Other conditions look around the line, in the spirit of
+jusText's context pass; they judge the *run* a line belongs to, the consecutive non-blank lines
+that all meet the conditions, counted whole even where it reaches past the rule's scope:
 
-- ``min_run: N`` / ``max_run: N``: the line must be one of at least (at most) N consecutive
-  non-blank lines that all meet the conditions (a short list of teaser headlines, not one
-  short line, nor the long list of an article's recipe or results);
-- ``keep_between_prose: true``: a run of such lines whose nearest other lines above and below
-  are both prose (a sentence of eight words or more) is kept: a subheading inside an article
-  stays, a run of headlines after its last paragraph goes.
+- ``min_run: N`` / ``max_run: N``: the run has at least (at most) N lines (a short list of
+  teaser headlines, not one short line, nor the long list of an article's recipe or results);
+- ``keep_between_prose: true``: a run whose nearest other lines above and below are both
+  prose (a sentence of eight words or more) is kept: a subheading inside an article stays;
+- ``after_last_prose: true`` / ``before_first_prose: true``: no prose line comes after (before)
+  the run: headlines after an article's last paragraph go, a list in its middle stays;
+  ``false``: some prose line does (a page's title, above its first paragraph, is not taken).
 
 The values of the signals tested are recorded as the span's captures, so ``cleaner explain``
 and the report show why a line went. A signal that cannot be known (stopwords of a language
@@ -27,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from cleaner.core.kinds.base import Candidate, Field, Matcher, Regions, windows
+from cleaner.core.kinds.base import Candidate, Field, Matcher, Reach
 from cleaner.core.rule import Rule
 from cleaner.core.signals import HTML_ROLES, Document
 
@@ -42,6 +45,7 @@ _CONDITIONS: tuple[tuple[str, str, str], ...] = (
     ("max_digits", "digits", "max"),
     ("min_capitals", "capitals", "min"),
     ("max_capitals", "capitals", "max"),
+    ("html", "html", "is"),
     ("html_role", "html_role", "is"),
     ("min_link_share", "link_share", "min"),
     ("max_link_share", "link_share", "max"),
@@ -81,12 +85,15 @@ class SignalsMatcher(Matcher):
         Field("min_stopwords", "number", required=False, help="share of words", **_SHARE),
         Field("max_stopwords", "number", required=False, **_SHARE),
         Field("repeated", "boolean", required=False, help="the same line occurs earlier in the text"),
+        Field("html", "boolean", required=False, help="whether the text was extracted from an HTML page"),
         Field("html_role", "choice", required=False, choices=HTML_ROLES),
         Field("min_link_share", "number", required=False, **_SHARE),
         Field("max_link_share", "number", required=False, **_SHARE),
         Field("min_run", "integer", required=False, low=1, high=1000),
         Field("max_run", "integer", required=False, low=1, high=1000),
         Field("keep_between_prose", "boolean", required=False),
+        Field("before_first_prose", "boolean", required=False, help="whether no prose comes before the run"),
+        Field("after_last_prose", "boolean", required=False, help="whether no prose comes after the run"),
     )
 
     def __init__(self, rule: Rule, *, checked: bool = False) -> None:
@@ -96,41 +103,53 @@ class SignalsMatcher(Matcher):
         self._min_run: int = rule.option("min_run", 1)
         self._max_run: int | None = rule.option("max_run")
         self._between_prose: bool = rule.option("keep_between_prose", False)
+        self._before_prose: bool | None = rule.option("before_first_prose")
+        self._after_prose: bool | None = rule.option("after_last_prose")
         self._runs = self._min_run > 1 or self._max_run is not None or self._between_prose
+        self._runs = self._runs or self._before_prose is not None or self._after_prose is not None
         self.depends_on_neighbours = self._runs or rule.option("repeated") is not None
         if self.depends_on_neighbours:
             self.line_local = False  # whether a line goes depends on other lines: look at them all
 
-    def find_bytes(
-        self,
-        data: bytes,
-        lo: int,
-        hi: int,
-        lines: Regions | None = None,
-        unclosed: list[int] | None = None,
-        document: Document | None = None,
-    ) -> Iterator[Candidate]:
-        doc = document if document is not None and document.data is data else Document(data)
-        found = [cand for start, end in windows(lo, hi, lines) for cand in self._lines(doc, start, end)]
+    def candidates(self, reach: Reach) -> Iterator[Candidate]:
+        known = reach.document
+        doc = known if known is not None and known.data is reach.data else Document(reach.data)
+        found = [cand for start, end in reach.windows() for cand in self._lines(doc, start, end)]
         if self._runs:
             found = self._in_context(doc, found)
         return iter(found)
 
     def _lines(self, doc: Document, pos: int, stop: int) -> Iterator[Candidate]:
+        """The qualifying lines that start or end within ``[pos, stop]``; with a pattern, only
+        those where it matches are looked at (one search skips the others)."""
         searcher = self.searcher("pattern") if "pattern" in self._sources else None
         while pos <= stop and pos < len(doc.data):
-            start, end = doc.line_at(pos)
-            captures: dict[str, str] | None = {}
             if searcher is not None:
-                spans = searcher.search(doc.data, start, end)
-                captures = None if spans is None else searcher.captures(doc.data, spans)
-            if captures is not None and end > start and doc.data[start:end].strip():
-                measured = self._measure(doc, start, end)
-                if measured is not None:
-                    yield Candidate(start, end, captures | measured)
+                spans = searcher.search(doc.data, pos, stop)
+                if spans is None:
+                    return
+                pos = spans[0][0]
+            start, end = doc.line_at(pos)
+            captures = self._qualifies(doc, start, end)
+            if captures is not None:
+                yield Candidate(start, end, captures)
             pos = end + 1 if end >= pos else pos + 1
             if doc.data[end : end + 1] == b"\r":
                 pos += 1
+
+    def _qualifies(self, doc: Document, start: int, end: int) -> dict[str, str] | None:
+        """The captures of the line ``[start, end)`` if it meets the pattern and every condition."""
+        captures: dict[str, str] | None = {}
+        if "pattern" in self._sources:
+            searcher = self.searcher("pattern")
+            # Up to the line break, past a CR before it: "$" holds only before a line break.
+            stop = end + 1 if doc.data[end : end + 1] == b"\r" else end
+            spans = searcher.search(doc.data, start, stop)
+            captures = None if spans is None else searcher.captures(doc.data, spans)
+        if captures is None or end <= start or not doc.data[start:end].strip():
+            return None
+        measured = self._measure(doc, start, end)
+        return None if measured is None else captures | measured
 
     def _measure(self, doc: Document, start: int, end: int) -> dict[str, str] | None:
         """The tested signals' values, or None when a condition fails."""
@@ -145,15 +164,39 @@ class SignalsMatcher(Matcher):
         return values
 
     def _in_context(self, doc: Document, found: list[Candidate]) -> list[Candidate]:
-        """The candidates whose run is long enough and not enclosed by prose."""
+        """The candidates whose whole run is long enough and not enclosed by prose.
+
+        A run is counted whole, beyond the rule's reach (its scope): ten list lines that close
+        a text are one run of ten, even when only the last six are within a ``tail`` scope.
+        """
         kept: list[Candidate] = []
         for run in _runs(doc, found):
-            if len(run) < self._min_run or (self._max_run is not None and len(run) > self._max_run):
+            before = self._extend(doc, run[0].start, run[0].end, -1)
+            after = self._extend(doc, run[-1].start, run[-1].end, 1)
+            length = len(run) + before[0] + after[0]
+            if length < self._min_run or (self._max_run is not None and length > self._max_run):
                 continue
-            if self._between_prose and _enclosed_by_prose(doc, run):
+            if self._between_prose and _enclosed_by_prose(doc, before[1], after[1]):
+                continue
+            if self._before_prose is not None and (doc.first_prose() >= run[0].start) != self._before_prose:
+                continue
+            if self._after_prose is not None and (doc.last_prose() <= run[-1].start) != self._after_prose:
                 continue
             kept.extend(run)
         return kept
+
+    def _extend(self, doc: Document, start: int, end: int, step: int) -> tuple[int, tuple[int, int] | None]:
+        """How many lines next to ``[start, end)`` in direction ``step`` also qualify (counting
+        stops once the run is longer than ``max_run`` and no prose check needs its end), and
+        the nearest line past them, or None at the text's edge."""
+        count, limit = 0, None if self._between_prose else max(self._min_run, self._max_run or 0)
+        line = doc.neighbour(start, end, step)
+        while line is not None and (limit is None or count <= limit):
+            if self._qualifies(doc, *line) is None:
+                break
+            count += 1
+            line = doc.neighbour(*line, step)
+        return count, line
 
 
 def _runs(doc: Document, found: list[Candidate]) -> Iterator[list[Candidate]]:
@@ -168,9 +211,7 @@ def _runs(doc: Document, found: list[Candidate]) -> Iterator[list[Candidate]]:
         yield run
 
 
-def _enclosed_by_prose(doc: Document, run: list[Candidate]) -> bool:
-    before = doc.neighbour(run[0].start, run[0].end, -1)
-    after = doc.neighbour(run[-1].start, run[-1].end, 1)
+def _enclosed_by_prose(doc: Document, before: tuple[int, int] | None, after: tuple[int, int] | None) -> bool:
     return before is not None and after is not None and doc.prose(*before) and doc.prose(*after)
 
 
