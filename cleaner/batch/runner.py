@@ -228,7 +228,7 @@ def _run(
     )
     here = SerialExecutor(settings)  # streamed documents are cleaned in this process
     outcome = _execute(planner, executor, here, collector, ledger, discard_partial=not layout.in_place)
-    tally.interrupted = not outcome.complete
+    tally.interrupted = not outcome.ended
     tally.stop()
     if outcome.stopped and files_out:
         collector.say(_stopped_hint(options, ledger))
@@ -250,6 +250,7 @@ class _Outcome:
     status: int = 0
     complete: bool = False  # every input was handled and the report is in place
     stopped: bool = False  # stopped before the end, in a state --resume continues from
+    ended: bool = False  # every input was handled (the one input may have failed)
 
 
 def _execute(
@@ -271,7 +272,7 @@ def _execute(
     with StopRequest() as stop:
         try:
             _drive(steps, executor, here, collector, stop)
-            outcome.complete = True
+            outcome.complete = outcome.ended = True
         except (Interrupted, KeyboardInterrupt) as exc:
             signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
             outcome.status, outcome.stopped = EXIT_SIGNAL_BASE + signum, True

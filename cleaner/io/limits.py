@@ -63,16 +63,15 @@ def parse_size(text: str | int) -> int:
 
 
 def format_size(size: int) -> str:
-    """A size for a message: in GiB, MiB or KiB when it is a whole number of them, else in MB
-    or bytes.
+    """A size for a message, in the binary units the maximums are given in.
 
-    >>> format_size(32 << 20), format_size(2048), format_size(64_000_000), format_size(1500)
-    ('32 MiB', '2 KiB', '64.0 MB', '1500 bytes')
+    >>> format_size(32 << 20), format_size(2048), format_size(64_000_000), format_size(1000)
+    ('32 MiB', '2 KiB', '61.0 MiB', '1000 bytes')
     """
     for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if scale <= size < scale << 10 and size % scale == 0:
-            return f"{size // scale} {unit}"
-    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size} bytes"
+        if size >= scale:
+            return f"{size // scale} {unit}" if size % scale == 0 else f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
 
 
 def record_too_large(line: int, limit: int) -> str:
