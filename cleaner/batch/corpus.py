@@ -101,6 +101,26 @@ def bounded_lines(lines: IO[bytes], limit: int) -> Iterator[bytes]:
         yield line
 
 
+class _NotText(ValueError):
+    """A record's text that no UTF-8 file can hold."""
+
+
+def _text_or_refuse(text: str, field: str) -> str:
+    """``text``, unless it holds a lone surrogate: JSON's ``\\udc80`` escape stands for no
+    character, so the text has no UTF-8 form to clean or write.
+
+    >>> _text_or_refuse("bad \\udc80 here", "text")
+    Traceback (most recent call last):
+    cleaner.batch.corpus._NotText: field 'text' holds a lone surrogate (\\udc80 at character 4), not text
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        where = f"\\u{ord(text[exc.start]):04x} at character {exc.start}"
+        raise _NotText(f"field {field!r} holds a lone surrogate ({where}), not text") from None
+    return text
+
+
 def read_chunks(
     lines: Iterable[bytes], source: str, *, compress: bool, chunk_bytes: int = CHUNK_BYTES
 ) -> Iterator[Chunk]:
@@ -164,11 +184,10 @@ def clean_chunk(
             continue
         result.documents += 1
         try:
-            cleaned = chain.clean(text, max_removed=max_removed)
+            cleaned = chain.clean(_text_or_refuse(text, text_field), max_removed=max_removed)
         except Exception as exc:  # one bad record must not stop a corpus; it is reported instead
-            result.problems.append(
-                (record_source(chunk.source, number), f"internal error ({_why(exc)}); kept unchanged")
-            )
+            why = str(exc) if isinstance(exc, _NotText) else f"internal error ({_why(exc)})"
+            result.problems.append((record_source(chunk.source, number), f"{why}; kept unchanged"))
             out.append(raw)
             continue
         if not cleaned.spans:

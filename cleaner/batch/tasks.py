@@ -9,6 +9,7 @@ through :func:`clean_document`: bytes -> :func:`decode_document` -> the chain.
 
 from __future__ import annotations
 
+import errno
 import io
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,6 +27,10 @@ from cleaner.messages import cannot_read, cannot_write
 #: 70 MB), with the same result (:mod:`cleaner.batch.large`). Up to it, the input is cleaned whole,
 #: about twice as fast, in memory of about five times its size (530 MB for 100 MB of text).
 STREAM_ABOVE = MAX_WHOLE_BYTES
+
+
+#: Write failures that the next output will meet as well: a tree run stops at the first.
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 
 def decode_document(data: bytes, settings: Settings, name: str | None = None) -> Decoded:
@@ -113,6 +118,7 @@ class DocResult:
     diff: bytes = b""  # with Settings.diff: the unified diff of input against clean text
     written: bool = False  # the task wrote the clean text to its output file (``clean`` is empty)
     output_sha256: str | None = None  # of the clean text as written (the journal keeps it for --resume)
+    no_room: bool = False  # the output's file system is full or read-only: the run stops
 
     def write_clean(self, out: IO[bytes]) -> None:
         """Write the clean text to ``out``, from the bytes or from the temporary file."""
@@ -167,7 +173,7 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
                 task.output, result.clean_utf8, fsync=settings.fsync, replace_links=settings.replace_links
             )
         except OSError as exc:
-            return DocResult(len(data), problem=cannot_write(task.output, exc))
+            return DocResult(len(data), problem=cannot_write(task.output, exc), no_room=exc.errno in NO_ROOM)
     flag = result.held_back
     return DocResult(
         len(data),
