@@ -93,7 +93,8 @@ def restore_tree(
                     out.write(path.read_bytes())
                 outcome.copied += 1
             elif is_corpus(path.name):
-                restore_corpus_file(path, documents[owners[path]], field, target)
+                records = sorted(documents[owners[path]], key=lambda record: _line(record["source"]))
+                restore_corpus_file(path, records, field, target)
                 outcome.restored += 1
             else:
                 records = documents[owners[path]]
@@ -106,6 +107,10 @@ def restore_tree(
         except (DecodeError, RestoreError) as exc:
             outcome.errors.append(f"{path}: {exc}")
     return outcome
+
+
+def _line(source: str) -> int:
+    return split_record_source(source)[1]
 
 
 def files_below(root: Path) -> Iterator[Path]:
