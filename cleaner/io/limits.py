@@ -6,8 +6,8 @@ documented maximum, and an input that exceeds one is refused with a line naming 
 line), while the run goes on with the other inputs:
 
 - :data:`DEFAULT_MAX_RECORD_BYTES`: a JSONL record, or a line of a text (``--max-record-bytes``,
-  or ``max_record_bytes`` in ``cleaner.toml``). Checked while reading, so that a record without
-  an end (a gzip bomb of one line) is never read whole.
+  or the ``CLEANER_MAX_RECORD_BYTES`` environment variable). Checked while reading, so that a
+  record without an end (a gzip bomb of one line) is never read whole.
 - :data:`MAX_HTML_BYTES`: an HTML page, which trafilatura parses whole, in about 35 times its
   size.
 - :data:`MAX_WHOLE_BYTES`: a document that must be read whole (``--diff``, ``explain``, a pipe
