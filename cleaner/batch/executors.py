@@ -22,6 +22,7 @@ from cleaner.batch.settings import Settings, Task
 from cleaner.messages import EXIT_SIGNAL_BASE
 
 TASKS_IN_FLIGHT_PER_JOB = 4
+STOP_SECONDS = 2.0  # how long a stopped run's workers get to end on SIGTERM before SIGKILL
 # A batch goes out when it holds about a corpus chunk's worth of input (or its number of tasks).
 BATCH_BYTES = CHUNK_BYTES
 # A local worker process costs about a tenth of a millisecond per task in pickling and
@@ -152,10 +153,24 @@ class ProcessExecutor(_BatchingExecutor):
 
     def shutdown(self, *, cancel: bool) -> None:
         if cancel:  # a stopped run: the documents in progress are abandoned, not waited for
-            for process in list(self._pool._processes.values()):
-                with contextlib.suppress(OSError):
-                    process.terminate()
+            _stop_workers(list(self._pool._processes.values()))
         self._pool.shutdown(wait=True, cancel_futures=cancel)
+
+
+def _stop_workers(processes: list[Any]) -> None:
+    """SIGTERM each worker (it removes its temporary file on the way out), then SIGKILL any
+    still there after :data:`STOP_SECONDS`: a worker handing back a result finishes sending it
+    first, and once the run has stopped reading results, no one reads the rest of it (a
+    temporary file a killed worker leaves is swept by the next run)."""
+    for process in processes:
+        with contextlib.suppress(OSError):
+            process.terminate()
+    deadline = time.monotonic() + STOP_SECONDS
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            with contextlib.suppress(OSError):
+                process.kill()
 
 
 _worker_settings: Settings | None = None
