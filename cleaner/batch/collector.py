@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.batch.corpus import ChunkResult
+from cleaner.batch.journal import Finished
 from cleaner.batch.ledger import Ledger
 from cleaner.batch.plan import Event, Step, Unit
 from cleaner.batch.shards import ShardResult
@@ -186,6 +187,8 @@ class Collector:
         tally.spans.update(result.spans)
         tally.encodings[result.encoding] += 1
         digest = None if unit.output is None or self.preview else result.output_sha256
+        if digest is not None and result.input_sha256 is not None:
+            digest = Finished(digest, result.bytes_in, result.input_sha256).entry()
         self._commit(unit, result.records, digest, staged)
         return 1, result.bytes_in
 

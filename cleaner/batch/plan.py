@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from cleaner.batch.corpus import Chunk, bounded_lines, is_gzip, read_chunks
-from cleaner.batch.journal import file_sha256
+from cleaner.batch.journal import Finished, file_sha256
 from cleaner.batch.layout import (
     DEFAULT_INCLUDE,
     STDIN_SOURCE,
@@ -312,26 +312,34 @@ def _range_bytes(path: str, start: int, end: int) -> bytes:
     return read_range(path, start, end)
 
 
-def _up_to_date(unit: Unit, digest: str | None) -> int | None:
+def _up_to_date(unit: Unit, entry: str | None) -> int | None:
     """The input's size when the output the stopped run wrote is still there, else None.
 
-    That output is not older than the input and, when the journal gives its SHA-256 (``digest``),
-    has it. In place, the input is the output: it must have the SHA-256 the journal gives. An
-    output at a URL is read back to check its SHA-256.
+    The journal's ``entry`` (:class:`~cleaner.batch.journal.Finished`) gives that output's
+    SHA-256, which it must have; for a document, the input's size and SHA-256 too, which the
+    input must still have (a copy that kept its old modification time is no proof it is the
+    same). Without them (a corpus), the output must not be older than the input. In place, the
+    input is the output: it must have the output's SHA-256. An output at a URL is read back to
+    check its SHA-256.
     """
     if unit.path is None or unit.output is None:
         return None
+    finished = Finished.parse(entry) if entry is not None else None
+    digest = finished.output if finished is not None else None
     try:
         if isinstance(unit.output, str) or isinstance(unit.path, str):
             output, source = str(unit.output), str(unit.path)
             if remote.modified(output) < remote.modified(source):
                 return None
             return _input_size(source) if digest is None or remote.sha256(output) == digest else None
-        source = unit.path.stat()
+        size = unit.path.stat().st_size
         if unit.output == unit.path:
-            return source.st_size if digest is not None and file_sha256(unit.path) == digest else None
-        if unit.output.stat().st_mtime_ns < source.st_mtime_ns:
+            return size if digest is not None and file_sha256(unit.path) == digest else None
+        if finished is not None and finished.source is not None:
+            same = size == finished.size and file_sha256(unit.path) == finished.source
+            return size if same and file_sha256(unit.output) == digest else None
+        if unit.output.stat().st_mtime_ns < unit.path.stat().st_mtime_ns:
             return None
-        return source.st_size if digest is None or file_sha256(unit.output) == digest else None
+        return size if digest is None or file_sha256(unit.output) == digest else None
     except OSError:
         return None

@@ -10,6 +10,7 @@ through :func:`clean_document`: bytes -> :func:`decode_document` -> the chain.
 from __future__ import annotations
 
 import errno
+import hashlib
 import io
 from collections import Counter
 from dataclasses import dataclass, field
@@ -119,6 +120,7 @@ class DocResult:
     written: bool = False  # the task wrote the clean text to its output file (``clean`` is empty)
     output_sha256: str | None = None  # of the clean text as written (the journal keeps it for --resume)
     no_room: bool = False  # the output's file system is full or read-only: the run stops
+    input_sha256: str | None = None  # of the input as cleaned (the journal keeps it for --resume)
 
     def write_clean(self, out: IO[bytes]) -> None:
         """Write the clean text to ``out``, from the bytes or from the temporary file."""
@@ -187,6 +189,7 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
         diff=_diff(decoded.text, result.clean, task.source) if settings.diff else b"",
         written=task.output is not None,
         output_sha256=text_sha256(result.clean_utf8) if settings.report else None,
+        input_sha256=hashlib.sha256(data).hexdigest() if settings.report else None,
     )
 
 

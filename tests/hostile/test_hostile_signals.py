@@ -131,3 +131,30 @@ def test_a_rule_folder_holding_a_pipe_is_refused_with_one_line(tmp_path: Path) -
     run = cleaner(tmp_path, "clean", "a.txt", "--rules", "rules", timeout=30)
 
     assert_refused(run, "rules/site.yaml:1:1: not a regular file (a pipe or device)")
+
+
+def test_resume_redoes_an_input_changed_since_whatever_its_modification_time(tmp_path: Path) -> None:
+    """The journal keeps each document's size and SHA-256: an input edited after the stopped
+    run, its modification time put back (cp -p, rsync -t, touch -r do so), is cleaned again."""
+    write(tmp_path, {"raw/a.txt": SEED, "raw/b.txt": SEED})
+    os.mkfifo(tmp_path / "slow.txt")
+    command = [*CLEANER, "clean", "raw", "slow.txt", "-o", "out", "--report", "r.jsonl", "-q"]
+    run = _started(command, tmp_path)
+    _settled(tmp_path, ["out/raw/a.txt", "out/raw/b.txt"])
+    run.send_signal(signal.SIGTERM)
+    assert _stopped_within(run, 20)[0] == 128 + signal.SIGTERM
+    (tmp_path / "slow.txt").unlink()
+    write(tmp_path, {"slow.txt": SEED})
+    edited = tmp_path / "raw/a.txt"
+    before = edited.stat()
+    edited.write_bytes(SEED.replace(b"Monday", b"Friday"))  # the same size
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+    inputs = ("clean", "raw", "slow.txt", "-q")
+    resumed = cleaner(tmp_path, *inputs, "-o", "out", "--report", "r.jsonl", "--resume")
+    whole = cleaner(tmp_path, *inputs, "-o", "out2", "--report", "r2.jsonl")
+
+    assert resumed.status == 0 and whole.status == 0, resumed.stderr
+    assert (tmp_path / "out/raw/a.txt").read_bytes() == SEED_CLEAN.replace(b"Monday", b"Friday")
+    assert (tmp_path / "out/raw/b.txt").read_bytes() == SEED_CLEAN
+    assert (tmp_path / "r.jsonl").read_bytes() == (tmp_path / "r2.jsonl").read_bytes()
