@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -102,6 +103,22 @@ def test_search_stops_at_the_home_folder(tmp_path: Path, monkeypatch: pytest.Mon
     assert find_config(home / "notes") is None
     (home / "cleaner.toml").write_text('disable = ["captions"]\n', encoding="utf-8")
     assert find_config(home / "notes") == home / "cleaner.toml"  # the home folder's own is used
+
+
+def test_search_stops_at_a_file_system_boundary(tmp_path: Path) -> None:
+    """A config on the file system a folder is mounted on belongs to another tree of files."""
+    (tmp_path / "cleaner.toml").write_text('disable = ["dates"]\n', encoding="utf-8")
+    mounted = tmp_path / "mnt"
+    mounted.mkdir()
+    mount = shutil.which("mount")
+    if mount is None or subprocess.run([mount, "-t", "tmpfs", "tmpfs", mounted]).returncode:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        (mounted / "notes").mkdir()
+        assert find_config(mounted / "notes") is None
+        assert find_config(tmp_path) == tmp_path / "cleaner.toml"
+    finally:
+        subprocess.run(["umount", mounted], check=True)
 
 
 def test_a_config_others_can_write_is_ignored_with_a_warning(
