@@ -120,7 +120,8 @@ class DocResult:
     written: bool = False  # the task wrote the clean text to its output file (``clean`` is empty)
     output_sha256: str | None = None  # of the clean text as written (the journal keeps it for --resume)
     no_room: bool = False  # the output's file system is full or read-only: the run stops
-    input_sha256: str | None = None  # of the input as cleaned (the journal keeps it for --resume)
+    # Of the input as cleaned, for the journal (--resume); a streamed document has none.
+    input_sha256: str | None = field(default=None, compare=False)
 
     def write_clean(self, out: IO[bytes]) -> None:
         """Write the clean text to ``out``, from the bytes or from the temporary file."""
