@@ -121,3 +121,21 @@ def test_an_html_page_above_the_maximum_is_refused_with_the_way_on(tmp_path: Pat
     ]
     assert refused.created() == []
     assert plain.status == 0 and plain.created() == ["big.txt"]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
+def test_a_shard_a_worker_reads_itself_is_bounded_too(tmp_path: Path, suffix: str) -> None:
+    """Corpora that workers read and write themselves (--shard-mb, --shared, URLs)."""
+    import cleaner
+    from cleaner.batch.settings import Settings
+    from cleaner.batch.shards import ShardTask, run_shard
+
+    data = json.dumps({"text": PLAIN.decode()}).encode() + b"\n" + b'{"text": "' + b"x" * 5000 + b'"}\n'
+    corpus = tmp_path / f"c{suffix}"
+    corpus.write_bytes(gzip.compress(data) if suffix.endswith(".gz") else data)
+    settings = Settings(cleaner.load_chain(), max_record_bytes=4096)
+
+    result = run_shard(ShardTask("c", str(corpus), str(tmp_path / f"out{suffix}")), settings)
+
+    assert result.problem == "record 2 is larger than 4 KiB (--max-record-bytes); the file is not cleaned"
+    assert not (tmp_path / f"out{suffix}").exists()
