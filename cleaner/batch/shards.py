@@ -153,6 +153,8 @@ def _lines(task: ShardTask, limit: int) -> Iterator[bytes]:
 
 def _range(handle: IO[bytes], start: int, end: int | None, limit: int) -> Iterator[bytes]:
     """The lines that start in ``[start, end)``, each read no further than ``limit`` bytes."""
+    if not isinstance(handle, io.BufferedIOBase):  # an fsspec file: its readline takes no size
+        handle = io.BufferedReader(handle)  # type: ignore[arg-type]
     if start > 0:
         handle.seek(start - 1)
         if handle.read(1) != b"\n":
