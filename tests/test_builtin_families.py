@@ -443,6 +443,24 @@ BOILERPLATE = [
     "Escucha: El podcast semanal sobre la reforma",
     "Dowiedz się więcej: Jak złożyć wniosek o dopłatę",
     "Mehr erfahren",
+    # Author-box headings, read-aloud players, breadcrumbs, previous/next links, error reports, media labels.
+    "About the authors",
+    "Sobre la autora",
+    "Over de auteur",
+    "Listen to the article (5 min)",
+    "Ascolta l’articolo",
+    "Luister naar dit artikel",
+    "Home » Sport » Football",
+    "Startseite > Politik > Ausland",
+    "Accueil / Économie",
+    "Next post »",
+    "Artigo anterior",
+    "Volgend artikel",
+    "Have you found a typo? Tell our editors.",
+    "Segnala un errore",
+    "Meld een fout",
+    "Guarda il video",
+    "Zobacz wideo",
 ]
 
 ARTICLE_LINES = [
@@ -608,6 +626,11 @@ ARTICLE_LINES = [
     "Mira Novak, the harbour master, said the pier would reopen in May.",
     "Escucha a los vecinos, pidió el alcalde en el pleno.",
     "Inhalt und Form des Vertrags blieben bis zuletzt umstritten.",
+    "About the authors of the letter, the police would say nothing.",
+    "Home is where the council wants new families to settle, the mayor said.",
+    "Next year the ferry will run every hour, the port said.",
+    "Meld een fout in de aangifte altijd bij de Belastingdienst, zei de minister.",
+    "Video",
 ]
 
 
