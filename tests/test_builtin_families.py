@@ -461,6 +461,19 @@ BOILERPLATE = [
     "Meld een fout",
     "Guarda il video",
     "Zobacz wideo",
+    # Legal links, navigation controls, was-this-helpful prompts.
+    "Terms of Service | Privacy Policy",
+    "Datenschutzerklärung · Impressum · Kontakt",
+    "Politique de confidentialité",
+    "Termos de uso",
+    "Algemene voorwaarden",
+    "Load more stories",
+    "Mehr anzeigen",
+    "Carregar mais",
+    "Toon meer",
+    "Is this page useful? Yes No",
+    "Questo articolo ti è stato utile?",
+    "Was dit artikel nuttig?",
 ]
 
 ARTICLE_LINES = [
@@ -631,6 +644,10 @@ ARTICLE_LINES = [
     "Next year the ferry will run every hour, the port said.",
     "Meld een fout in de aangifte altijd bij de Belastingdienst, zei de minister.",
     "Video",
+    "Terms of the deal were not disclosed, the company said.",
+    "Search and rescue crews reached the boat at dawn.",
+    "Szukaj pracy za granicą radzi coraz więcej młodych ludzi.",
+    "Was this article helpful to you? Write to the editor and tell us why.",
 ]
 
 
