@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from cleaner import Chain, clean_text, load_chain
 from cleaner.core.patterns import compile_pattern
-from cleaner.core.prefilter import line_local, relax, set_entry
+from cleaner.core.prefilter import FOLDS_TO_ASCII, line_local, relax, set_entry
 from cleaner.core.rule import Rule
 from tests.reference import ReferenceChain, reference_candidates
 
@@ -148,15 +148,19 @@ def test_analysis_is_sound_on_samples(pattern: str, text: str, ignore_case: bool
 @settings(max_examples=400, deadline=None)
 @given(pattern=patterns, text=texts, ignore_case=st.booleans())
 def test_set_entries_match_wherever_the_pattern_does(pattern: str, text: str, ignore_case: bool) -> None:
-    """A rule's entry in the prefilter set matches wherever the rule's pattern matches, in
-    the same text (the set reads the text as it is, an ignore-case entry ignoring case)."""
+    """A rule's entry in the prefilter set matches, in its text (lowered when the set reads
+    lowered text), wherever the rule's pattern matches the text as it is."""
     try:
         regex = compile_pattern(pattern, ignore_case=ignore_case)
     except ValueError:
         return
-    found = re2.compile(set_entry(regex.pattern))
+    entry, lowered = set_entry(regex.pattern)
+    seen = text.translate({c: c + 32 for c in range(65, 91)}) if lowered else text
+    found = re2.compile(entry)
+    folds = re2.compile(FOLDS_TO_ASCII)
     for match in regex.finditer(text):
-        assert found.search(text, match.start(), match.end()) is not None
+        span = (match.start(), match.end())
+        assert found.search(seen, *span) is not None or (lowered and folds.search(seen, *span) is not None)
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 try:  # Python >= 3.11
@@ -114,27 +114,116 @@ def relax(pattern: str) -> str:
 
 _ANY = "(?s:.)"
 
+# Case folding makes a set's automaton larger and slower to build (a class for each letter),
+# so the prefilter set reads text whose ASCII letters were lowered (``bytes.lower()``), with
+# patterns to match (see fold_case).
+_LEADING_FLAGS = re.compile(r"\(\?([a-zA-Z]*)\)")
+_INLINE_CASE_FLAG = re.compile(r"\(\?[a-zA-Z]*-?[a-zA-Z]*i[a-zA-Z-]*[:)]")
+_GROUP_SYNTAX = re.compile(r"(\(\?P<\w+>|\(\?[a-zA-Z-]*[:)])")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_LOWER_ASCII = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# Escapes that may stand for a letter (\x41, \101): their case cannot be lowered safely.
+_LETTER_ESCAPES = re.compile(r"\\(?:x|[0-7])")
+#: The two characters whose case folding reaches an ASCII letter (the Kelvin sign folds to "k",
+#: the long s to "s") but that lowering leaves as they are: a set over lowered text needs an
+#: entry for them, where any ignore-case rule may match.
+FOLDS_TO_ASCII = "[\u212a\u017f]"
+
+
+def fold_case(pattern: str) -> str:
+    """A pattern that, searched in text whose ASCII letters were lowered, matches wherever
+    ``pattern`` matches in the text as it was (and possibly more), without case folding
+    over the whole pattern, which is slow to compile into a set.
+
+    ASCII letters are lowered; other letters of an ignore-case pattern keep a fold of their own
+    (``(?i:é)``), as do character classes that hold letters. (An ignore-case pattern's "k"
+    and "s" also match a character lowering does not change: see :data:`FOLDS_TO_ASCII`.)
+    What this cannot read safely (case flags inside the pattern, letters written as escapes,
+    Unicode classes such as ``\\p{Lu}``) becomes "any character".
+
+    >>> fold_case("(?mi)^Read MORE: [A-Z]é")
+    '(?m)^read more: (?i:[A-Z])(?i:é)'
+    >>> fold_case("(?m)^Foto: [^\\n]{0,60}$")
+    '(?m)^foto: [^\\n]{0,60}$'
+    """
+    flags, rest = "", pattern
+    while (lead := _LEADING_FLAGS.match(rest)) is not None:
+        flags += lead.group(1)
+        rest = rest[lead.end() :]
+    if _INLINE_CASE_FLAG.search(rest) or _LETTER_ESCAPES.search(rest):
+        return _ANY
+    ignore_case = "i" in flags
+    flags = flags.replace("i", "")
+    out = [f"(?{flags})" if flags else ""]
+    in_class: list[tuple[str, str]] | None = None
+    for kind, text in _tokens(rest):
+        if in_class is not None:
+            in_class.append((kind, text))
+            if kind == "close":
+                out.append(_fold_class(in_class, ignore_case))
+                in_class = None
+        elif kind == "open":
+            in_class = [(kind, text)]
+        elif kind == "unicode":  # \p{Lu} holds "A", which lowering makes "a"
+            out.append(_ANY)
+        elif kind == "quoted":
+            end = len(text) - 2 if text.endswith("\\E") else len(text)  # lower the text, not \Q, \E
+            quoted = text[:2] + text[2:end].translate(_LOWER_ASCII) + text[end:]
+            out.append(quoted if text.isascii() or not ignore_case else _ANY)
+        elif kind == "other":
+            out.extend(_fold_other(piece, ignore_case) for piece in _GROUP_SYNTAX.split(text))
+        else:
+            out.append(text)
+    return "".join(out + [text for _, text in in_class or []])
+
+
+def _fold_other(text: str, ignore_case: bool) -> str:
+    if text.startswith("(?"):  # group syntax: (?:, (?P<name>, (?s)
+        return text
+    text = text.translate(_LOWER_ASCII)
+    if ignore_case and not text.isascii():
+        text = _NON_ASCII.sub(lambda m: f"(?i:{m[0]})" if m[0].lower() != m[0].upper() else m[0], text)
+    return text
+
+
+def _fold_class(tokens: list[tuple[str, str]], ignore_case: bool) -> str:
+    """A character class for lowered text: as it is without letters, else folding itself;
+    "any character" when lowering could take a character out of it."""
+    text = "".join(piece for _, piece in tokens)
+    inner = tokens[1:-1]
+    if any(kind in ("unicode", "posix") for kind, _ in inner):
+        return _ANY
+    if not any(char.isalpha() for kind, piece in inner if kind == "other" for char in piece):
+        return text
+    if tokens[0][1].startswith("[^") and not ignore_case:
+        return _ANY  # [^a-z] holds "A", which lowering makes "a"
+    return f"(?i:{text})"
+
+
 # Entries already known, by trigger (see set_entry); stored with the rule cache like line locality.
-_set_entries: dict[str, str] = {}
+_set_entries: dict[str, tuple[str, bool]] = {}
 
 
-def remember_set_entries(answers: Mapping[str, Any]) -> None:
+def remember_set_entries(answers: Mapping[str, Sequence[Any]]) -> None:
     """Take answers of :func:`set_entry` computed earlier (by the same code) as known."""
-    for trigger, entry in answers.items():
-        if isinstance(entry, str):
-            _set_entries[trigger] = entry
+    for trigger, (entry, lowered) in answers.items():
+        _set_entries[trigger] = (str(entry), bool(lowered))
 
 
-def set_entry(trigger: str) -> str:
-    """A rule trigger's entry in the chain's prefilter set: the relaxed trigger (:func:`relax`),
-    its flags kept, so that an ignore-case rule's entry ignores case too.
+def set_entry(trigger: str) -> tuple[str, bool]:
+    """A rule trigger's entry in the chain's prefilter sets, and whether its set reads lowered
+    text: the relaxed trigger (:func:`relax`), and for an ignore-case trigger that relaxed
+    trigger case folded (:func:`fold_case`). A case-sensitive trigger keeps its case, which
+    costs a set nothing and keeps "AP" from matching in "happy".
 
     >>> set_entry("(?mi)^Read more: [^\\n]{0,80}$"), set_entry("(?m)^[A-Z]{40,}$")
-    ('(?mi)^Read more: [^\\n]*$', '(?m)^[A-Z]+$')
+    (('(?m)^read more: [^\\n]*$', True), ('(?m)^[A-Z]+$', False))
     """
     known = _set_entries.get(trigger)
     if known is None:
-        known = _set_entries[trigger] = relax(trigger)
+        relaxed = relax(trigger)
+        lowered = "i" in (_LEADING_FLAGS.match(trigger) or ["", ""])[1]
+        known = _set_entries[trigger] = (fold_case(relaxed) if lowered else relaxed, lowered)
     return known
 
 

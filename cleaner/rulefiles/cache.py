@@ -31,7 +31,7 @@ from cleaner.rulefiles.files import read_rule_file
 from cleaner.rulefiles.schema import check_pack
 
 CACHE_ENV = "CLEANER_CACHE_DIR"
-FORMAT = 4  # 2: a rule's kind fields are its options; 3: set entries stored; 4: one set, entries relaxed only
+FORMAT = 3  # 2: a rule's kind fields are its options; 3: set entries stored
 MAX_ENTRIES = 256  # more than that, and the least recently written half goes
 # The code whose behaviour an entry records (the engine and the rule-file readers, relative to
 # the package): a change to any of it makes every entry stale.
