@@ -648,6 +648,10 @@ ARTICLE_LINES = [
     "Search and rescue crews reached the boat at dawn.",
     "Szukaj pracy za granicą radzi coraz więcej młodych ludzi.",
     "Was this article helpful to you? Write to the editor and tell us why.",
+    "Privacy",
+    "Cookies",
+    "Datenschutz",
+    "Recherche",
 ]
 
 
