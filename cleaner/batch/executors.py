@@ -185,9 +185,11 @@ def _start_worker(settings: Settings, parent: int) -> None:
     global _worker_settings
     _worker_settings = settings
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops the run
-    signal.signal(signal.SIGTERM, _terminate)
     _hand_back_results_whole()
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    # Last: until here SIGTERM just ends the worker; raised inside this initializer, the stop
+    # would be printed by the pool as a traceback (a run refused just after it started).
+    signal.signal(signal.SIGTERM, _terminate)
 
 
 _terminating = False  # SIGTERM came: the worker is on its way out
