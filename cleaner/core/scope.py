@@ -66,11 +66,12 @@ class ScopeBounds:
         self.starts_document, self.ends_document = context.starts_document, context.ends_document
         self._regions: dict[tuple[str, int], tuple[int, int] | None] = {}
 
-    def region(self, rule: Rule) -> tuple[int, int] | None:
-        """The byte range a rule may match in, or None where its scope is not in this part."""
+    def region(self, rule: Rule, beyond: int = 0) -> tuple[int, int] | None:
+        """The byte range a rule may match in, or None where its scope is not in this part;
+        with ``beyond``, that many more non-blank lines of a head or tail scope."""
         if rule.scope not in ("head", "tail"):
             return 0, len(self.data)
-        key = (rule.scope, rule.scope_lines)
+        key = (rule.scope, rule.scope_lines + beyond)
         if key not in self._regions:  # the rules of one pack share a few scopes: count lines once
             self._regions[key] = self._region(*key)
         return self._regions[key]
