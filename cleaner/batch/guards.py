@@ -165,7 +165,7 @@ def _check_output_folder(output: Path, layout: Layout, walker: Walker) -> None:
     enclosing = _enclosing_input(layout, walker)
     if enclosing is None or (output / OUTPUT_MARKER).is_file() or not output.is_dir():
         return
-    for found in Walker(walker.include, walker.exclude).files(output):
+    for found in Walker(walker.include, walker.exclude, gitignore=walker.gitignore).files(output):
         if found.error is None:
             raise UsageError(
                 f"--output {output} is inside the input folder {enclosing} and already holds "

@@ -145,7 +145,8 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
     layout = layout_for(options)
     written = {"--report": options.report, "--summary": options.summary}
     local_output = layout.output if isinstance(layout.output, Path) else None
-    walker = Walker(options.include, options.exclude, [local_output, *written.values()], guard=written)
+    avoid = [local_output, *written.values()]
+    walker = Walker(options.include, options.exclude, avoid, guard=written, gitignore=options.gitignore)
     check_paths(options, layout, walker)
     settings = Settings(
         chain,

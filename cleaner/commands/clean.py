@@ -13,6 +13,7 @@ from cleaner.commands.options import (
     EncodingOption,
     HtmlOption,
     MaxRemovedOption,
+    NoIgnoreOption,
     chain_options,
     fail,
     load_chain_or_exit,
@@ -57,7 +58,8 @@ def clean(
         typer.Option(
             "--include",
             help="Glob of files to clean inside directories; repeatable; replaces the default "
-            f"({' '.join(DEFAULT_INCLUDE)}). A glob with '/' matches the path below the directory.",
+            f"({' '.join(DEFAULT_INCLUDE)}). Globs follow .gitignore rules: one with '/' is anchored "
+            "to the directory ('a/*.txt' is not 'a/b/y.txt'), '**/' spans any folders.",
             metavar="GLOB",
             show_default=False,
         ),
@@ -67,7 +69,7 @@ def clean(
         typer.Option(
             "--exclude",
             help="Glob of files or folders to skip inside directories; repeatable. Names "
-            "starting with '.' are always skipped.",
+            "starting with '.' are always skipped, and what .gitignore files ignore (see --no-ignore).",
             metavar="GLOB",
         ),
     ] = None,
@@ -182,6 +184,7 @@ def clean(
     *,
     chain_settings: ChainSettings,
     max_removed: MaxRemovedOption = DEFAULT_MAX_REMOVED,
+    no_ignore: NoIgnoreOption = False,
     encoding: EncodingOption = None,
     html: HtmlOption = None,
 ) -> None:
@@ -226,6 +229,7 @@ def clean(
         output=_location(output),
         in_place=in_place,
         include=tuple(include) if include else DEFAULT_INCLUDE,
+        gitignore=not no_ignore,
         exclude=tuple(exclude or ()),
         field=field,
         report=report,
