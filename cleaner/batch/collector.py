@@ -124,7 +124,7 @@ class Collector:
         self.failed_files += file
 
     def handle(self, step: Step, result: Any) -> None:
-        handlers = {
+        handlers: dict[Event, Callable[[Unit, Step, Any], tuple[int, int]]] = {
             Event.DOC: self._on_doc,
             Event.STREAM: self._on_stream,
             Event.CORPUS_OPEN: self._on_corpus_open,
@@ -210,6 +210,7 @@ class Collector:
             result.close()
 
     def _on_corpus_open(self, unit: Unit, step: Step, result: None) -> tuple[int, int]:
+        assert not isinstance(unit.output, str)  # a corpus at a URL is read and written by its task
         self._corpus = _CorpusOutput(
             unit.output, self.fsync, discard=self.preview, replace_links=self.replace_links
         )

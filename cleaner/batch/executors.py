@@ -41,9 +41,14 @@ class Executor(Protocol):
     by path; otherwise each task must carry its input's bytes.
     """
 
-    window: int
-    jobs: int
-    local: bool
+    @property
+    def window(self) -> int: ...
+
+    @property
+    def jobs(self) -> int: ...
+
+    @property
+    def local(self) -> bool: ...
 
     def submit(self, task: Task) -> Any: ...
 

@@ -30,7 +30,6 @@ standard input).
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import io
 import json
@@ -104,8 +103,10 @@ def run_stream(
     """
     import tempfile
 
+    def spool() -> IO[bytes]:
+        return tempfile.TemporaryFile(dir=task.spool_dir)
+
     _map_large_blocks()
-    spool = functools.partial(tempfile.TemporaryFile, dir=task.spool_dir)
     with contextlib.ExitStack() as keep:
         try:
             result = _clean(task, settings, spool, keep, window, margin)

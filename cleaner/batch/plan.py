@@ -19,10 +19,10 @@ import os
 import stat
 import sys
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from cleaner.batch.corpus import Chunk, is_gzip, read_chunks
 from cleaner.batch.journal import file_sha256
@@ -121,7 +121,7 @@ class Planner:
         self.local, self.workers_write, self.whole_corpora = local, workers_write, whole_corpora
         self.stream_above = stream_above
 
-    def steps(self) -> Iterator[Step]:
+    def steps(self) -> Generator[Step, None, None]:
         for index, root in enumerate(self.layout.roots):
             if root.path is None:
                 yield from self._stdin_steps()
@@ -202,7 +202,7 @@ class Planner:
                     continue
             task = ShardTask(unit.source, str(root.path), None, start, end)
             step = self._worker_step(unit, task, functools.partial(_range_bytes, str(root.path), start, end))
-            if step.task is not None and step.task.data is not None:  # the range's lines only
+            if isinstance(step.task, ShardTask) and step.task.data is not None:  # the range's lines only
                 step = dataclasses.replace(step, task=dataclasses.replace(step.task, start=0, end=None))
             yield dataclasses.replace(step, progress=end - start)
 
@@ -229,7 +229,9 @@ class Planner:
             lines = gzip.GzipFile(fileobj=raw, mode="rb") if is_gzip(path.name) else raw
             yield from self._corpus_steps(unit, lines, raw.tell)
 
-    def _corpus_steps(self, unit: Unit, lines: IO[bytes], position: Callable[[], int]) -> Iterator[Step]:
+    def _corpus_steps(
+        self, unit: Unit, lines: Iterable[bytes], position: Callable[[], int]
+    ) -> Iterator[Step]:
         compress = unit.output is not None and is_gzip(str(unit.output))
         yield Step(unit, Event.CORPUS_OPEN)
         reason, done = None, 0
@@ -291,7 +293,7 @@ def _stream_task(unit: Unit, large: Large) -> StreamTask:
 
 def _spool_dir(unit: Unit) -> str | None:
     """Where a streamed input's temporary files go: beside its output file, if it has one."""
-    folder = unit.output.parent if unit.output is not None else None
+    folder = unit.output.parent if isinstance(unit.output, Path) else None
     return str(folder) if folder is not None and folder.is_dir() else None
 
 
@@ -332,10 +334,10 @@ def _up_to_date(unit: Unit, digest: str | None) -> int | None:
         return None
     try:
         if isinstance(unit.output, str) or isinstance(unit.path, str):
-            output, source = str(unit.output), str(unit.path)
-            if remote.modified(output) < remote.modified(source):
+            output_url, source_url = str(unit.output), str(unit.path)
+            if remote.modified(output_url) < remote.modified(source_url):
                 return None
-            return _input_size(source) if digest is None or remote.sha256(output) == digest else None
+            return _input_size(source_url) if digest is None or remote.sha256(output_url) == digest else None
         source = unit.path.stat()
         if unit.output == unit.path:
             return source.st_size if digest is not None and file_sha256(unit.path) == digest else None

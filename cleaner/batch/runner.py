@@ -375,6 +375,7 @@ def _count(layout: Layout, walker: Walker) -> tuple[int, int]:
         found = walker.files(root.path) if root.is_dir else [layout.unit(index, (), root.path)]
         for item in found:
             files += 1
-            with contextlib.suppress(OSError):
-                size += (item.path or Path()).stat().st_size
+            if isinstance(item.path, Path):
+                with contextlib.suppress(OSError):
+                    size += item.path.stat().st_size
     return files, size

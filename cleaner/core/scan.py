@@ -160,7 +160,7 @@ class Scanner:
         hits = set(blocks) | self._scoped_hits(data, region)
         if self._whole_set is not None:
             hits.update(self.whole[hit] for hit in self._whole_set.Match(data) or ())
-        found = []
+        found: list[tuple[Candidate, int]] = []
         for index in sorted(hits):
             bounds = region(index)
             if bounds is None:

@@ -19,12 +19,15 @@ import tempfile
 import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from cleaner.io.output import atomic_writer
 from cleaner.report.records import RestoreError
 from cleaner.report.restore import restore_document
 from cleaner.report.sources import is_gzip, split_record_source
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 
 def corpus_of(groups: dict[str, list[dict[str, Any]]]) -> str | None:
@@ -81,7 +84,11 @@ def _restore_to(
 
 
 def restore_corpus(
-    clean: Iterable[bytes], records: Sequence[dict[str, Any]], field: str, out: IO[bytes], name: str
+    clean: Iterable[bytes],
+    records: Sequence[dict[str, Any]],
+    field: str,
+    out: SupportsWrite[bytes],
+    name: str,
 ) -> int:
     """Write the lines of the clean corpus ``clean`` (called ``name`` in messages) to ``out``,
     each record the report names with its ``field`` restored; returns how many were restored.
