@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from cleaner.io import gz
 from cleaner.io.output import atomic_writer
 from cleaner.report.records import RestoreError
 from cleaner.report.restore import restore_document
@@ -79,7 +80,7 @@ def _restore_to(
 ) -> int:
     if not compress:
         return restore_corpus(lines, records, field, raw, str(clean))
-    with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
+    with gz.writer(raw) as out:
         return restore_corpus(lines, records, field, out, str(clean))
 
 

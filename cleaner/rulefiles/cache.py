@@ -8,10 +8,11 @@ entry also holds the line-locality of the rules' patterns (:func:`cleaner.core.p
 and their entries in the prefilter set (:func:`cleaner.core.prefilter.set_entry`), the other
 per-pattern analysis a chain needs at start-up.
 
-The folder is ``$CLEANER_CACHE_DIR``, else ``$XDG_CACHE_HOME/cleaner``, else
-``~/.cache/cleaner``; ``CLEANER_CACHE_DIR=`` (empty) turns the cache off. Deleting it is
-always safe. A cache that cannot be read or written is ignored: a rule file is then checked
-as if for the first time.
+The folder is ``$CLEANER_CACHE_DIR``, else the user's cache folder as platformdirs finds it
+(``$XDG_CACHE_HOME/cleaner``, else ``~/.cache/cleaner`` on Linux; ``~/Library/Caches/cleaner``
+on macOS; ``%LOCALAPPDATA%\\cleaner\\Cache`` on Windows); ``CLEANER_CACHE_DIR=`` (empty) turns the
+cache off. Deleting it is always safe. A cache that cannot be read or written is ignored: a
+rule file is then checked as if for the first time.
 """
 
 from __future__ import annotations
@@ -44,14 +45,15 @@ def cache_dir(environ: Mapping[str, str] = os.environ) -> Path | None:
 
     >>> str(cache_dir({"CLEANER_CACHE_DIR": "/tmp/rules-cache"})), cache_dir({"CLEANER_CACHE_DIR": ""})
     ('/tmp/rules-cache', None)
-    >>> str(cache_dir({"XDG_CACHE_HOME": "/var/cache/me"}))
-    '/var/cache/me/cleaner'
+    >>> cache_dir({}).name == "cleaner" or cache_dir({}).parent.name == "cleaner"
+    True
     """
     configured = environ.get(CACHE_ENV)
     if configured is not None:
         return Path(configured) if configured else None
-    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "cleaner"
+    from platformdirs import user_cache_path  # only when the folder is not configured
+
+    return user_cache_path("cleaner", appauthor=False)
 
 
 def _code_salt() -> str | None:
