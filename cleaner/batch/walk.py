@@ -85,8 +85,8 @@ class Walker:
         self.include = tuple(include)
         self.exclude = tuple(exclude)
         self.gitignore = gitignore
-        self._include = GitIgnoreSpec.from_lines(self.include)
-        self._exclude = GitIgnoreSpec.from_lines(self.exclude)
+        self._include = _spec(self.include)
+        self._exclude = _spec(self.exclude)
         self._avoid = _identities(avoid)
         self._avoid_inodes = {ino for _, ino in self._avoid}
         self._guard = {
@@ -189,6 +189,12 @@ class Walker:
         return (info.st_dev, info.st_ino) in self._avoid
 
 
+def _spec(lines: Iterable[str]) -> GitIgnoreSpec:
+    """Patterns matched with Python's ``re``: names that are not valid UTF-8 reach here with
+    ``surrogateescape`` characters, which the RE2 backend cannot encode."""
+    return GitIgnoreSpec.from_lines(lines, backend="simple")
+
+
 def _matches(spec: GitIgnoreSpec, rel: tuple[str, ...], folder: bool) -> bool:
     """Whether the patterns take the path ``rel`` (a folder is matched with its trailing ``/``)."""
     return spec.match_file("/".join(rel) + ("/" if folder else ""))
@@ -210,7 +216,7 @@ def _read_gitignore(folder: Path, parts: tuple[str, ...]) -> Ignores:
         text = (folder / GITIGNORE).read_text(encoding="utf-8", errors="surrogateescape")
     except OSError:  # none (the usual case), or unreadable: nothing is ignored by it
         return ()
-    return ((parts, GitIgnoreSpec.from_lines(text.splitlines())),)
+    return ((parts, _spec(text.splitlines())),)
 
 
 def _identities(paths: Iterable[Path | None]) -> set[tuple[int, int]]:
