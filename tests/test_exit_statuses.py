@@ -157,6 +157,7 @@ def test_a_signal_stops_the_run_with_128_plus_its_number(tmp_path: Path, signum:
     deadline = time.monotonic() + 60
     while not (tmp_path / ".r.jsonl.partial").exists() and time.monotonic() < deadline:
         time.sleep(0.05)  # the run has begun: its report is open
+    time.sleep(1)  # and now waits on the fifo, with its handlers for stopping in place
     started.send_signal(signum)
     time.sleep(0.5)
     with (tmp_path / "slow.txt").open("w", encoding="utf-8") as fifo:
