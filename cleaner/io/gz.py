@@ -2,10 +2,11 @@
 standard library's ``gzip``.
 
 Both write standard gzip (RFC 1952), one member per chunk, without a time stamp: any gzip
-reader reads what either writes. ISA-L compresses several times faster than zlib, at a ratio
-within a few per cent of zlib's level 6; on a ``-j 1`` run over a ``.jsonl.gz`` corpus, zlib
-took over a third of the time. Where no isal wheel is available the standard library does the
-same job, more slowly. Reading stays with the standard library, whose errors on a damaged
+reader reads what either writes. On JSONL of news text in 1 MiB chunks, ISA-L's level 3
+compresses at about 220 MB/s of CPU time against zlib level 6's 17 MB/s (which took over a
+third of a ``-j 1`` corpus run), for an output about a tenth larger (41 % of the input
+instead of 37 %). Where no isal wheel is available the standard library does the same job,
+more slowly. Reading stays with the standard library, whose errors on a damaged
 file (``zlib.error``, ``EOFError``, ``gzip.BadGzipFile``) are the ones the readers report;
 decompressing costs far less than compressing.
 """
@@ -24,8 +25,8 @@ try:
 except ImportError:  # pragma: no cover - a platform without an isal wheel
     _fast = None
 
-#: ISA-L's levels run 0-3; 2 is its balance of speed and size.
-ISAL_LEVEL = 2
+#: ISA-L's levels run 0-3; 3, its smallest output, is still over ten times faster than zlib's 6.
+ISAL_LEVEL = 3
 #: zlib's own default: level 9 is several times slower for a few per cent smaller output.
 ZLIB_LEVEL = 6
 
