@@ -113,3 +113,12 @@ def test_learn_respects_gitignore(tmp_path: Path) -> None:
     assert respected.exit_code == ignored.exit_code == 0, respected.stderr
     assert "Share this story" in respected.stdout and "Old banner line" not in respected.stdout
     assert "Old banner line" in ignored.stdout
+
+
+def test_no_ignore_without_a_directory_is_refused(tmp_path: Path) -> None:
+    write_files(tmp_path, {"a.txt": HARBOUR})
+    result = runner.invoke(app, ["clean", str(tmp_path / "a.txt"), "--no-ignore"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "cleaner: error: --no-ignore reads .gitignore files inside directories, and no input is one\n"
+    )

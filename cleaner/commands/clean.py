@@ -223,7 +223,7 @@ def clean(
     """
     from cleaner.batch.runner import BatchOptions, UsageError, run
 
-    _refuse_options_without_effect(paths or [], include, exclude, field)
+    _refuse_options_without_effect(paths or [], include, exclude, field, no_ignore)
     options = BatchOptions(
         paths=tuple(paths or ()),
         output=_location(output),
@@ -257,7 +257,11 @@ def clean(
 
 
 def _refuse_options_without_effect(
-    paths: list[str], include: list[str] | None, exclude: list[str] | None, field: str | None
+    paths: list[str],
+    include: list[str] | None,
+    exclude: list[str] | None,
+    field: str | None,
+    no_ignore: bool = False,
 ) -> None:
     """Options that would do nothing for these inputs are a mistake to point out, not to ignore."""
     from cleaner.io.remote import is_url
@@ -269,6 +273,8 @@ def _refuse_options_without_effect(
         return
     if (include or exclude) and not any(path.is_dir() for path in named):
         fail("--include and --exclude choose files inside directories, and no input is one", EXIT_USAGE)
+    if no_ignore and not any(path.is_dir() for path in named):
+        fail("--no-ignore reads .gitignore files inside directories, and no input is one", EXIT_USAGE)
     if field is not None and not any(path.is_dir() or path.name.endswith(RECORD_SUFFIXES) for path in named):
         corpora = "*.jsonl, *.jsonl.gz, *.parquet"
         fail(f"--field {field}: no input is a corpus ({corpora}) or a directory", EXIT_USAGE)
