@@ -82,7 +82,7 @@ def learn(
             "--include",
             metavar="GLOB",
             help=f"Glob of files to read inside directories; repeatable; replaces the default "
-            f"({' '.join(DEFAULT_INCLUDE)}).",
+            f"({' '.join(DEFAULT_INCLUDE)}). Globs follow .gitignore rules, as in cleaner clean.",
             show_default=False,
         ),
     ] = None,
