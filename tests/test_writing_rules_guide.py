@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -145,12 +146,16 @@ def test_the_signals_example_tests_and_explains_as_shown(workdir: Path) -> None:
     assert explained.startswith(texts[-1])
 
 
-def test_readme_rule_file_example_checks_and_passes(tmp_path: Path) -> None:
+def test_readme_rule_file_examples_check_and_pass(tmp_path: Path) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    examples = re.findall(r"^```yaml\n(.*?)^```$", readme, flags=re.MULTILINE | re.DOTALL)
-    example = next(block for block in examples if block.startswith("pack: my-site"))
-    path = tmp_path / "my-site.yaml"
-    path.write_text(example, encoding="utf-8")
-    checked = runner.invoke(app, ["rules", "check", str(path)])
-    assert (checked.exit_code, checked.stdout) == (0, "")
-    assert runner.invoke(app, ["rules", "test", str(path)]).exit_code == 0
+    # Blocks inside list items are indented: take them out of their indent.
+    found = re.findall(r"^( *)```yaml\n(.*?)^\1```$", readme, flags=re.MULTILINE | re.DOTALL)
+    examples = [textwrap.dedent(block) for _, block in found]
+    packs = [block for block in examples if block.startswith("pack: my-site")]
+    assert len(packs) >= 2  # the rule-file example and the repeated-line one
+    for number, example in enumerate(packs):
+        path = tmp_path / f"my-site-{number}.yaml"
+        path.write_text(example, encoding="utf-8")
+        checked = runner.invoke(app, ["rules", "check", str(path)])
+        assert (checked.exit_code, checked.stdout) == (0, ""), example
+        assert runner.invoke(app, ["rules", "test", str(path)]).exit_code == 0, example
