@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -91,6 +92,62 @@ def test_search_stops_at_the_repository_root(tmp_path: Path, monkeypatch: pytest
     elsewhere = tmp_path / "elsewhere"  # not in a repository: the walk goes on upward
     elsewhere.mkdir()
     assert find_config(elsewhere) == tmp_path / "cleaner.toml"
+
+
+def test_search_stops_at_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A config above the home folder (in /home, or / itself) is no one's project config."""
+    (tmp_path / "cleaner.toml").write_text('disable = ["dates"]\n', encoding="utf-8")
+    home = tmp_path / "home" / "ana"
+    (home / "notes").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    assert find_config(home / "notes") is None
+    (home / "cleaner.toml").write_text('disable = ["captions"]\n', encoding="utf-8")
+    assert find_config(home / "notes") == home / "cleaner.toml"  # the home folder's own is used
+
+
+def test_search_stops_at_a_file_system_boundary(tmp_path: Path) -> None:
+    """A config on the file system a folder is mounted on belongs to another tree of files."""
+    (tmp_path / "cleaner.toml").write_text('disable = ["dates"]\n', encoding="utf-8")
+    mounted = tmp_path / "mnt"
+    mounted.mkdir()
+    mount = shutil.which("mount")
+    if mount is None or subprocess.run([mount, "-t", "tmpfs", "tmpfs", mounted]).returncode:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        (mounted / "notes").mkdir()
+        assert find_config(mounted / "notes") is None
+        assert find_config(tmp_path) == tmp_path / "cleaner.toml"
+    finally:
+        subprocess.run(["umount", mounted], check=True)
+
+
+def test_a_config_others_can_write_is_ignored_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As a world-writable /tmp would let anyone choose the rules of every run below it."""
+    (tmp_path / "cleaner.toml").write_text('disable = ["dates"]\n', encoding="utf-8")
+    (tmp_path / "cleaner.toml").chmod(0o666)
+    (tmp_path / "run").mkdir()
+
+    assert resolve_settings(cwd=tmp_path / "run").config is None
+
+    config = tmp_path / "cleaner.toml"
+    said = capsys.readouterr().err
+    assert said == f"cleaner: warning: {config}: config file ignored: it is writable by others\n"
+    (tmp_path / "cleaner.toml").chmod(0o644)
+    assert resolve_settings(cwd=tmp_path / "run").config == tmp_path / "cleaner.toml"
+
+
+def test_verbose_names_the_config_used(repo: Path) -> None:
+    (repo / "cleaner.toml").write_text('disable = ["captions"]\n', encoding="utf-8")
+    said = runner.invoke(app, ["clean", "-v"], input=ARTICLE)
+    assert said.exit_code == 0
+    assert said.stderr == f"cleaner: config: {repo / 'cleaner.toml'}\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "cleaner", "clean", "--verbose", "--no-config"],
+        input=ARTICLE, capture_output=True, text=True, timeout=60, cwd=Path.cwd(),
+    )  # fmt: skip
+    assert done.returncode == 0 and done.stderr == "cleaner: config: none (--no-config)\n"
 
 
 # --- reading -------------------------------------------------------------------------------

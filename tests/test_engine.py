@@ -127,6 +127,38 @@ def test_fixpoint_runs_a_head_rule_on_the_line_a_cut_brings_to_the_top() -> None
     assert clean_text(result.clean, chain).spans == []
 
 
+def _passes(chain: Chain, text: str) -> list[set[int] | None]:
+    """The rules each pass after the first ran (None: all of them), cleaning ``text``."""
+    runs: list[set[int] | None] = []
+    find = chain.find
+
+    def counting(data: bytes, **kwargs):
+        if kwargs.get("touched") is not None:
+            runs.append(kwargs.get("only"))
+        return find(data, **kwargs)
+
+    chain.find = counting  # type: ignore[method-assign]
+    clean_text(text, chain)
+    return runs
+
+
+def test_a_later_pass_runs_only_the_rules_that_may_find_more() -> None:
+    rules = [
+        Rule(pack="p", id="more", kind="line", pattern="^Read more$"),
+        Rule(pack="p", id="promo", kind="line", pattern="^Promo$"),
+        Rule(pack="p", id="end", kind="signals", scope="tail", scope_lines=2, max_words=3, min_run=2,
+             max_run=4),
+    ]
+    article = "\n".join(f"The council met on day {n} and talked about the plan at length." for n in range(30))
+    # A cut far from the tail: the tail rule, which looks only a few lines past its scope, is not asked again.
+    assert _passes(Chain(rules), "Read more\n" + article + "\n") == []
+    # A cut that makes a line another rule's entry matches: only that rule runs again.
+    brackets = Rule(pack="p", id="brackets", kind="regex", pattern=r"\[x\]")
+    assert _passes(Chain([*rules, brackets]), "Pro[x]mo\n" + article + "\n") == [{1}]
+    # A cut within the lines the tail rule looks at: it runs again, alone.
+    assert _passes(Chain(rules), article + "\nRead more\nMore news\nWeather\n") == [{2}]
+
+
 def test_fixpoint_joined_text_is_cut_again_and_mapped_to_original_offsets() -> None:
     text = "Keep [[ad]] this."
     result = clean_text(text, Chain([regex("ad", r"\[(?:ad)?\]")]))

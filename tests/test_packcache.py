@@ -86,7 +86,50 @@ def test_a_damaged_entry_is_ignored_and_replaced(cache: Path, tmp_path: Path) ->
         entry.write_bytes(damage)
         pack, _ = check_file_cached(path)
         assert pack == expected
-        assert entry.read_bytes().startswith(b'{"format"')
+        assert b'\n{"format"' in entry.read_bytes()
+
+
+def test_an_edited_entry_is_not_trusted_even_with_its_old_signature(cache: Path, tmp_path: Path) -> None:
+    """Someone who can write the cache cannot choose the rules: an entry whose pattern was
+    edited keeps its signature line, and is checked again from the rule file."""
+    path = tmp_path / "site.yaml"
+    path.write_text(RULE_FILE, encoding="utf-8")
+    expected, _ = check_file(path)
+    check_file_cached(path)
+    [entry] = _entries(cache)
+    signature, body = entry.read_bytes().split(b"\n", 1)
+    assert b"More from [" in body
+    entry.write_bytes(signature + b"\n" + body.replace(b"More from [", b"Kept ["))
+
+    pack, _ = check_file_cached(path)
+
+    assert pack == expected
+    assert entry.read_bytes() == signature + b"\n" + body  # rewritten as validated
+
+
+def test_an_entry_copied_to_another_files_name_is_not_trusted(cache: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(RULE_FILE, encoding="utf-8")
+    second.write_text(RULE_FILE.replace("pack: site", "pack: other"), encoding="utf-8")
+    check_file_cached(first)
+    check_file_cached(second)
+    [a_entry, b_entry] = _entries(cache)
+    a_entry.write_bytes(b_entry.read_bytes())
+
+    for path in (first, second):
+        assert check_file_cached(path)[0] == check_file(path)[0]
+
+
+def test_a_key_others_can_read_turns_the_cache_off(cache: Path, tmp_path: Path) -> None:
+    path = tmp_path / "site.yaml"
+    path.write_text(RULE_FILE, encoding="utf-8")
+    check_file_cached(path)
+    (cache / "key").chmod(0o644)
+    [entry] = _entries(cache)
+    entry.unlink()
+
+    assert check_file_cached(path)[0] == check_file(path)[0]
+    assert _entries(cache) == []
 
 
 def test_errors_are_not_cached(cache: Path, tmp_path: Path) -> None:

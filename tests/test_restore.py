@@ -37,7 +37,7 @@ def report_lines(text: str, source: str = "a.txt", max_removed: float | None = N
 
 
 def restore_from(clean: str, report: str) -> str:
-    groups = group_by_source(read_records(report.splitlines()))
+    groups = group_by_source(read_records(report.split("\n")))  # as a file reads: \x85 is no break
     return restore_document(clean, select_records(groups, clean))
 
 

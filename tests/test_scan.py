@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Chain, clean_text, load_chain
+from cleaner.core import scan
 from cleaner.core.patterns import compile_pattern
 from cleaner.core.prefilter import FOLDS_TO_ASCII, line_local, relax, set_entry
 from cleaner.core.rule import Rule
@@ -217,3 +218,30 @@ def test_every_builtin_rule_is_line_local_or_scoped() -> None:
     other rule costs a pass over the whole document."""
     spread = [m for m in DEFAULT.matchers if not m.line_local and m.rule.scope == "anywhere"]
     assert [m.rule.qualified_id for m in spread] == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chain=chains(), text=texts)
+def test_the_one_set_for_long_texts_finds_what_the_reference_finds(chain: Chain, text: str) -> None:
+    """Long texts are searched with one set of case-keeping entries instead of two: forced here
+    on short texts, it must find the same."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scan, "ONE_SET_FROM", 0)
+        assert _key(Chain(chain.rules).candidates(text)) == _key(reference_candidates(chain, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "READ MORE: The harbour reopens\nStory.\n",
+        "Story.\nLesen Sie auch: Die Brücke bleibt zu\n",
+        "\u212aommentare\nStory.\n",  # a Kelvin sign, which folds to "k"
+        "open image in gallery Boats at dawn ( PA )\nÉ\n",
+    ],
+)
+def test_the_one_set_with_the_default_chain_finds_what_the_two_sets_find(text: str) -> None:
+    two = _key(load_chain().candidates(text))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scan, "ONE_SET_FROM", 0)
+        assert _key(load_chain().candidates(text)) == two
+    assert two

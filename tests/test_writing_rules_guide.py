@@ -81,11 +81,11 @@ def test_following_the_guide_step_by_step(workdir: Path) -> None:
     fixed = (
         draft.replace("scope: top", "scope: head")
         .replace(
-            "    pattern: '^Listen to this article · \\d+ min$'\n",
-            "    pattern: '^Listen to this article · \\d+ min$'\n"
+            "    pattern: '^Tide Radio reads aloud · \\d+ min$'\n",
+            "    pattern: '^Tide Radio reads aloud · \\d+ min$'\n"
             "    examples:\n"
-            '      remove: ["Listen to this article · 4 min"]\n'
-            '      keep: ["Listen to this article\'s critics and you would think the pier had fallen."]\n',
+            '      remove: ["Tide Radio reads aloud · 4 min"]\n'
+            '      keep: ["Tide Radio reads aloud the letters of the pier\'s critics every Sunday."]\n',
         )
         .replace(
             "    pattern: '^Get the .+ newsletter(?=:)'\n",

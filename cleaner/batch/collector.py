@@ -15,6 +15,7 @@ committed when its report cannot be written.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import sys
 from collections.abc import Callable
@@ -22,11 +23,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.batch.corpus import ChunkResult
+from cleaner.batch.journal import Finished
 from cleaner.batch.ledger import Ledger
 from cleaner.batch.plan import Event, Step, Unit
 from cleaner.batch.shards import ShardResult
 from cleaner.batch.summary import ProgressBar, Tally
-from cleaner.batch.tasks import DocResult
+from cleaner.batch.tasks import NO_ROOM, DocResult
 from cleaner.io.output import Staged, atomic_writer, stage
 from cleaner.messages import cannot_write
 
@@ -149,6 +151,8 @@ class Collector:
         return 1, 0
 
     def _on_doc(self, unit: Unit, step: Step, result: DocResult) -> tuple[int, int]:
+        if result.no_room:  # every output after it would fail alike: one line, not thousands
+            raise _stop(errno.ENOSPC, unit.source, result.problem or "")
         if result.problem:
             self.skip(unit.source, result.problem, file=True)
             self.ledger.commit(unit.source, unit.key, b"")
@@ -170,6 +174,8 @@ class Collector:
             try:
                 staged = stage(unit.output, clean, fsync=self.fsync, replace_links=self.replace_links)
             except OSError as exc:
+                if exc.errno in NO_ROOM:
+                    raise _stop(exc.errno, unit.source, cannot_write(unit.output, exc)) from None
                 self.skip(unit.source, cannot_write(unit.output, exc), file=True)
                 self.ledger.commit(unit.source, unit.key, b"")
                 return 1, result.bytes_in
@@ -181,6 +187,8 @@ class Collector:
         tally.spans.update(result.spans)
         tally.encodings[result.encoding] += 1
         digest = None if unit.output is None or self.preview else result.output_sha256
+        if digest is not None and result.input_sha256 is not None:
+            digest = Finished(digest, result.bytes_in, result.input_sha256).entry()
         self._commit(unit, result.records, digest, staged)
         return 1, result.bytes_in
 
@@ -301,3 +309,8 @@ class Collector:
         if self._corpus is not None:
             self._corpus.abandon()
             self._corpus = None
+
+
+def _stop(code: int, source: str, reason: str) -> OSError:
+    """The error that stops a run at an output no later output could be written beside either."""
+    return OSError(code, f"{source}: {reason}; the run stops here")

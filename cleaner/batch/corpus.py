@@ -20,11 +20,12 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from cleaner.batch.settings import Settings
 from cleaner.core.engine import Chain
 from cleaner.io import gz
+from cleaner.io.limits import TooLarge, record_too_large
 from cleaner.report.records import encode_lines, write_records
 from cleaner.report.sources import JSONL_SUFFIXES, is_corpus, is_gzip, record_source, split_record_source
 
@@ -33,6 +34,7 @@ __all__ = [
     "JSONL_SUFFIXES",
     "Chunk",
     "ChunkResult",
+    "bounded_lines",
     "clean_chunk",
     "is_corpus",
     "is_gzip",
@@ -75,6 +77,53 @@ class ChunkResult:
     bytes_in: int = 0
     spans: Counter[str] = field(default_factory=Counter)
     problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+class LineReader(Protocol):
+    """A binary file read line by line, each read bounded: a file, a GzipFile, an fsspec file."""
+
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+def bounded_lines(lines: LineReader, limit: int) -> Iterator[bytes]:
+    """The lines of a corpus, each read only up to ``limit`` bytes (its line break aside): a
+    longer record raises :class:`~cleaner.io.limits.TooLarge` before more of it is read, so
+    that a record without an end (a gzip bomb of one line) never fills memory.
+
+    >>> import io
+    >>> list(bounded_lines(io.BytesIO(b'{"a": 1}\\n{}'), 1024))
+    [b'{"a": 1}\\n', b'{}']
+    >>> list(bounded_lines(io.BytesIO(b"{}\\n" + b"x" * 2000), 1024))
+    Traceback (most recent call last):
+    cleaner.io.limits.TooLarge: record 2 is larger than 1 KiB (--max-record-bytes); the file is not cleaned
+    """
+    number = 0
+    while line := lines.readline(limit + 2):
+        number += 1
+        body = len(line) - line.endswith(b"\n") - line.endswith(b"\r\n")
+        if body > limit or (len(line) == limit + 2 and not line.endswith(b"\n")):
+            raise TooLarge(record_too_large(number, limit))
+        yield line
+
+
+class _NotText(ValueError):
+    """A record's text that no UTF-8 file can hold."""
+
+
+def _text_or_refuse(text: str, field: str) -> str:
+    """``text``, unless it holds a lone surrogate: JSON's ``\\udc80`` escape stands for no
+    character, so the text has no UTF-8 form to clean or write.
+
+    >>> _text_or_refuse("bad \\udc80 here", "text")
+    Traceback (most recent call last):
+    cleaner.batch.corpus._NotText: field 'text' holds a lone surrogate (\\udc80 at character 4), not text
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        where = f"\\u{ord(text[exc.start]):04x} at character {exc.start}"
+        raise _NotText(f"field {field!r} holds a lone surrogate ({where}), not text") from None
+    return text
 
 
 def read_chunks(
@@ -140,11 +189,10 @@ def clean_chunk(
             continue
         result.documents += 1
         try:
-            cleaned = chain.clean(text, max_removed=max_removed)
+            cleaned = chain.clean(_text_or_refuse(text, text_field), max_removed=max_removed)
         except Exception as exc:  # one bad record must not stop a corpus; it is reported instead
-            result.problems.append(
-                (record_source(chunk.source, number), f"internal error ({_why(exc)}); kept unchanged")
-            )
+            why = str(exc) if isinstance(exc, _NotText) else f"internal error ({_why(exc)})"
+            result.problems.append((record_source(chunk.source, number), f"{why}; kept unchanged"))
             out.append(raw)
             continue
         if not cleaned.spans:

@@ -9,6 +9,7 @@ The seam is ``submit(task) -> future`` with ``future.result()``, as in
 from __future__ import annotations
 
 import abc
+import contextlib
 import os
 import signal
 import threading
@@ -18,8 +19,10 @@ from typing import Any, Protocol
 
 from cleaner.batch.corpus import CHUNK_BYTES
 from cleaner.batch.settings import Settings, Task
+from cleaner.messages import EXIT_SIGNAL_BASE
 
 TASKS_IN_FLIGHT_PER_JOB = 4
+STOP_SECONDS = 2.0  # how long a stopped run's workers get to end on SIGTERM before SIGKILL
 # A batch goes out when it holds about a corpus chunk's worth of input (or its number of tasks).
 BATCH_BYTES = CHUNK_BYTES
 # A local worker process costs about a tenth of a millisecond per task in pickling and
@@ -154,23 +157,90 @@ class ProcessExecutor(_BatchingExecutor):
         return self._pool.submit(_run_batch_in_worker, calls)
 
     def shutdown(self, *, cancel: bool) -> None:
+        if cancel:  # a stopped run: the documents in progress are abandoned, not waited for
+            _stop_workers(list(self._pool._processes.values()))
         self._pool.shutdown(wait=True, cancel_futures=cancel)
 
 
+def _stop_workers(processes: list[Any]) -> None:
+    """SIGTERM each worker (it removes its temporary file on the way out), then SIGKILL any
+    still there after :data:`STOP_SECONDS`: a worker handing back a result finishes sending it
+    first, and once the run has stopped reading results, no one reads the rest of it (a
+    temporary file a killed worker leaves is swept by the next run)."""
+    for process in processes:
+        with contextlib.suppress(OSError):
+            process.terminate()
+    deadline = time.monotonic() + STOP_SECONDS
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            with contextlib.suppress(OSError):
+                process.kill()
+
+
 _worker_settings: Settings | None = None
+
+
+class _Terminated(SystemExit):
+    """SIGTERM in a worker: the task in progress is abandoned (its temporary output file
+    removed on the way out) and the worker exits."""
 
 
 def _start_worker(settings: Settings, parent: int) -> None:
     global _worker_settings
     _worker_settings = settings
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops the run
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # just stop: outputs are renamed into place whole
+    _hand_back_results_whole()
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    # Last: until here SIGTERM just ends the worker; raised inside this initializer, the stop
+    # would be printed by the pool as a traceback (a run refused just after it started).
+    signal.signal(signal.SIGTERM, _terminate)
+
+
+_terminating = False  # SIGTERM came: the worker is on its way out
+_sending = False  # the worker is handing a result back to the pool
+
+
+def _terminate(signum: int, frame: object) -> None:
+    global _terminating
+    if _terminating:  # a second SIGTERM (the pool stops every worker when one exits) must not
+        return  # cut short the removal of the temporary file on the way out
+    _terminating = True
+    if not _sending:
+        raise _Terminated(EXIT_SIGNAL_BASE + signum)
+
+
+def _hand_back_results_whole() -> None:
+    """Let SIGTERM stop this worker only after the result it is sending to the pool, never in
+    it. A worker stopped halfway through a result leaves the pool's result pipe with half a
+    message, which the parent then waits on for ever: that is what ``kill -TERM -PGID`` (how
+    systemd stops a service) did to a run. The pool sends results through a ``SimpleQueue``;
+    this worker process's queue class is wrapped."""
+    from multiprocessing.queues import SimpleQueue
+
+    put = SimpleQueue.put
+
+    def put_whole(queue: SimpleQueue, obj: Any) -> None:
+        global _sending
+        _sending = True
+        try:
+            put(queue, obj)
+        finally:
+            _sending = False
+            # Asked to stop while sending, or just before (the pool then sends the stop back as
+            # the task's failure): now the message is whole.
+            if _terminating:
+                os._exit(EXIT_SIGNAL_BASE + signal.SIGTERM)
+
+    SimpleQueue.put = put_whole  # type: ignore[assignment]  # a wrapper of the generic method, for this process
 
 
 def _run_batch_in_worker(calls: Sequence[Task]) -> list[Any]:
     assert _worker_settings is not None
-    return _run_batch(calls, _worker_settings)
+    try:
+        return _run_batch(calls, _worker_settings)
+    except _Terminated as stop:  # the pool would send it back as the task's failure and go on
+        os._exit(stop.code)  # type: ignore[arg-type]
 
 
 def _watch_parent(parent: int) -> None:

@@ -26,8 +26,10 @@ summary are written at the end of the run.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,8 +52,7 @@ def check_paths(options: BatchOptions, layout: Layout, walker: Walker) -> None:
     if not layout.tree and not layout.in_place and isinstance(layout.output, Path):
         written.append(("--output", layout.output))
     named = [(flag, path) for flag, path in written if path is not None]
-    if options.summary is not None and options.summary.is_dir():  # else known only at the end
-        raise UsageError(f"--summary {options.summary}: Is a directory")
+    _check_summary(options.summary)
     for index, (flag, path) in enumerate(named):
         for other_flag, other in named[index + 1 :]:
             if _same(path, other):
@@ -59,6 +60,22 @@ def check_paths(options: BatchOptions, layout: Layout, walker: Walker) -> None:
         _refuse_input(flag, path, layout, walker)
     if layout.tree and isinstance(layout.output, Path) and not layout.in_place:
         _check_output_folder(layout.output, layout, walker)
+
+
+def _check_summary(path: Path | None) -> None:
+    """Refuse a ``--summary`` file that cannot be written now, not after the whole run: the
+    nearest existing folder on its way (the rest is made at the end) must take a new file."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise UsageError(f"--summary {path}: Is a directory")
+    existing = next(folder for folder in path.absolute().parents if os.path.lexists(folder))
+    try:
+        if not existing.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+        tempfile.TemporaryFile(dir=existing).close()
+    except OSError as exc:
+        raise UsageError(f"--summary {path}: cannot write in {existing}: {exc.strerror or exc}") from None
 
 
 def _check_urls(options: BatchOptions, layout: Layout) -> None:

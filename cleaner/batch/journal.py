@@ -6,7 +6,8 @@ The files beside a report ``R`` (all dot files, so a walk never takes them for i
   run leaves it, and ``R`` (an earlier run's report, if any) untouched.
 - ``.R.journal``: one line per finished input, in input order, written after the input's
   records are in ``.R.partial``: the input's report ``source`` as a JSON string, or, for an
-  input with an output file, ``["source", "SHA-256 of the output"]``.
+  input with an output file, ``["source", "ENTRY"]``, where ENTRY is the SHA-256 of the output,
+  followed for a document by `` SIZE:SHA-256`` of its input (see :class:`Finished`).
 - ``.R.partial.next``, ``.R.journal.next``: those of a resumed run that has not yet caught up
   with the run it resumes (see :class:`cleaner.batch.ledger.Ledger`).
 - ``.R.lock``: the lock of the run writing ``R`` (:mod:`cleaner.io.lock`).
@@ -58,6 +59,33 @@ class Companions:
     @property
     def journal_next(self) -> Path:
         return self._beside("journal.next")
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What the journal says of a finished input with an output file: the output's SHA-256 and,
+    for a document, its input's size and SHA-256 when it was cleaned, so that ``--resume`` redoes
+    an input changed since whatever its modification time says.
+
+    >>> entry = Finished("ab12", 6, "cd34").entry()
+    >>> entry, Finished.parse(entry)
+    ('ab12 6:cd34', Finished(output='ab12', size=6, source='cd34'))
+    >>> Finished.parse("ab12")
+    Finished(output='ab12', size=None, source=None)
+    """
+
+    output: str
+    size: int | None = None
+    source: str | None = None
+
+    def entry(self) -> str:
+        return self.output if self.source is None else f"{self.output} {self.size}:{self.source}"
+
+    @classmethod
+    def parse(cls, entry: str) -> Finished:
+        output, _, rest = entry.partition(" ")
+        size, _, source = rest.partition(":")
+        return cls(output, int(size), source) if size.isdigit() and source else cls(output)
 
 
 def journal_line(source: str, digest: str | None) -> bytes:

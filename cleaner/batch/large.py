@@ -131,7 +131,9 @@ def _clean(
 ) -> DocResult:
     """The body of :func:`run_stream`; ``keep`` holds the files the result hands back."""
     large = Large(task.path, task.blocks)
-    with open_large(large, spool, encoding=settings.encoding, html=settings.html) as stream:
+    with open_large(
+        large, spool, encoding=settings.encoding, html=settings.html, max_line=settings.max_record_bytes
+    ) as stream:
         if stream.html:
             return run_doc(DocTask(task.source, task.path, stream.whole()), settings)
         codec = stream.encoding

@@ -16,6 +16,7 @@ from pathlib import Path
 from cleaner.batch.corpus import is_corpus, is_gzip, split_record_source
 from cleaner.batch.ledger import Key, RecordKey
 from cleaner.io import remote
+from cleaner.io.limits import DEFAULT_MAX_RECORD_BYTES
 
 DEFAULT_INCLUDE = ("*.txt", "*.text", "*.md", "*.jsonl", "*.jsonl.gz", "*.html", "*.htm")
 STDIN_SOURCE = "<stdin>"
@@ -52,6 +53,7 @@ class BatchOptions:
     max_removed: float | None = None
     encoding: str | None = None
     html: bool | None = None
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES  # the longest JSONL record or line of text cleaned
 
     @property
     def preview(self) -> bool:

@@ -11,21 +11,18 @@ one shard task for a corpus (or a byte range of one) that a worker reads and wri
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import enum
 import functools
-import os
-import stat
 import sys
 import zlib
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cleaner.batch.corpus import Chunk, is_gzip, read_chunks
-from cleaner.batch.journal import file_sha256
+from cleaner.batch.corpus import Chunk, LineReader, bounded_lines, is_gzip, read_chunks
+from cleaner.batch.journal import Finished, file_sha256
 from cleaner.batch.layout import (
     DEFAULT_INCLUDE,
     STDIN_SOURCE,
@@ -43,8 +40,9 @@ from cleaner.batch.shards import ShardTask, shard_name, shard_ranges
 from cleaner.batch.tasks import DocTask
 from cleaner.batch.walk import Walker
 from cleaner.io import remote
-from cleaner.io.output import temp_target
-from cleaner.io.stream import STDIN_CLOSED, Large, read_stdin
+from cleaner.io.limits import DEFAULT_MAX_RECORD_BYTES, TooLarge
+from cleaner.io.output import sweep_temporaries
+from cleaner.io.stream import STDIN_CLOSED, Large, read_pipe, read_stdin, regular_size
 from cleaner.messages import READING_TERMINAL, cannot_read
 
 if TYPE_CHECKING:
@@ -102,7 +100,8 @@ class Planner:
     With ``whole_corpora`` (a cluster on shared storage), each corpus of a tree is one shard
     task that its worker reads and writes; a corpus at a URL always is. A text document larger
     than ``stream_above`` bytes becomes a ``stream`` step (:mod:`cleaner.batch.large`),
-    cleaned in this process; ``None`` never streams.
+    cleaned in this process; ``None`` never streams. A pipe named as the one input is read as
+    standard input is; ``max_record_bytes`` bounds JSONL records read here.
     """
 
     def __init__(
@@ -116,10 +115,11 @@ class Planner:
         workers_write: bool = True,
         whole_corpora: bool = False,
         stream_above: int | None = None,
+        max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     ) -> None:
         self.layout, self.walker, self.ledger, self.resume = layout, walker, ledger, resume
         self.local, self.workers_write, self.whole_corpora = local, workers_write, whole_corpora
-        self.stream_above = stream_above
+        self.stream_above, self.max_record_bytes = stream_above, max_record_bytes
 
     def steps(self) -> Generator[Step, None, None]:
         for index, root in enumerate(self.layout.roots):
@@ -130,7 +130,7 @@ class Planner:
             elif not root.is_dir:
                 unit = self.layout.unit(index, (), root.path)
                 if isinstance(unit.output, Path):
-                    _sweep(unit.output.parent, [unit.output.name])
+                    sweep_temporaries(unit.output.parent, [unit.output.name])
                 yield from self._unit_steps(unit)
             elif isinstance(root.path, str):
                 for parts in remote.files_below(root.path):
@@ -191,7 +191,8 @@ class Planner:
             yield Step(self.layout.unit(index, (), root.path), Event.FAILED, reason=cannot_read(exc))
             return
         if isinstance(self.layout.output, Path):
-            _sweep(self.layout.output, [shard_name(root.name, number) for number in range(len(ranges))])
+            shards = [shard_name(root.name, number) for number in range(len(ranges))]
+            sweep_temporaries(self.layout.output, shards)
         for number, (start, end) in enumerate(ranges):
             unit = self.layout.unit(index, (shard_name(root.name, number),), root.path)
             unit = dataclasses.replace(unit, corpus=True)
@@ -201,14 +202,18 @@ class Planner:
                     yield Step(unit, Event.RESUMED, progress=end - start, digest=digest)
                     continue
             task = ShardTask(unit.source, str(root.path), None, start, end)
-            step = self._worker_step(unit, task, functools.partial(_range_bytes, str(root.path), start, end))
+            carried = functools.partial(_range_bytes, str(root.path), start, end, self.max_record_bytes)
+            step = self._worker_step(unit, task, carried)
             if isinstance(step.task, ShardTask) and step.task.data is not None:  # the range's lines only
                 step = dataclasses.replace(step, task=dataclasses.replace(step.task, start=0, end=None))
             yield dataclasses.replace(step, progress=end - start)
 
     def _doc_step(self, unit: Unit, path: Path) -> Step:
-        if self.stream_above is not None and _regular_size(path) > self.stream_above:
+        size = regular_size(path)
+        if self.stream_above is not None and size > self.stream_above:
             return Step(unit, Event.STREAM, _stream_task(unit, Large(str(path))))
+        if self.stream_above is not None and size < 0 and not self.layout.tree:
+            return self._pipe_step(unit, path)
         if self.local:
             output = None if unit.output is None or not self.workers_write else str(unit.output)
             return Step(unit, Event.DOC, DocTask(unit.source, str(path), output=output))
@@ -216,6 +221,15 @@ class Planner:
             return Step(unit, Event.DOC, DocTask(unit.source, str(path), path.read_bytes()))
         except OSError as exc:
             return Step(unit, Event.FAILED, reason=cannot_read(exc))
+
+    def _pipe_step(self, unit: Unit, path: Path) -> Step:
+        try:
+            data = read_pipe(path, self.stream_above or 0)
+        except OSError as exc:
+            return Step(unit, Event.FAILED, reason=cannot_read(exc))
+        if isinstance(data, bytes):
+            return Step(unit, Event.DOC, DocTask(unit.source, str(path), data))
+        return Step(unit, Event.STREAM, _stream_task(unit, data))
 
     def _local_corpus_steps(self, unit: Unit, path: Path) -> Iterator[Step]:
         try:
@@ -230,16 +244,19 @@ class Planner:
             yield from self._corpus_steps(unit, lines, raw.tell)
 
     def _corpus_steps(
-        self, unit: Unit, lines: Iterable[bytes], position: Callable[[], int]
+        self, unit: Unit, lines: LineReader, position: Callable[[], int]
     ) -> Iterator[Step]:
         compress = unit.output is not None and is_gzip(str(unit.output))
         yield Step(unit, Event.CORPUS_OPEN)
         reason, done = None, 0
         try:
-            for chunk in read_chunks(lines, unit.source, compress=compress):
+            records = bounded_lines(lines, self.max_record_bytes)
+            for chunk in read_chunks(records, unit.source, compress=compress):
                 now = position()
                 yield Step(unit, Event.CHUNK, chunk, progress=now - done)
                 done = now
+        except TooLarge as exc:
+            reason = str(exc)
         except (OSError, EOFError, zlib.error) as exc:
             reason = f"cannot read: {getattr(exc, 'strerror', None) or exc}"
         yield Step(unit, Event.CORPUS_CLOSE, reason=reason)
@@ -268,19 +285,9 @@ class Planner:
         def sweep(parts: tuple[str, ...], names: list[str]) -> None:
             folder = self.layout.output_folder(index, parts)
             if folder is not None:
-                _sweep(folder, names)
+                sweep_temporaries(folder, names)
 
         return sweep
-
-
-def _regular_size(path: Path) -> int:
-    """The size of a regular file; -1 for anything else (a pipe is read whole, an error reported
-    by the task)."""
-    try:
-        info = path.stat()
-    except OSError:
-        return -1
-    return info.st_size if stat.S_ISREG(info.st_mode) else -1
 
 
 def _stream_task(unit: Unit, large: Large) -> StreamTask:
@@ -293,56 +300,49 @@ def _stream_task(unit: Unit, large: Large) -> StreamTask:
 
 def _spool_dir(unit: Unit) -> str | None:
     """Where a streamed input's temporary files go: beside its output file, if it has one."""
-    folder = unit.output.parent if isinstance(unit.output, Path) else None
+    folder = unit.output.parent if isinstance(unit.output, Path) else None  # not beside a URL
     return str(folder) if folder is not None and folder.is_dir() else None
-
-
-def _sweep(folder: Path, names: list[str]) -> None:
-    """Remove temporary files that a run killed with SIGKILL left for these outputs."""
-    if not names:
-        return
-    wanted = set(names)
-    try:
-        with os.scandir(folder) as entries:
-            stale = [entry.path for entry in entries if temp_target(entry.name) in wanted]
-    except OSError:
-        return
-    for path in stale:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
 
 
 def _input_size(location: Location) -> int:
     return remote.size(location) if isinstance(location, str) else Path(location).stat().st_size
 
 
-def _range_bytes(path: str, start: int, end: int) -> bytes:
+def _range_bytes(path: str, start: int, end: int, limit: int) -> bytes:
     """The lines of a local corpus that start in ``[start, end)``, for workers that cannot read it."""
     from cleaner.batch.shards import read_range
 
-    return read_range(path, start, end)
+    return read_range(path, start, end, limit)
 
 
-def _up_to_date(unit: Unit, digest: str | None) -> int | None:
+def _up_to_date(unit: Unit, entry: str | None) -> int | None:
     """The input's size when the output the stopped run wrote is still there, else None.
 
-    That output is not older than the input and, when the journal gives its SHA-256 (``digest``),
-    has it. In place, the input is the output: it must have the SHA-256 the journal gives. An
-    output at a URL is read back to check its SHA-256.
+    The journal's ``entry`` (:class:`~cleaner.batch.journal.Finished`) gives that output's
+    SHA-256, which it must have; for a document, the input's size and SHA-256 too, which the
+    input must still have (a copy that kept its old modification time is no proof it is the
+    same). Without them (a corpus), the output must not be older than the input. In place, the
+    input is the output: it must have the output's SHA-256. An output at a URL is read back to
+    check its SHA-256.
     """
     if unit.path is None or unit.output is None:
         return None
+    finished = Finished.parse(entry) if entry is not None else None
+    digest = finished.output if finished is not None else None
     try:
         if isinstance(unit.output, str) or isinstance(unit.path, str):
             output_url, source_url = str(unit.output), str(unit.path)
             if remote.modified(output_url) < remote.modified(source_url):
                 return None
             return _input_size(source_url) if digest is None or remote.sha256(output_url) == digest else None
-        source = unit.path.stat()
+        size = unit.path.stat().st_size
         if unit.output == unit.path:
-            return source.st_size if digest is not None and file_sha256(unit.path) == digest else None
-        if unit.output.stat().st_mtime_ns < source.st_mtime_ns:
+            return size if digest is not None and file_sha256(unit.path) == digest else None
+        if finished is not None and finished.source is not None:
+            same = size == finished.size and file_sha256(unit.path) == finished.source
+            return size if same and file_sha256(unit.output) == digest else None
+        if unit.output.stat().st_mtime_ns < unit.path.stat().st_mtime_ns:
             return None
-        return source.st_size if digest is None or file_sha256(unit.output) == digest else None
+        return size if digest is None or file_sha256(unit.output) == digest else None
     except OSError:
         return None

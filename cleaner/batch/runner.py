@@ -25,9 +25,10 @@ written to a temporary file beside it and renamed into place, so no run, however
 stopped, leaves a half-written output; a temporary file left by a process killed while
 writing (SIGKILL, or SIGTERM sent to a worker) is removed by the next run over the same tree.
 The report is renamed into place only when the run completes. Ctrl-C and SIGTERM stop the
-run after the documents in progress. ``--resume`` skips inputs whose output is the one the
-stopped run wrote; with a report, :mod:`cleaner.batch.ledger` rebuilds the report so that it
-equals the report of an uninterrupted run.
+run at once, abandoning the documents in progress (:mod:`cleaner.batch.stopping`).
+``--resume`` skips inputs whose output is the one the stopped run wrote; with a report,
+:mod:`cleaner.batch.ledger` rebuilds the report so that it equals the report of an
+uninterrupted run.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ import contextlib
 import json
 import signal
 import sys
-import threading
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -53,6 +53,7 @@ from cleaner.batch.parquet import is_parquet
 from cleaner.batch.plan import (
     DEFAULT_INCLUDE,
     BatchOptions,
+    Event,
     Layout,
     Planner,
     Step,
@@ -60,66 +61,46 @@ from cleaner.batch.plan import (
     layout_for,
 )
 from cleaner.batch.settings import DEFAULT_FIELD, Settings
+from cleaner.batch.stopping import Interrupted, StopRequest
 from cleaner.batch.summary import ProgressBar, Tally
 from cleaner.batch.tasks import STREAM_ABOVE
 from cleaner.batch.walk import InputCollision, Walker
 from cleaner.core.engine import Chain
 from cleaner.io.lock import Lock, LockedError
 from cleaner.io.output import write_atomically
-from cleaner.messages import EXIT_PROBLEMS, EXIT_USAGE
+from cleaner.messages import EXIT_PROBLEMS, EXIT_SIGNAL_BASE, EXIT_USAGE
 from cleaner.report.records import encode_lines
 
 __all__ = ["DEFAULT_FIELD", "DEFAULT_INCLUDE", "BatchOptions", "UsageError", "run"]
 
 
-class _Interrupted(Exception):
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-class _StopRequest:
-    """Turns SIGINT/SIGTERM into a request the run honours between documents."""
-
-    def __init__(self) -> None:
-        self.signum = 0
-        self._previous: dict[int, Any] = {}
-
-    def __enter__(self) -> _StopRequest:
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                self._previous[sig] = signal.signal(sig, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for sig, handler in self._previous.items():
-            signal.signal(sig, handler)
-
-    def _handle(self, signum: int, frame: object) -> None:
-        if self.signum:
-            raise KeyboardInterrupt  # asked twice: stop now
-        self.signum = signum
-
-    def check(self) -> None:
-        if self.signum:
-            raise _Interrupted(self.signum)
-
-
-def _drive(steps: Iterator[Step], executor: Executor, collector: Collector, stop: _StopRequest) -> None:
-    """Hand tasks to the executor and their results to the collector, in order."""
+def _drive(
+    steps: Iterator[Step], executor: Executor, here: Executor, collector: Collector, stop: StopRequest
+) -> None:
+    """Hand tasks to the executor (a streamed document: to ``here``, this process) and their
+    results to the collector, in order."""
     pending: deque[tuple[Step, Any]] = deque()
-    for step in steps:
-        future = executor.submit(step.task) if step.task is not None else None
+    while True:
+        with stop.waiting():  # reading an input (a pipe may keep the run waiting), cleaning
+            step = next(steps, None)
+            if step is None:
+                break
+            runs = here if step.event is Event.STREAM else executor
+            future = runs.submit(step.task) if step.task is not None else None
         pending.append((step, future))
         while len(pending) > executor.window:
-            done, future = pending.popleft()
-            collector.handle(done, future.result() if future is not None else None)
-            stop.check()
+            _collect(pending.popleft(), collector, stop)
         stop.check()
     while pending:
-        done, future = pending.popleft()
-        collector.handle(done, future.result() if future is not None else None)
-        stop.check()
+        _collect(pending.popleft(), collector, stop)
+
+
+def _collect(item: tuple[Step, Any], collector: Collector, stop: StopRequest) -> None:
+    step, future = item
+    with stop.waiting():
+        result = future.result() if future is not None else None
+    collector.handle(step, result)
+    stop.check()
 
 
 def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREAM_ABOVE) -> int:
@@ -157,6 +138,7 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
         diff=options.diff,
         fsync=not layout.tree,
         replace_links=layout.tree and not layout.in_place,
+        max_record_bytes=options.max_record_bytes,
     )
     parallel = layout.tree or _corpus_run(layout)
     if options.scheduler is not None and not parallel and not options.quiet:
@@ -242,10 +224,12 @@ def _run(
         local=executor.local,
         workers_write=layout.tree and not (layout.in_place and options.report is not None),
         whole_corpora=options.scheduler is not None and executor.local,
-        stream_above=None if layout.tree or options.diff else stream_above,
+        stream_above=None if options.diff else stream_above,
+        max_record_bytes=options.max_record_bytes,
     )
-    outcome = _execute(planner, executor, collector, ledger, discard_partial=not layout.in_place)
-    tally.interrupted = not outcome.complete
+    here = SerialExecutor(settings)  # streamed documents are cleaned in this process
+    outcome = _execute(planner, executor, here, collector, ledger, discard_partial=not layout.in_place)
+    tally.interrupted = not outcome.ended
     tally.stop()
     if outcome.stopped and files_out:
         collector.say(_stopped_hint(options, ledger))
@@ -267,10 +251,17 @@ class _Outcome:
     status: int = 0
     complete: bool = False  # every input was handled and the report is in place
     stopped: bool = False  # stopped before the end, in a state --resume continues from
+    ended: bool = False  # every input was handled (the one input may have failed)
 
 
 def _execute(
-    planner: Planner, executor: Executor, collector: Collector, ledger: Ledger, *, discard_partial: bool
+    planner: Planner,
+    executor: Executor,
+    here: Executor,
+    collector: Collector,
+    ledger: Ledger,
+    *,
+    discard_partial: bool,
 ) -> _Outcome:
     """Run the steps to the end or until stopped; then close the report (see :class:`_Outcome`).
 
@@ -279,13 +270,13 @@ def _execute(
     outcome = _Outcome()
     steps = planner.steps()
     discard = False
-    with _StopRequest() as stop:
+    with StopRequest() as stop:
         try:
-            _drive(steps, executor, collector, stop)
-            outcome.complete = True
-        except (_Interrupted, KeyboardInterrupt) as exc:
-            outcome.status = 128 + (exc.signum if isinstance(exc, _Interrupted) else signal.SIGINT)
-            outcome.stopped = True
+            _drive(steps, executor, here, collector, stop)
+            outcome.complete = outcome.ended = True
+        except (Interrupted, KeyboardInterrupt) as exc:
+            signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+            outcome.status, outcome.stopped = EXIT_SIGNAL_BASE + signum, True
         except (InputCollision, ResumeError) as exc:  # a link to the report; an old report damaged midway
             collector.say(f"cleaner: error: {exc}")
             outcome.status = EXIT_USAGE if isinstance(exc, InputCollision) else EXIT_PROBLEMS
@@ -298,7 +289,7 @@ def _execute(
 
             if not isinstance(exc, BrokenProcessPool):
                 raise
-            outcome.status = 128 + stop.signum if stop.signum else EXIT_PROBLEMS
+            outcome.status = EXIT_SIGNAL_BASE + stop.signum if stop.signum else EXIT_PROBLEMS
             outcome.stopped = True
             if not stop.signum:
                 collector.say("cleaner: error: a worker process stopped unexpectedly")

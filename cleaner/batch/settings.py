@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cleaner.core.engine import Chain
+from cleaner.io.limits import DEFAULT_MAX_RECORD_BYTES
 
 DEFAULT_FIELD = "text"
 
@@ -28,6 +29,7 @@ class Settings:
     report: bool = True  # build each document's report records and span counts (the bare pipe needs neither)
     fsync: bool = True  # flush each output to disk before renaming it into place (off for trees)
     replace_links: bool = False  # a link at an output path is replaced, not written through (trees)
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES  # the longest JSONL record or line of text cleaned
 
 
 class Task(Protocol):

@@ -24,10 +24,11 @@ import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, cast
 
-from cleaner.batch.corpus import ChunkResult, clean_chunk, is_gzip, read_chunks
+from cleaner.batch.corpus import ChunkResult, bounded_lines, clean_chunk, is_gzip, read_chunks
 from cleaner.batch.settings import Settings
+from cleaner.io.limits import TooLarge
 from cleaner.io.remote import open_location, write_location
 from cleaner.messages import cannot_write
 
@@ -107,7 +108,8 @@ def run_shard(task: ShardTask, settings: Settings) -> ShardResult:
     digest = hashlib.sha256()
 
     def write(out: IO[bytes]) -> None:
-        for chunk in read_chunks(_lines(task), task.source, compress=task.compress):
+        lines = _lines(task, settings.max_record_bytes)
+        for chunk in read_chunks(lines, task.source, compress=task.compress):
             cleaned = clean_chunk(chunk, settings.chain, settings.field, max_removed=settings.max_removed)
             out.write(cleaned.data)
             digest.update(cleaned.data)
@@ -129,8 +131,9 @@ def run_shard(task: ShardTask, settings: Settings) -> ShardResult:
     return result
 
 
-def _lines(task: ShardTask) -> Iterator[bytes]:
-    """The shard's lines; a failure to read becomes :class:`_ReadFailed` (not a write error)."""
+def _lines(task: ShardTask, limit: int) -> Iterator[bytes]:
+    """The shard's lines, each read no further than ``limit`` bytes; a failure to read, or a
+    longer record, becomes :class:`_ReadFailed` (not a write error)."""
     try:
         with contextlib.ExitStack() as stack:
             raw = (
@@ -139,23 +142,26 @@ def _lines(task: ShardTask) -> Iterator[bytes]:
                 else stack.enter_context(open_location(task.path))
             )
             if is_gzip(task.path):
-                yield from gzip.GzipFile(fileobj=raw, mode="rb")
+                yield from bounded_lines(gzip.GzipFile(fileobj=raw, mode="rb"), limit)
                 return
-            yield from _range(raw, task.start, task.end)
+            yield from _range(raw, task.start, task.end, limit)
+    except TooLarge as exc:
+        raise _ReadFailed(str(exc)) from None
     except (OSError, EOFError, zlib.error) as exc:
         raise _ReadFailed(f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
 
 
-def _range(handle: IO[bytes], start: int, end: int | None) -> Iterator[bytes]:
-    """The lines that start in ``[start, end)``."""
+def _range(handle: IO[bytes], start: int, end: int | None, limit: int) -> Iterator[bytes]:
+    """The lines that start in ``[start, end)``, each read no further than ``limit`` bytes."""
+    if not isinstance(handle, io.BufferedIOBase):  # an fsspec file: its readline takes no size
+        handle = io.BufferedReader(cast("io.RawIOBase", handle))  # read as a raw file is
     if start > 0:
         handle.seek(start - 1)
         if handle.read(1) != b"\n":
             handle.readline()  # the rest of a line that starts in the range before
     position = handle.tell()
-    while end is None or position < end:
-        line = handle.readline()
-        if not line:
+    for line in bounded_lines(handle, limit):
+        if end is not None and position >= end:
             return
         position += len(line)
         yield line
@@ -180,7 +186,8 @@ def shard_name(name: str, index: int) -> str:
     return f"{stem}-{index:05d}.jsonl"
 
 
-def read_range(path: str, start: int, end: int) -> bytes:
-    """The lines of a corpus that start in ``[start, end)``, as one block of bytes."""
+def read_range(path: str, start: int, end: int, limit: int) -> bytes:
+    """The lines of a corpus that start in ``[start, end)``, each no longer than ``limit`` bytes,
+    as one block of bytes."""
     with open_location(path) as handle:
-        return b"".join(_range(handle, start, end))
+        return b"".join(_range(handle, start, end, limit))

@@ -9,6 +9,8 @@ through :func:`clean_document`: bytes -> :func:`decode_document` -> the chain.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import io
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,13 +20,18 @@ from cleaner.batch.settings import Settings
 from cleaner.core.engine import Chain
 from cleaner.core.result import Result
 from cleaner.io.decode import Decoded, DecodeError, decode_bytes
+from cleaner.io.limits import MAX_WHOLE_BYTES, first_long_line, format_size, line_too_long
 from cleaner.io.remote import read_location, write_location
 from cleaner.messages import cannot_read, cannot_write
 
-#: A single input larger than this many bytes is cleaned in windows, in bounded memory (about
+#: A text file larger than this many bytes is cleaned in windows, in bounded memory (about
 #: 70 MB), with the same result (:mod:`cleaner.batch.large`). Up to it, the input is cleaned whole,
 #: about twice as fast, in memory of about five times its size (530 MB for 100 MB of text).
-STREAM_ABOVE = 128 << 20
+STREAM_ABOVE = MAX_WHOLE_BYTES
+
+
+#: Write failures that the next output will meet as well: a tree run stops at the first.
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 
 def decode_document(data: bytes, settings: Settings, name: str | None = None) -> Decoded:
@@ -112,6 +119,9 @@ class DocResult:
     diff: bytes = b""  # with Settings.diff: the unified diff of input against clean text
     written: bool = False  # the task wrote the clean text to its output file (``clean`` is empty)
     output_sha256: str | None = None  # of the clean text as written (the journal keeps it for --resume)
+    no_room: bool = False  # the output's file system is full or read-only: the run stops
+    # Of the input as cleaned, for the journal (--resume); a streamed document has none.
+    input_sha256: str | None = field(default=None, compare=False)
 
     def write_clean(self, out: IO[bytes]) -> None:
         """Write the clean text to ``out``, from the bytes or from the temporary file."""
@@ -133,11 +143,18 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
     """Clean one text document (a task; runs in a worker). With ``task.output`` it writes the
     output file, atomically, so that the caller handles only report lines and counts."""
     try:
-        data = task.data if task.data is not None else read_location(task.path or "")
+        # A pipe or device has no end to wait for: read no more than the most held whole.
+        data = task.data if task.data is not None else read_location(task.path or "", MAX_WHOLE_BYTES + 1)
     except OSError as exc:
         return DocResult(problem=cannot_read(exc))
+    if len(data) > MAX_WHOLE_BYTES:
+        return DocResult(len(data), problem=_too_large_to_read_whole())
     try:
-        decoded, result = clean_document(data, settings, task.path)
+        decoded = decode_document(data, settings, task.path)
+        long = None if decoded.html else first_long_line(data, settings.max_record_bytes)
+        if long is not None:
+            return DocResult(len(data), problem=line_too_long(long, settings.max_record_bytes))
+        result = clean_decoded(decoded, settings.chain, settings.max_removed)
     except DecodeError as exc:
         return DocResult(len(data), problem=str(exc))
     except Exception as exc:  # one bad document must not stop a run; it is reported instead
@@ -159,7 +176,7 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
                 task.output, result.clean_utf8, fsync=settings.fsync, replace_links=settings.replace_links
             )
         except OSError as exc:
-            return DocResult(len(data), problem=cannot_write(task.output, exc))
+            return DocResult(len(data), problem=cannot_write(task.output, exc), no_room=exc.errno in NO_ROOM)
     flag = result.held_back
     return DocResult(
         len(data),
@@ -173,7 +190,15 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
         diff=_diff(decoded.text, result.clean, task.source) if settings.diff else b"",
         written=task.output is not None,
         output_sha256=text_sha256(result.clean_utf8) if settings.report else None,
+        input_sha256=hashlib.sha256(data).hexdigest() if settings.report else None,
     )
+
+
+def _too_large_to_read_whole() -> str:
+    """Why a document is skipped that only streaming could clean (with ``--diff``, or a pipe or
+    device among several inputs, which is read whole)."""
+    limit = format_size(MAX_WHOLE_BYTES)
+    return f"larger than {limit}, the most read whole (--diff, or a pipe among several inputs)"
 
 
 def _diff(original: str, clean: str, source: str) -> bytes:

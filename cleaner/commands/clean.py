@@ -19,11 +19,20 @@ from cleaner.commands.options import (
     load_chain_or_exit,
 )
 from cleaner.core.guard import DEFAULT_MAX_REMOVED
+from cleaner.io.limits import parse_size
 from cleaner.messages import EXIT_USAGE
 from cleaner.version import install_hint
 
 if TYPE_CHECKING:
     from cleaner.rulefiles.config import ChainSettings
+
+
+def _size(value: str) -> str:
+    try:
+        parse_size(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value
 
 
 @chain_options()
@@ -91,6 +100,7 @@ def clean(
             "the path below the input directory (for JSONL, 'FILE:LINE', plus the record's 'id'). "
             "It replaces the file only when the run completes.",
             metavar="FILE",
+            readable=False,
         ),
     ] = None,
     summary: Annotated[
@@ -99,6 +109,7 @@ def clean(
             "--summary",
             help="Write the run's summary (counts, spans per rule, skipped files) as JSON.",
             metavar="FILE",
+            readable=False,
         ),
     ] = None,
     jobs: Annotated[
@@ -181,6 +192,17 @@ def clean(
             "none would (like black --check).",
         ),
     ] = False,
+    max_record_bytes: Annotated[
+        str,
+        typer.Option(
+            "--max-record-bytes",
+            envvar="CLEANER_MAX_RECORD_BYTES",
+            metavar="SIZE",
+            callback=_size,
+            help="The longest JSONL record or line of text cleaned (e.g. 256MiB, 1G): a file holding "
+            "a longer one is named and skipped, so that memory stays bounded.",
+        ),
+    ] = "64MiB",
     *,
     chain_settings: ChainSettings,
     max_removed: MaxRemovedOption = DEFAULT_MAX_REMOVED,
@@ -238,6 +260,7 @@ def clean(
         scheduler=scheduler,
         shared=shared,
         shard_bytes=shard_mb << 20 if shard_mb else None,
+        max_record_bytes=parse_size(max_record_bytes),
         resume=resume,
         quiet=quiet,
         stats=stats,

@@ -35,6 +35,7 @@ def evaluate_command(
             metavar="SET",
             help="A folder of documents to clean, <id>.txt each (give GOLD_DIR too); or a folder of "
             "web pages holding snippets.jsonl and pages/<id>.html.gz (alone).",
+            readable=False,
         ),
     ],
     gold_dir: Annotated[
@@ -44,6 +45,7 @@ def evaluate_command(
             "file does not cover, and is cleaned itself to check that no article line is lost.",
             metavar="GOLD_DIR",
             show_default=False,
+            readable=False,
         ),
     ] = None,
     labels: Annotated[
@@ -53,6 +55,7 @@ def evaluate_command(
             help="Line labels (JSONL: doc_id, line_no, label KEEP|REMOVE, is_title). "
             "Default: lines.jsonl beside or inside SET, if present.",
             metavar="FILE",
+            readable=False,
         ),
     ] = None,
     half: Annotated[

@@ -34,7 +34,10 @@ def explain(
     path: Annotated[
         Path | None,
         typer.Argument(
-            help="Input file; '-' or nothing reads standard input.", metavar="FILE", show_default=False
+            help="Input file; '-' or nothing reads standard input.",
+            metavar="FILE",
+            show_default=False,
+            readable=False,
         ),
     ] = None,
     output_format: Annotated[
@@ -48,7 +51,9 @@ def explain(
     ] = ExplainFormat.text,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the view here instead of stdout.", metavar="PATH"),
+        typer.Option(
+            "--output", "-o", help="Write the view here instead of stdout.", metavar="PATH", readable=False
+        ),
     ] = None,
     colour: Annotated[
         bool | None,

@@ -30,6 +30,7 @@ def learn(
             "(the default). Directories are searched recursively for --include files.",
             metavar="PATH",
             show_default=False,
+            readable=False,
         ),
     ] = None,
     output: Annotated[
@@ -138,6 +139,7 @@ def learn(
             "--report",
             help="Write one JSON line per proposed or held-back line: counts, scope, samples.",
             metavar="FILE",
+            readable=False,
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on standard error.")] = False,

@@ -43,6 +43,7 @@ _CHAIN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
                 help="A rule file, or a folder of *.yaml rule files, added after the built-in packs "
                 "and the config file's rules. Repeatable. A rule with the same pack/id as an "
                 "earlier one replaces it.",
+                readable=False,
             ),
         ],
         None,
@@ -84,6 +85,14 @@ _CHAIN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
         Annotated[
             bool,
             typer.Option("--no-config", help="Ignore cleaner.toml and [tool.cleaner] in pyproject.toml."),
+        ],
+        False,
+    ),
+    (
+        "verbose",
+        Annotated[
+            bool,
+            typer.Option("--verbose", "-v", help="Say on stderr which config file the rules come from."),
         ],
         False,
     ),
@@ -151,19 +160,25 @@ def _chain_settings(
     disable: list[str] | None,
     no_default_rules: bool,
     no_config: bool,
+    verbose: bool,
     plain_errors: bool,
 ) -> ChainSettings:
-    """The chain options of the command line merged over the config file."""
+    """The chain options of the command line merged over the config file (named on stderr
+    with ``verbose``)."""
     from cleaner.rulefiles.config import resolve_settings
 
     with rule_errors_exit(plain=plain_errors):
-        return resolve_settings(
+        settings = resolve_settings(
             rules=tuple(rules or ()),
             packs=tuple(pack or ()),
             disable=tuple(disable or ()),
             no_default_rules=no_default_rules,
             no_config=no_config,
         )
+    if verbose:
+        used = "none (--no-config)" if no_config else settings.config or "none found"
+        typer.echo(f"cleaner: config: {used}", err=True)
+    return settings
 
 
 def load_chain_or_exit(settings: ChainSettings) -> Chain:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -19,6 +19,7 @@ def restore(
             metavar="CLEAN",
             help="A clean file ('-' reads standard input) or the output directory of a run.",
             show_default=False,
+            readable=False,
         ),
     ],
     report: Annotated[
@@ -28,6 +29,7 @@ def restore(
             help="The JSONL report written when CLEAN was made.",
             show_default=False,
             metavar="FILE",
+            readable=False,
         ),
     ],
     output: Annotated[
@@ -37,6 +39,7 @@ def restore(
             "-o",
             help="Write the original here (a directory, for a directory CLEAN).",
             metavar="PATH",
+            readable=False,
         ),
     ] = None,
     field: Annotated[
@@ -74,6 +77,9 @@ def restore(
             f"{report}: a run writing it was stopped (its journal {Companions(report).journal} is there), "
             "so the outputs may be newer than the report; finish that run with --resume first"
         )
+    if not clean_path.is_dir() and is_corpus(clean_path.name):
+        _restore_corpus(clean_path, report, output, field)  # the report is read as a stream
+        return
     try:
         with report.open(encoding="utf-8") as handle:
             groups = group_by_source(read_records(handle))
@@ -95,9 +101,6 @@ def restore(
             err=True,
         )
         raise typer.Exit(EXIT_PROBLEMS if outcome.errors else 0)
-    if is_corpus(clean_path.name):
-        _restore_corpus(clean_path, groups, output, field)
-        return
     source, decoded = read_input_or_exit(clean_path, html=False)
     try:
         records = select_records(groups, decoded.text)
@@ -107,18 +110,22 @@ def restore(
     write_output(output, original)
 
 
-def _restore_corpus(
-    clean: Path, groups: dict[str, list[dict[str, Any]]], output: Path | None, field: str
-) -> None:
-    """Restore a clean JSONL corpus record by record; one error line for the first record that fails."""
-    from cleaner.report.corpus import corpus_of, restore_corpus_file
-    from cleaner.report.records import RestoreError
+def _restore_corpus(clean: Path, report: Path, output: Path | None, field: str) -> None:
+    """Restore a clean JSONL corpus record by record, reading the report as it goes; one error
+    line for the first record that fails."""
+    from cleaner.report.corpus import restore_corpus_file
+    from cleaner.report.records import RestoreError, read_records
 
     try:
-        corpus_of(groups)
-        records = [record for records in groups.values() for record in records]
-        restore_corpus_file(clean, records, field, output)
+        handle = report.open(encoding="utf-8")
+    except OSError as exc:
+        fail(f"{report}: cannot read: {exc.strerror}")
+    try:
+        with handle:
+            restore_corpus_file(clean, read_records(handle), field, output)
     except OSError as exc:
         fail(f"{exc.filename or clean}: cannot read or write: {exc.strerror or exc}")
+    except UnicodeDecodeError as exc:
+        fail(f"{report}: {exc}")
     except RestoreError as exc:
         fail(str(exc))

@@ -107,6 +107,7 @@ FilesArgument = Annotated[
         metavar="FILES",
         help="Rule files or folders. Default: the files of the effective chain.",
         show_default=False,
+        readable=False,
     ),
 ]
 

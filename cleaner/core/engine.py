@@ -117,12 +117,14 @@ class Chain:
         context: Context = WHOLE_DOCUMENT,
         touched: Sequence[tuple[int, int]] | None = None,
         unclosed: list[int] | None = None,
+        only: set[int] | None = None,
     ) -> list[Found]:
         """All rules' candidate spans in UTF-8 ``data``, byte offsets (what the engine uses).
 
         ``touched``: sorted ``(start, end)`` ranges of whole lines outside which the
         line-local rules are known to find nothing (the lines an earlier pass cut into).
         ``unclosed`` collects where a block rule's start matched without an end in reach.
+        ``only``: the indices of the rules to run, or None for all of them.
         """
         if not self.matchers or not data:
             return []
@@ -132,7 +134,7 @@ class Chain:
             return bounds.region(self.rules[index])
 
         document = Document(data, context.html_lines)
-        found = self._scanner.candidates(data, region, touched, unclosed, document)
+        found = self._scanner.candidates(data, region, touched, unclosed, document, only)
         return [(c.start, c.end, index, c.captures) for c, index in found]
 
     def may_find_more(
@@ -141,36 +143,43 @@ class Chain:
         touched: list[tuple[int, int]],
         context: Context,
         unclosed: Sequence[int],
-    ) -> bool:
-        """Whether another pass over ``data`` may find anything, where ``touched`` (sorted
-        ``(start, end)`` ranges of whole lines) holds every line a cut of the last pass
-        changed and ``unclosed`` (sorted) every block rule's start that ended no block; False
-        means it certainly finds nothing, so that pass can be skipped.
+    ) -> bool | set[int]:
+        """Which rules another pass over ``data`` may find anything with, where ``touched``
+        (sorted ``(start, end)`` ranges of whole lines) holds every line a cut of the last
+        pass changed and ``unclosed`` (sorted) every block rule's start that ended no block:
+        their indices, True for every rule, or an empty set (nothing: the pass is skipped).
 
-        A pass that may find something is one of: a rule that is not line-local (it may
-        match anywhere) or that looks at a line's neighbours; a head or tail rule whose lines
-        were touched; a line-local rule
-        (block rules' starts included) whose entry in the prefilter set matches in a touched
-        line; an unclosed block start in a touched line or up to ``max_chars`` before one,
+        A rule that may find something is one of: a rule that is not line-local (it may
+        match anywhere) or that looks at lines anywhere in the text (repetition, a run's
+        prose): every rule then runs again; a head or tail rule whose lines, or the few lines
+        its runs look at beyond its scope, were touched, and whose entry matches in its scope
+        as it now is (or that looks at a line's neighbours); a line-local rule (block rules'
+        starts included) whose entry in the prefilter set matches in a touched line; a block
+        rule, when an unclosed start lies in a touched line or up to ``max_chars`` before one,
         whose end a cut may have brought in reach. (Any other start of a block rule ended a
         block, which was cut out with it.)
         """
         scanner = self._scanner
-        if scanner.whole or scanner.in_context:
+        if scanner.whole or any(scanner.matchers[i].context_lines is None for i in scanner.in_context):
             return True
+        rules = scanner.matching_in(data[start:end] for start, end in touched)
         bounds = ScopeBounds(data, context)
         for index in scanner.scoped:
-            region = bounds.region(self.rules[index])
-            if region is not None and any(start <= region[1] and end >= region[0] for start, end in touched):
-                return True
-        if scanner.may_match_in(data[start:end] for start, end in touched):
-            return True
+            # A rule that looks at neighbours sees a few lines past its scope, so a cut there counts.
+            matcher = scanner.matchers[index]
+            region = bounds.region(self.rules[index], matcher.context_lines or 0)
+            if region is None or not any(start <= region[1] and end >= region[0] for start, end in touched):
+                continue
+            # A cut in a scope brings other lines into it: the rule looks at them if its entry matches.
+            if matcher.depends_on_neighbours or scanner.scoped_entry_matches(index, data, region):
+                rules.add(index)
         reach = 4 * scanner.block_reach()  # bytes: a character is at most four
         for start, end in touched if unclosed else ():
             at = bisect.bisect_left(unclosed, start - reach)
             if at < len(unclosed) and unclosed[at] <= end:
-                return True
-        return False
+                rules.update(scanner.by_block_blocks)
+                break
+        return rules
 
     def clean(
         self,
@@ -194,12 +203,14 @@ def _one_pass(
     context: Context,
     touched: list[tuple[int, int]] | None = None,
     unclosed: list[int] | None = None,
+    only: set[int] | None = None,
 ) -> tuple[list[Cut], bytes]:
     """One round of matching and tidying: cuts in ``data``'s byte offsets, and the cut text.
 
-    ``unclosed`` collects where a block rule's start matched without an end in reach.
+    ``unclosed`` collects where a block rule's start matched without an end in reach;
+    ``only``: the indices of the rules to run (None: all).
     """
-    found = chain.find(data, context=context, touched=touched, unclosed=unclosed)
+    found = chain.find(data, context=context, touched=touched, unclosed=unclosed, only=only)
     taken = resolve(found)
     if not taken:
         return [], data
@@ -339,10 +350,12 @@ def clean_text(
     last = cuts
     while True:
         touched = _touched_lines(current, last)
-        if not chain.may_find_more(current, touched, context, unclosed):
+        rules = chain.may_find_more(current, touched, context, unclosed)
+        if not rules:
             break
         found_unclosed: list[int] = []
-        more, cleaner_data = _one_pass(current, chain, context, touched, found_unclosed)
+        only = None if rules is True else rules
+        more, cleaner_data = _one_pass(current, chain, context, touched, found_unclosed, only)
         if not more:
             break
         unclosed = _after_cuts(sorted(set(unclosed) | set(found_unclosed)), more)

@@ -56,15 +56,18 @@ class ScopeBounds:
         context = context or WHOLE_DOCUMENT
         self.starts_document, self.ends_document = context.starts_document, context.ends_document
 
-    def region(self, rule: Rule) -> tuple[int, int] | None:
-        """The byte range a rule may match in, or None where its scope is not in this part."""
+    def region(self, rule: Rule, beyond: int = 0) -> tuple[int, int] | None:
+        """The byte range a rule may match in, or None where its scope is not in this part;
+        with ``beyond``, that many more non-blank lines of a head or tail scope."""
         if rule.scope == "head":
             if not self.starts_document:
                 return None
-            end = nonblank_lines_end(self.data, rule.scope_lines)
+            end = nonblank_lines_end(self.data, rule.scope_lines + beyond)
             return 0, len(self.data) if end is None else end
         if rule.scope == "tail":
-            return (self._tail_start(rule.scope_lines), len(self.data)) if self.ends_document else None
+            if not self.ends_document:
+                return None
+            return self._tail_start(rule.scope_lines + beyond), len(self.data)
         return 0, len(self.data)
 
     def _tail_start(self, lines: int) -> int:

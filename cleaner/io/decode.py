@@ -20,8 +20,9 @@ so text pasted together from both never turns into mojibake, and the encoding is
 reported as ``utf-8+<codec>``. Bytes that fit no codec (at most 1 % of the input, in an input
 with UTF-8 lines or a legacy codec found for it) are replaced by U+FFFD and kept in
 ``Decoded.replaced``. Newlines are left as they are. Binary inputs (known magic numbers, NUL
-bytes, mostly control characters) raise :class:`DecodeError` naming what they look like.
-chardet and trafilatura are imported only when an input needs them.
+bytes, mostly control characters) raise :class:`DecodeError` naming what they look like. An HTML
+page above :data:`~cleaner.io.limits.MAX_HTML_BYTES` is refused. chardet and trafilatura are
+imported only when an input needs them.
 """
 
 from __future__ import annotations
@@ -34,12 +35,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cleaner.io.binary import (
-    SAMPLE_BYTES,
-    DecodeError,
-    binary_kind,
-    refuse_control_characters,
-)
+from cleaner.io.binary import SAMPLE_BYTES, DecodeError, binary_kind, refuse_control_characters
+from cleaner.io.limits import refuse_large_page
 from cleaner.io.segments import LineDecoder, Replaced, TooManyReplaced, is_single_byte, replaced_limit
 
 if TYPE_CHECKING:
@@ -173,6 +170,7 @@ def decode_bytes(
         return Decoded(text, choice.encoding, utf8=utf8, replaced=replaced)
     if not text.strip():
         return Decoded(text, choice.encoding, html=True, replaced=replaced)
+    refuse_large_page(len(data))
     from cleaner.io.html import extract_page
 
     page = extract_page(text)

@@ -46,25 +46,26 @@ def atomic_writer(
         with open(path, mode, encoding=encoding, newline=newline) as handle:
             yield handle
         return
-    fd, tmp = _create_temp(path, keep)
+    made: list[str] = []
     try:
+        fd = _create_temp(path, keep, made)
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
             yield handle
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(made[-1], path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        _remove(made)
         raise
 
 
 def write_atomically(
-    path: str | os.PathLike[str], data: bytes, *, fsync: bool = True, replace_links: bool = False
+    path: str | os.PathLike[str], data: bytes | Writer, *, fsync: bool = True, replace_links: bool = False
 ) -> None:
-    """Write ``data`` to ``path`` as :func:`atomic_writer` would, in as few system calls as it
-    takes (a batch run calls this once per output file).
+    """Write ``data`` (bytes, or a function that writes to a binary file) to ``path`` as
+    :func:`atomic_writer` would, in as few system calls as it takes (a batch run calls this once
+    per output file).
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "new" / "out.txt"
@@ -72,11 +73,11 @@ def write_atomically(
     >>> target.read_bytes()
     b'done'
     """
-    staged = stage(path, data, fsync=fsync, replace_links=replace_links)
+    made: list[str] = []  # the temporary file, named before it exists (see stage)
     try:
-        staged.commit()
+        stage(path, data, fsync=fsync, replace_links=replace_links, made=made).commit()
     except BaseException:
-        staged.discard()
+        _remove(made)
         raise
 
 
@@ -113,11 +114,20 @@ class Staged:
 
 
 def stage(
-    path: str | os.PathLike[str], data: bytes | Writer, *, fsync: bool = True, replace_links: bool = False
+    path: str | os.PathLike[str],
+    data: bytes | Writer,
+    *,
+    fsync: bool = True,
+    replace_links: bool = False,
+    made: list[str] | None = None,
 ) -> Staged:
     """Write ``data`` (bytes, or a function that writes to a binary file) to a temporary file
     beside ``path``, to be put in place by :meth:`Staged.commit` (``replace_links``: as for
     :func:`atomic_writer`).
+
+    The temporary file's name goes into ``made`` before the file is created: a caller that may
+    be stopped by a signal at any point (a worker on SIGTERM) removes what it names, so that
+    no stop leaves the file behind, not even one between its creation and this function's return.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
@@ -130,8 +140,10 @@ def stage(
     keep = _existing_mode(path, replace_links)
     if keep == _WRITE_THROUGH:
         return Staged(path, None, data)
-    fd, tmp = _create_temp(path, keep)
+    made = [] if made is None else made
+    fd = -1
     try:
+        fd = _create_temp(path, keep, made)
         if isinstance(data, bytes):
             with memoryview(data) as rest:
                 while rest:
@@ -151,10 +163,15 @@ def stage(
         if fd >= 0:
             with contextlib.suppress(OSError):
                 os.close(fd)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        _remove(made)
         raise
-    return Staged(path, tmp, None)
+    return Staged(path, made[-1], None)
+
+
+def _remove(temporary: list[str]) -> None:
+    for path in temporary:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
 
 
 def _write_to(handle: IO[bytes], data: bytes | Writer) -> None:
@@ -201,22 +218,53 @@ def _existing_mode(path: str | os.PathLike[str], replace_links: bool = False) ->
     return stat.S_IMODE(info.st_mode)
 
 
-def _create_temp(path: str | os.PathLike[str], keep: int | None) -> tuple[int, str]:
+def _create_temp(path: str | os.PathLike[str], keep: int | None, made: list[str]) -> int:
     """Create ``.NAME.<8 hex digits>.part`` beside ``path`` (the name batch runs sweep after a kill),
-    creating missing folders; it gets the mode ``keep`` when given."""
+    creating missing folders; it gets the mode ``keep`` when given. Its name is appended to
+    ``made`` before it is created (see :func:`stage`)."""
     folder, name = os.path.split(os.fspath(path))
     while True:
         tmp = os.path.join(folder, f".{name}.{os.urandom(4).hex()}.part")
+        made.append(tmp)
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-        except FileExistsError:
+        except FileExistsError:  # another's: not ours to remove
+            made.pop()
             continue
         except FileNotFoundError:  # the folder is missing: create it (only then, it costs a call)
-            Path(folder).mkdir(parents=True, exist_ok=True)
+            made.pop()
+            make_folders(folder)
             continue
         if keep is not None:
             os.fchmod(fd, keep)
-        return fd, tmp
+        return fd
+
+
+def make_folders(folder: str | os.PathLike[str]) -> None:
+    """Create ``folder`` and the folders missing above it, level by level: ``os.makedirs`` and
+    ``Path.mkdir(parents=True)`` recurse once per missing level, and a tree 1,500 folders deep
+    exceeds Python's recursion limit.
+
+    >>> import tempfile
+    >>> top = tempfile.mkdtemp()
+    >>> make_folders(os.path.join(top, *["d"] * 1500))
+    >>> os.path.isdir(os.path.join(top, *["d"] * 1500))
+    True
+    """
+    missing = []
+    path = os.fspath(folder)
+    while path and not os.path.isdir(path):
+        missing.append(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise
 
 
 def temp_target(name: str) -> str | None:
@@ -227,3 +275,27 @@ def temp_target(name: str) -> str | None:
     """
     match = _TEMP_NAME.fullmatch(name)
     return match["target"] if match else None
+
+
+def sweep_temporaries(folder: str | os.PathLike[str], names: list[str]) -> None:
+    """Remove the temporary files of :func:`atomic_writer` that a killed run left in ``folder``
+    for the outputs ``names``.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / ".a.txt.0f3e9a1c.part").write_bytes(b"half")
+    >>> sweep_temporaries(folder, ["a.txt"])
+    >>> list(folder.iterdir())
+    []
+    """
+    if not names:
+        return
+    wanted = set(names)
+    try:
+        with os.scandir(folder) as entries:
+            stale = [entry.path for entry in entries if temp_target(entry.name) in wanted]
+    except OSError:
+        return
+    for path in stale:
+        with contextlib.suppress(OSError):
+            os.unlink(path)

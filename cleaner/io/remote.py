@@ -174,12 +174,13 @@ def _os_errors(url: str, call: Callable[[], Any]) -> Any:
         raise OSError(f"{url}: {type(exc).__name__}: {' '.join(str(exc).split())}") from None
 
 
-def read_location(location: str) -> bytes:
-    """The bytes of a file (a path, or a ``file://`` URL) or of the object at a URL."""
-    if is_url(location):
+def read_location(location: str, limit: int = -1) -> bytes:
+    """The bytes of a file (a path, or a ``file://`` URL) or of the object at a URL; no more
+    than ``limit`` bytes when it is given (a pipe may have no end)."""
+    if is_url(location) and limit < 0:
         return read_bytes(location)
-    with open(local_path(location), "rb") as handle:
-        return handle.read()
+    with open_location(location) as handle:
+        return handle.read(limit)
 
 
 def open_location(location: str) -> IO[bytes]:
@@ -197,11 +198,6 @@ def write_location(
     if is_url(location):
         write(location, data)
         return
-    from cleaner.io.output import stage
+    from cleaner.io.output import write_atomically  # removes its temporary file, however stopped
 
-    staged = stage(local_path(location), data, fsync=fsync, replace_links=replace_links)
-    try:
-        staged.commit()
-    except BaseException:
-        staged.discard()
-        raise
+    write_atomically(local_path(location), data, fsync=fsync, replace_links=replace_links)

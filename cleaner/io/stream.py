@@ -36,6 +36,7 @@ from cleaner.io.decode import (
     looks_like_html,
     refuse_control_characters,
 )
+from cleaner.io.limits import LineBound, TooLarge, refuse_large_page
 from cleaner.io.segments import LineDecoder, Replaced, decode_lines, replaced_limit
 from cleaner.messages import cannot_read
 
@@ -80,6 +81,44 @@ def read_stdin(stdin: IO[bytes], limit: int) -> bytes | Large:
     if len(head) <= held:
         return head
     return Large(None, read_blocks(head, stdin))
+
+
+def regular_size(path: str | os.PathLike[str]) -> int:
+    """The size of a regular file; -1 for anything else (a pipe, a device, a path that cannot
+    be read: those are read as streams, or their error reported when they are).
+
+    >>> regular_size("/dev/null")
+    -1
+    """
+    try:
+        info = os.stat(path)
+    except OSError:
+        return -1
+    return info.st_size if stat.S_ISREG(info.st_mode) else -1
+
+
+def read_pipe(path: str | os.PathLike[str], limit: int) -> bytes | Large:
+    """A named pipe or device, read as :func:`read_stdin` reads standard input; a :class:`Large`
+    input's blocks close the pipe once read.
+
+    >>> read_pipe("/dev/null", 100)
+    b''
+    """
+    handle = open(path, "rb")  # noqa: SIM115 - closed here, or once its blocks are read
+    try:
+        data = read_stdin(handle, limit)
+    except BaseException:
+        handle.close()
+        raise
+    if isinstance(data, bytes):
+        handle.close()
+        return data
+    return Large(None, _closing(data.blocks, handle))
+
+
+def _closing(blocks: Iterable[bytes], handle: IO[bytes]) -> Iterator[bytes]:
+    with handle:
+        yield from blocks
 
 
 def _redirected_size(stdin: IO[bytes]) -> int | None:
@@ -139,15 +178,17 @@ class Streamed:
 
 @contextlib.contextmanager
 def open_large(
-    large: Large, spool: Spool, *, encoding: str | None, html: bool | None
+    large: Large, spool: Spool, *, encoding: str | None, html: bool | None, max_line: int | None = None
 ) -> Iterator[Streamed]:
     """Open a large input and decode its start, making the choices
     :func:`~cleaner.io.decode.decode_bytes` makes for a whole input, through the same
     :func:`~cleaner.io.decode.choose_encoding`; raises :class:`ReadError` or
     :class:`~cleaner.io.decode.DecodeError`. A pipe is first copied to a file from ``spool``,
-    so that it can be read again."""
+    so that it can be read again. A line longer than ``max_line`` bytes raises
+    :class:`ReadError` as soon as it is met: the text is cleaned in windows that end at line
+    breaks, so a line is held whole."""
     with _opened(large.path, large.blocks, spool) as handle:
-        source = _Input(handle)
+        source = _Input(handle, max_line)
         kind = binary_kind(source.head)
         if kind:
             raise DecodeError(f"binary file ({kind})")
@@ -158,6 +199,8 @@ def open_large(
         text = _Text(source, choice)
         start, chunks = _text_start(text.chunks())
         page = html if html is not None else looks_like_html(start, large.path)
+        if page:
+            refuse_large_page(source.total())
         refuse_control_characters(start, page=page)
         yield Streamed(source, choice, page, start, chunks, text)
 
@@ -188,8 +231,9 @@ def _opened(path: str | None, blocks: Iterable[bytes], spool: Spool) -> Iterator
 class _Input:
     """The input, read from its start for each pass; a size that changes between passes is refused."""
 
-    def __init__(self, handle: IO[bytes]) -> None:
+    def __init__(self, handle: IO[bytes], max_line: int | None = None) -> None:
         self._handle = handle
+        self._max_line = max_line
         self.size: int | None = None  # bytes, once a pass has read all of them
         self.head = self.read_at(0, SAMPLE_BYTES)
 
@@ -207,10 +251,17 @@ class _Input:
 
     def blocks(self) -> Iterator[bytes]:
         seen = 0
+        # Lines are measured until one pass has read the whole input.
+        bound = LineBound(self._max_line) if self._max_line and self.size is None else None
         try:
             self._handle.seek(0)
             while block := self._handle.read(READ_BYTES):
                 seen += len(block)
+                if bound is not None:
+                    try:
+                        bound.check(block)
+                    except TooLarge as exc:
+                        raise ReadError(str(exc)) from None
                 yield block
         except OSError as exc:
             raise ReadError(cannot_read(exc)) from None

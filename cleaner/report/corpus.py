@@ -7,6 +7,9 @@ for byte, and gives each named record its field's original text back, after the 
 fit, lines, the rebuilt text's ``original_sha256``). The record is then written as JSON again,
 as ``cleaner clean`` wrote it: its values are the input's, its spacing and escapes may differ.
 A record that fails a check stops the restore with one error naming ``CLEAN:LINE``.
+
+The report is read as a stream, a record's spans grouped as they come: ``cleaner clean``
+writes them in input order, so memory holds one record's spans, not the report.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import shutil
 import sys
 import tempfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -31,24 +34,8 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 
-def corpus_of(groups: dict[str, list[dict[str, Any]]]) -> str | None:
-    """The one corpus whose records the report holds (None when it holds none; RestoreError
-    when it holds records of several, or of plain documents too).
-
-    >>> corpus_of({"raw/news.jsonl:3": [], "raw/news.jsonl:9": []})
-    'raw/news.jsonl'
-    """
-    corpora = {split_record_source(source) for source in groups}
-    names = {corpus for corpus, line in corpora if line}
-    if len(names) > 1 or (names and any(line == 0 for _, line in corpora)):
-        raise RestoreError(
-            "the report covers records of several files; restore the run's directory instead"
-        )
-    return next(iter(names), None)
-
-
 def restore_corpus_file(
-    clean: Path, records: Sequence[dict[str, Any]], field: str, target: Path | None
+    clean: Path, records: Iterable[dict[str, Any]], field: str, target: Path | None
 ) -> int:
     """Restore the clean corpus file ``clean`` to ``target`` (None: standard output), both read
     and written gzip-compressed when their names end in ``.gz``; nothing is written when a
@@ -71,7 +58,7 @@ def restore_corpus_file(
 
 def _restore_to(
     lines: Iterable[bytes],
-    records: Sequence[dict[str, Any]],
+    records: Iterable[dict[str, Any]],
     field: str,
     raw: IO[bytes],
     clean: Path,
@@ -86,13 +73,14 @@ def _restore_to(
 
 def restore_corpus(
     clean: Iterable[bytes],
-    records: Sequence[dict[str, Any]],
+    records: Iterable[dict[str, Any]],
     field: str,
     out: SupportsWrite[bytes],
     name: str,
 ) -> int:
     """Write the lines of the clean corpus ``clean`` (called ``name`` in messages) to ``out``,
     each record the report names with its ``field`` restored; returns how many were restored.
+    ``records`` come in input order, as the report holds them (see the module docstring).
 
     >>> import io
     >>> from cleaner.core.result import Span
@@ -105,24 +93,48 @@ def restore_corpus(
     >>> out.getvalue()
     b'{"text": "Kept."}\\n{"id": 7, "text": "Story. Read more"}\\n'
     """
-    by_line: dict[int, list[dict[str, Any]]] = {}
-    for record in records:
-        source = record.get("source")
-        line = split_record_source(source)[1] if isinstance(source, str) else 0
-        if not line:
-            raise RestoreError(f"{name}: the report names {source!r}, not a record of a JSONL corpus")
-        by_line.setdefault(line, []).append(record)
+    lines = enumerate(clean, 1)
     restored = number = 0
-    for number, raw in enumerate(clean, 1):
-        named = by_line.pop(number, None)
-        if named is None:
+    for line, named in _by_line(records, name):
+        for number, raw in lines:
+            if number == line:
+                break
             out.write(raw)
-            continue
+        else:
+            raise RestoreError(f"{name}:{line}: the report names this line, but the corpus has {number}")
         out.write(_restore_line(raw, named, field, f"{name}:{number}"))
         restored += 1
-    if by_line:
-        raise RestoreError(f"{name}:{min(by_line)}: the report names this line, but the corpus has {number}")
+    for _, raw in lines:
+        out.write(raw)
     return restored
+
+
+def _by_line(records: Iterable[dict[str, Any]], name: str) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """The records of each corpus line, in line order, grouped as they come: the records of
+    one line follow each other in a report; a report out of that order, or naming other files
+    as well, is refused."""
+    corpus: str | None = None
+    line = 0
+    group: list[dict[str, Any]] = []
+    for number, record in enumerate(records, 1):
+        source = record.get("source") if isinstance(record, dict) else None
+        if not isinstance(source, str):
+            raise RestoreError(f"report record {number} has no 'source'")
+        path, at = split_record_source(source)
+        if not at:
+            raise RestoreError(f"{name}: the report names {source!r}, not a record of a JSONL corpus")
+        if corpus is not None and path != corpus:
+            raise RestoreError("the report covers records of several files; restore the directory instead")
+        corpus = path
+        if at != line:
+            if at < line:
+                raise RestoreError(f"{name}: the report names line {at} after line {line} (not input order)")
+            if group:
+                yield line, group
+            line, group = at, []
+        group.append(record)
+    if group:
+        yield line, group
 
 
 def _restore_line(raw: bytes, records: Sequence[dict[str, Any]], field: str, where: str) -> bytes:

@@ -13,12 +13,18 @@ The folder is ``$CLEANER_CACHE_DIR``, else the user's cache folder as platformdi
 on macOS; ``%LOCALAPPDATA%\\cleaner\\Cache`` on Windows); ``CLEANER_CACHE_DIR=`` (empty) turns the
 cache off. Deleting it is always safe. A cache that cannot be read or written is ignored: a
 rule file is then checked as if for the first time.
+
+An entry is trusted only with its keyed hash (HMAC-SHA-256 of its name and content, under a
+random key kept in the folder's ``key`` file, readable by the user alone): an entry edited,
+or copied to another entry's name, is checked again from its rule file and rewritten. A key
+file that others can read or that is not the user's turns the cache off.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
 from collections.abc import Mapping
@@ -32,7 +38,7 @@ from cleaner.rulefiles.files import read_rule_file
 from cleaner.rulefiles.schema import check_pack
 
 CACHE_ENV = "CLEANER_CACHE_DIR"
-FORMAT = 3  # 2: a rule's kind fields are its options; 3: set entries stored
+FORMAT = 4  # 2: a rule's kind fields are its options; 3: set entries stored; 4: signed
 MAX_ENTRIES = 256  # more than that, and the least recently written half goes
 # The code whose behaviour an entry records (the engine and the rule-file readers, relative to
 # the package): a change to any of it makes every entry stale.
@@ -100,16 +106,18 @@ def check_file_cached(path: Path) -> tuple[Pack | None, list[Problem]]:
         return None, exc.problems
     folder = cache_dir()
     salt = _code_salt() if folder is not None else None
+    signing = _signing_key(folder) if folder is not None and salt is not None else None
     entry = None
-    if folder is not None and salt is not None:
-        key = hashlib.sha256(f"{salt}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
-        entry = folder / "rules" / f"{key}.json"
-        pack = _read(entry, str(path))
+    if folder is not None and signing is not None:
+        name = hashlib.sha256(f"{salt}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
+        entry = folder / "rules" / f"{name}.json"
+        pack = _read(entry, str(path), signing)
         if pack is not None:
             return pack, []
     pack, problems = check_pack(text, str(path))
-    if entry is not None and pack is not None and not any(p.severity == ERROR for p in problems):
-        _write(entry, pack)
+    valid = pack is not None and not any(p.severity == ERROR for p in problems)
+    if entry is not None and signing is not None and valid and pack is not None:
+        _write(entry, pack, signing)
     return pack, problems
 
 
@@ -124,9 +132,40 @@ def _analysis(pack: Pack) -> dict[str, dict[str, Any]]:
     }
 
 
-def _read(entry: Path, source: str) -> Pack | None:
+def _signing_key(folder: Path) -> bytes | None:
+    """The cache's key (made on first use), or None when it cannot be made or is not private."""
+    path = folder / "key"
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except FileNotFoundError:
+            with contextlib.suppress(OSError):
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+                made = os.open(path, flags, 0o600)
+                with os.fdopen(made, "wb") as out:
+                    out.write(os.urandom(32))
+            continue
+        except OSError:
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            key = handle.read(64)
+        private = info.st_uid == os.geteuid() and not info.st_mode & 0o077
+        return key if private and len(key) == 32 else None
+    return None
+
+
+def _signature(key: bytes, entry: Path, body: bytes) -> bytes:
+    return hmac.new(key, entry.name.encode() + b"\n" + body, hashlib.sha256).hexdigest().encode()
+
+
+def _read(entry: Path, source: str, key: bytes) -> Pack | None:
     try:
-        stored = json.loads(entry.read_bytes())
+        signature, _, body = entry.read_bytes().partition(b"\n")
+        if not hmac.compare_digest(signature, _signature(key, entry, body)):
+            return None
+        stored = json.loads(body)
         if stored["format"] != FORMAT:
             return None
         data = stored["pack"]
@@ -144,7 +183,7 @@ def _rule(fields: dict[str, Any], source: str) -> Rule:
     return Rule(**fields, source=source)  # Rule turns the JSON lists back into tuples
 
 
-def _write(entry: Path, pack: Pack) -> None:
+def _write(entry: Path, pack: Pack, key: bytes) -> None:
     rules = []
     for rule in pack.rules:
         fields = asdict(rule)
@@ -164,8 +203,9 @@ def _write(entry: Path, pack: Pack) -> None:
         _prune(entry.parent)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(stored, out, ensure_ascii=False)
+            body = json.dumps(stored, ensure_ascii=False).encode("utf-8", "surrogatepass")
+            with os.fdopen(handle, "wb") as out:
+                out.write(_signature(key, entry, body) + b"\n" + body)
             os.replace(temporary, entry)
         except BaseException:
             with contextlib.suppress(OSError):

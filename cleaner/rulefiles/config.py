@@ -7,8 +7,11 @@ Every command that runs or lists the chain (``clean``, ``rules list``, ``rules s
 a ``pyproject.toml``, found by walking up from the current directory. In each directory
 ``cleaner.toml`` is looked for first, then a ``pyproject.toml`` that has a ``[tool.cleaner]``
 table (one without it is passed over). The walk stops at the first directory that holds a
-``.git`` (the repository root: a project is never configured by a file outside it) or at
-the filesystem root.
+``.git`` (the repository root: a project is never configured by a file outside it), at the
+home folder, or at a file-system boundary (a mount point), and never goes above ``/``. A config
+file not owned by the user (or root), or writable by others, is passed over with a warning:
+anyone who can write it could choose the rules, rule files at absolute paths included.
+``--verbose`` names the config file used.
 
 .. code-block:: toml
 
@@ -27,13 +30,15 @@ one, so the command line's rule wins); ``--pack`` replaces the config's ``packs`
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cleaner.core.rule import Pack, Rule, RuleFileError
-from cleaner.messages import did_you_mean
+from cleaner.messages import did_you_mean, warning_line
 from cleaner.rulefiles.chain import chain_rules, load_packs
 from cleaner.rulefiles.files import builtin_rule_files, expand_rule_paths
 
@@ -111,18 +116,53 @@ def builtin_packs() -> dict[str, Path]:
 
 
 def find_config(start: Path) -> Path | None:
-    """The config file for ``start``: see the module docstring for where it is looked for."""
+    """The config file for ``start``: see the module docstring for where it is looked for.
+
+    >>> find_config(Path("/")) is None
+    True
+    """
     directory = start.resolve()
+    home = Path.home().resolve()
     while True:
-        candidate = directory / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
-        candidate = directory / PYPROJECT_NAME
-        if candidate.is_file() and "tool" in (data := _read_toml(candidate)) and "cleaner" in data["tool"]:
-            return candidate
-        if (directory / ".git").exists() or directory.parent == directory:
+        found = _config_in(directory)
+        if found is not None:
+            return found
+        parent = directory.parent
+        if (directory / ".git").exists() or parent == directory or directory == home:
             return None
-        directory = directory.parent
+        try:
+            if parent.stat().st_dev != directory.stat().st_dev:  # a mount point: another file system
+                return None
+        except OSError:
+            return None
+        directory = parent
+
+
+def _config_in(directory: Path) -> Path | None:
+    """The config file of one folder, if there is one that may be trusted."""
+    candidate = directory / CONFIG_NAME
+    if candidate.is_file() and _trusted(candidate):
+        return candidate
+    candidate = directory / PYPROJECT_NAME
+    if candidate.is_file() and _trusted(candidate):
+        data = _read_toml(candidate)
+        if "tool" in data and "cleaner" in data["tool"]:
+            return candidate
+    return None
+
+
+def _trusted(path: Path) -> bool:
+    """Whether a config file is the user's (or root's) and writable by nobody else; a warning
+    line says why one is passed over."""
+    info = path.stat()
+    if info.st_uid not in (os.geteuid(), 0):
+        why = "is owned by another user"
+    elif info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        why = "is writable by others"
+    else:
+        return True
+    print(warning_line(f"{path}: config file ignored: it {why}"), file=sys.stderr)
+    return False
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

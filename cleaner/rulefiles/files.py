@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from cleaner.core.rule import Pack, Problem, RuleFileError
 from cleaner.rulefiles.schema import MAX_RULE_FILE_BYTES, check_pack
 
+_NOT_REGULAR = "not a regular file (a pipe or device)"
+
 
 def read_rule_file(path: Path) -> str:
-    """A rule file's text (UTF-8, optional BOM), refusing oversized or unreadable files."""
+    """A rule file's text (UTF-8, optional BOM), refusing oversized or unreadable files, and
+    anything but a regular file: a pipe or a device could keep the command waiting for ever.
+
+    >>> read_rule_file(Path("/dev/null"))
+    Traceback (most recent call last):
+    cleaner.core.rule.RuleFileError: /dev/null:1:1: not a regular file (a pipe or device)
+    """
     try:
-        with path.open("rb") as handle:
+        # O_NONBLOCK: opening a pipe with no writer returns at once instead of waiting for one
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise RuleFileError(str(path), 1, 1, _NOT_REGULAR)
             raw = handle.read(MAX_RULE_FILE_BYTES + 1)
     except OSError as exc:
         raise RuleFileError(str(path), 1, 1, f"cannot read rule file: {exc.strerror}") from None

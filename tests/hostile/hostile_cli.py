@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = (REPO / "fixtures/seed-shape/input.txt").read_bytes()  # a date header, an appeal, captions
@@ -25,16 +28,21 @@ def snapshot(root: Path) -> dict[str, str]:
     """``{relative path: SHA-256, or "-> target" for a link}`` of everything below ``root``
     except lock files, which come and go with the runs (a killed run's stays until the next)."""
     found = {}
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            if name.endswith(".lock"):
-                continue
-            path = Path(folder) / name
-            rel = path.relative_to(root).as_posix()
-            if path.is_symlink():
-                found[rel] = f"-> {os.readlink(path)}"
-            elif path.is_file():
-                found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    folders = [("", os.fspath(root))]  # a stack, not os.walk: some trees are deeper than its recursion
+    while folders:
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".lock"):
+                    continue
+                rel = prefix + entry.name
+                if entry.is_symlink():
+                    found[rel] = f"-> {os.readlink(entry.path)}"
+                elif entry.is_dir():
+                    folders.append((rel + "/", entry.path))
+                elif entry.is_file():
+                    with open(entry.path, "rb") as handle:
+                        found[rel] = hashlib.sha256(handle.read()).hexdigest()
     return found
 
 
@@ -62,13 +70,30 @@ class Run:
         return sorted(set(self.after) - set(self.before))
 
 
-def cleaner(root: Path, *args: object, stdin: bytes = b"", timeout: float = 60, **popen) -> Run:
-    """Run ``python -m cleaner ARGS`` in ``root``; returns the :class:`Run`."""
+def cleaner(
+    root: Path, *args: object, stdin: bytes = b"", timeout: float = 60, prefix: Sequence[str] = (), **popen
+) -> Run:
+    """Run ``python -m cleaner ARGS`` in ``root`` (after ``prefix``, a command that runs it);
+    returns the :class:`Run`."""
     before = snapshot(root)
     command = [sys.executable, "-m", "cleaner", *map(os.fsdecode, map(_arg, args))]
-    done = subprocess.run(command, cwd=root, input=stdin, capture_output=True, timeout=timeout, **popen)
+    done = subprocess.run(
+        [*prefix, *command], cwd=root, input=stdin, capture_output=True, timeout=timeout, **popen
+    )
     stderr = done.stderr.decode("utf-8", "backslashreplace")
     return Run(command[3:], done.returncode, done.stdout, stderr, before, snapshot(root))
+
+
+def as_a_user() -> list[str]:
+    """A command prefix under which file permissions hold: nothing for a user; for root,
+    ``setpriv`` without the capabilities that override them (skips the test without it)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: file permissions do not hold")
+    drop = "-dac_override,-dac_read_search"
+    return [setpriv, "--bounding-set", drop, "--inh-caps", drop]
 
 
 def _arg(value: object) -> str | bytes:

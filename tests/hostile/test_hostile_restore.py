@@ -5,8 +5,10 @@ that are not UTF-8 go through the report and back."""
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -193,3 +195,48 @@ def test_a_file_name_that_is_not_utf8_is_cleaned_reported_and_restored(tmp_path:
     assert restored.status == 0, restored.stderr
     with open(os.path.join(os.fsencode(tmp_path / "back"), NAME), "rb") as handle:
         assert handle.read() == SEED.replace(b"Monday", b"Friday")
+
+
+# --- 13. restore reads the report as a stream ----------------------------------------------------
+
+
+def test_a_corpus_restore_holds_one_records_spans_not_the_report(tmp_path: Path) -> None:
+    """Each restored line is written before the report's records of later lines are read."""
+    from cleaner.report.corpus import restore_corpus
+
+    lines = [json.dumps({"id": n, "text": SEED.decode()}).encode() + b"\n" for n in range(50)]
+    write(tmp_path, {"raw.jsonl": b"".join(lines)})
+    run = cleaner(tmp_path, "clean", "raw.jsonl", "-o", "clean.jsonl", "--report", "r.jsonl", "-q")
+    assert run.status == 0, run.stderr
+    report = records_of(tmp_path / "r.jsonl")
+    read = 0
+
+    def streamed() -> Iterator[dict]:
+        nonlocal read
+        for record in report:
+            read += 1
+            yield record
+
+    class Out(io.BytesIO):
+        def write(self, data: bytes) -> int:  # type: ignore[override]
+            line = self.getvalue().count(b"\n") + 1
+            ahead = [r for r in report[:read] if int(r["source"].rsplit(":", 1)[1]) > line + 1]
+            assert not ahead, f"line {line} written after reading records of line {ahead[0]['source']}"
+            return super().write(data)
+
+    out = Out()
+    with open(tmp_path / "clean.jsonl", "rb") as clean:
+        assert restore_corpus(clean, streamed(), "text", out, "clean.jsonl") == 50
+    assert [json.loads(line) for line in out.getvalue().splitlines()] == [json.loads(line) for line in lines]
+
+
+def test_a_report_out_of_input_order_is_refused_with_one_line(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": n, "text": SEED.decode()}).encode() + b"\n" for n in range(3)]
+    write(tmp_path, {"raw.jsonl": b"".join(lines)})
+    cleaner(tmp_path, "clean", "raw.jsonl", "-o", "clean.jsonl", "--report", "r.jsonl", "-q")
+    records = records_of(tmp_path / "r.jsonl")
+    write_records(tmp_path / "r.jsonl", list(reversed(records)))
+
+    run = cleaner(tmp_path, "restore", "clean.jsonl", "--report", "r.jsonl", "-o", "back.jsonl")
+
+    assert_restore_refused(run, "clean.jsonl: the report names line 2 after line 3 (not input order)")

@@ -76,6 +76,9 @@ class Matcher:
     # Whether a line goes depends on other lines (a run, the lines around it): such a rule
     # looks at the whole document, and at it again after any cut.
     depends_on_neighbours: bool = False
+    # For such a rule with a head or tail scope: how many non-blank lines beyond its scope its
+    # decisions may look at; None: any line of the text (after any cut, it looks again).
+    context_lines: int | None = None
     # Whether what the kind removes counts towards the --max-removed guard unless a rule says
     # otherwise: kinds that judge a line by its shape are less certain than a matched phrase.
     guarded_by_default: ClassVar[bool] = False

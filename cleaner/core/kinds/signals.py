@@ -115,6 +115,19 @@ class SignalsMatcher(Matcher):
         self.depends_on_neighbours = self._runs or rule.option("repeated") is not None
         if self.depends_on_neighbours:
             self.line_local = False  # whether a line goes depends on other lines: look at them all
+        self.context_lines = self._lines_looked_at(rule)
+
+    def _lines_looked_at(self, rule: Rule) -> int | None:
+        """How many lines beyond a head or tail scope the rule's runs look at (their count is
+        bounded unless ``keep_between_prose`` asks for the lines around a run), or None when
+        its decisions depend on lines anywhere: repetition, prose on the far side of the scope."""
+        far_side = self._before_prose if rule.scope == "tail" else self._after_prose
+        if rule.scope == "anywhere" or rule.option("repeated") is not None or far_side is not None:
+            return None
+        if self._between_prose:
+            return None
+        # _extend counts up to max(min_run, max_run) + 1 lines, then looks at the line past them.
+        return max(self._min_run, self._max_run or 0) + 2
 
     def candidates(self, reach: Reach) -> Iterator[Candidate]:
         known = reach.document

@@ -1,0 +1,69 @@
+"""Stopping a run on SIGINT or SIGTERM: at once while it waits or cleans, between writes otherwise."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from cleaner.messages import EXIT_SIGNAL_BASE
+
+
+class Interrupted(BaseException):
+    """The run was asked to stop (a BaseException, as KeyboardInterrupt: no task's handler of
+    its own failures may take it for one)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class StopRequest:
+    """Turns SIGINT/SIGTERM into a stop.
+
+    The first signal stops the run at once while it waits for a document or cleans one
+    (:meth:`waiting`): that document is abandoned, to be redone by ``--resume``; while it
+    writes an output or the report, at the next :meth:`check`, so that what it writes stays
+    whole. A second signal ends the process at once, as SIGKILL would (``--resume`` is made
+    for that too), with the status of that signal.
+    """
+
+    def __init__(self) -> None:
+        self.signum = 0
+        self._waiting = False
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> StopRequest:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.signum:  # asked twice: stop now
+            os.write(2, b"cleaner: stopped at once\n")
+            os._exit(EXIT_SIGNAL_BASE + signum)
+        self.signum = signum
+        if self._waiting:
+            raise Interrupted(signum)
+
+    def check(self) -> None:
+        if self.signum:
+            raise Interrupted(self.signum)
+
+    @contextlib.contextmanager
+    def waiting(self) -> Iterator[None]:
+        """A stretch where a signal stops the run at once (nothing is being written)."""
+        self._waiting = True
+        try:
+            self.check()
+            yield
+        finally:
+            self._waiting = False
