@@ -30,6 +30,8 @@ EXIT_USAGE = 2
 EXIT_SIGNAL_BASE = 128  # a run stopped by signal N exits with 128 + N
 
 PROGRAM = "cleaner"
+
+
 def error_line(message: str) -> str:
     """The one line an error is printed as.
 

@@ -77,10 +77,6 @@ class StreamTask:
         return run_stream(self, settings)
 
 
-
-
-
-
 def run_stream(
     task: StreamTask, settings: Settings, *, window: int = WINDOW, margin: int | None = None
 ) -> DocResult:
@@ -240,17 +236,3 @@ def _map_large_blocks() -> None:
     except (OSError, AttributeError, TypeError):
         return
     mallopt(M_MMAP_THRESHOLD, 128 << 10)
-
-
-
-
-
-
-
-
-
-
-
-
-
-

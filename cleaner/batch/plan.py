@@ -243,9 +243,7 @@ class Planner:
             lines = gzip.GzipFile(fileobj=raw, mode="rb") if is_gzip(path.name) else raw
             yield from self._corpus_steps(unit, lines, raw.tell)
 
-    def _corpus_steps(
-        self, unit: Unit, lines: LineReader, position: Callable[[], int]
-    ) -> Iterator[Step]:
+    def _corpus_steps(self, unit: Unit, lines: LineReader, position: Callable[[], int]) -> Iterator[Step]:
         compress = unit.output is not None and is_gzip(str(unit.output))
         yield Step(unit, Event.CORPUS_OPEN)
         reason, done = None, 0

@@ -289,21 +289,3 @@ def parse_pack(text: str, path: str = "<string>") -> Pack:
     if errors or pack is None:
         raise RuleFileError.from_problems(errors)
     return pack
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

@@ -53,6 +53,8 @@ _CONDITIONS: tuple[tuple[str, str, str], ...] = (
     ("min_stopwords", "stopwords", "min"),  # last: finding the language costs the most
     ("max_stopwords", "stopwords", "max"),
 )
+
+
 class _Bounds(TypedDict):
     low: float
     high: float
