@@ -336,7 +336,6 @@ def run(work: Path, files: int, repeat: int, *, dask: bool = True) -> None:
     resumed_outputs = (tree_bytes(out), report.read_bytes())
     assert resumed_outputs == outputs["-j 2"], "resumed run differs from uninterrupted run"
 
-
     mb = total / 1e6
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print(f"Machine: {machine}; load average {load:.1f} before the run, {os.getloadavg()[0]:.1f} after")

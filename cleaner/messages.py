@@ -7,13 +7,13 @@ Exit statuses (the README's table):
 ====  =====================================================================================
 0     done; nothing went wrong
 1     some input could not be cleaned (unreadable, binary, undecodable), or a check found
-      something (``--check`` would change files, ``rules test`` failed), or an output could
-      not be written (that input is named and skipped), or the report could not be written
-      (the run stops; ``--resume`` continues it), or ``restore`` refused a clean file or a
-      report edited since
-2     usage error: options that do not fit, a rule file or config file that cannot be used,
-      a file the run would write that is one of its inputs or another of its outputs, an
-      output or report another run is writing (locked)
+      something (``--check`` would change files, ``rules check`` found problems, ``rules
+      test`` failed), or an output could not be written (that input is named and skipped),
+      or the report could not be written (the run stops; ``--resume`` continues it), or
+      ``restore`` refused a clean file or a report edited since
+2     usage error: options that do not fit, an input that does not exist, a rule file or
+      config file that cannot be used, a file the run would write that is one of its inputs
+      or another of its outputs, an output or report another run is writing (locked)
 130   stopped by Ctrl-C (SIGINT); 143: stopped by SIGTERM
 ====  =====================================================================================
 """
@@ -30,6 +30,8 @@ EXIT_USAGE = 2
 EXIT_SIGNAL_BASE = 128  # a run stopped by signal N exits with 128 + N
 
 PROGRAM = "cleaner"
+
+
 def error_line(message: str) -> str:
     """The one line an error is printed as.
 

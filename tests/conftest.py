@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -21,6 +23,19 @@ def rule_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def missing_shared(what: str, where: Path) -> NoReturn:
+    """Skip a test whose shared data is absent, saying how to provide it; fail instead where
+    ``CLEANER_REQUIRE_SHARED`` is set (CI, which always has the data)."""
+    message = (
+        f"{what} not found at {where}: the project's shared data (evaluation sets, seed articles) "
+        "is kept outside the repository; put its folder beside the clone as ../shared, or set "
+        "CLEANER_SHARED to it"
+    )
+    if os.environ.get("CLEANER_REQUIRE_SHARED"):
+        pytest.fail(f"{message} (CLEANER_REQUIRE_SHARED is set)")
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """The project's shared data folder (seed article, evaluation set), beside the repository.
@@ -29,17 +44,28 @@ def shared_dir() -> Path:
     """
     root = Path(os.environ.get("CLEANER_SHARED", REPO.parent / "shared"))
     if not root.is_dir():
-        pytest.skip(f"shared data folder not found at {root} (set CLEANER_SHARED)")
+        missing_shared("the shared data folder", root)
     return root
 
 
 @pytest.fixture(scope="session")
-def seed_path(shared_dir: Path) -> Path:
+def shared_path(shared_dir: Path) -> Callable[[str, str], Path]:
+    """``shared_path(relative, what)``: a file or non-empty folder of the shared data folder;
+    the test is skipped (or fails, see :func:`missing_shared`) when it is not there."""
+
+    def find(relative: str, what: str) -> Path:
+        path = shared_dir / relative
+        if not (path.is_file() or (path.is_dir() and any(path.iterdir()))):
+            missing_shared(what, path)
+        return path
+
+    return find
+
+
+@pytest.fixture(scope="session")
+def seed_path(shared_path: Callable[[str, str], Path]) -> Path:
     """The seed article: a date header + donation appeal line, three gallery captions."""
-    path = shared_dir / "seeds" / "000_1a0085ccc8c9eb6a.txt"
-    if not path.is_file():
-        pytest.skip(f"seed article not found at {path}")
-    return path
+    return shared_path("seeds/000_1a0085ccc8c9eb6a.txt", "the seed article")
 
 
 @pytest.fixture(scope="session")

@@ -110,7 +110,6 @@ def reference_candidates(
     return found
 
 
-
 class ReferenceChain(Chain):
     """A chain whose every pass runs every rule over the whole text (no prefilter, no hints)."""
 

@@ -243,6 +243,7 @@ def test_summary_counts_match_the_report(tmp_path: Path) -> None:
     assert got["encodings"] == {"utf-8": 12} and got["interrupted"] is False
 
 
+@pytest.mark.slow
 def test_a_fifty_megabyte_single_line(tmp_path: Path) -> None:
     line = ("The tide came in over the old pier while the crowd watched. " * 840_000)[:50_000_000]
     text = f" date 2024-01-02 {line} open image in gallery The pier at dusk ( AP )"
@@ -325,6 +326,7 @@ def test_single_file_report_names_the_path_as_given(tmp_path: Path) -> None:
     assert done.stderr == b""
 
 
+@pytest.mark.slow
 def test_jobs_1_and_jobs_2_give_identical_bytes(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     article_tree(raw, 40)

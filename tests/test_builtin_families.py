@@ -541,7 +541,7 @@ ARTICLE_LINES = [
     "Комментарий: правительство ошибается",
     "Opinion: The council got it wrong",
     "Analysis: Why the vote matters",
-    "Interview: \"We were never told\"",
+    'Interview: "We were never told"',
     "Live: Die Wahl im Ticker",
     "Hintergrund: Warum die Mieten steigen",
     "Contexto: por qué suben los alquileres",

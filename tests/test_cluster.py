@@ -23,6 +23,8 @@ from cluster import Cluster, S3Server
 from texts import HARBOUR, PNG, article_tree, big_corpus_bytes, corpus_bytes, news_tree, write_files
 
 pytest.importorskip("distributed")
+# Real scheduler and worker processes: the full suite runs them, the quick one (-m "not slow") does not.
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
 SLOW = """

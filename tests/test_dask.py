@@ -129,9 +129,7 @@ def test_batches_in_flight_stay_within_the_byte_budget(
         futures, windows = [], []
         for i, text in enumerate(texts):
             # The path does not exist: the worker cleans the bytes the task carries.
-            futures.append(
-                executor.submit(DocTask(f"a{i}.txt", f"/nowhere/a{i}.txt", text.encode()))
-            )
+            futures.append(executor.submit(DocTask(f"a{i}.txt", f"/nowhere/a{i}.txt", text.encode())))
             windows.append(executor.window)
             while len(futures) > executor.window:
                 done = futures.pop(0)

@@ -264,10 +264,8 @@ def test_html_is_recognised_by_extension_or_by_how_it_starts():
     assert not looks_like_html("The <html> element is the root of a page.")
 
 
-def test_extracted_news_text_is_never_mistaken_for_binary_or_html(shared_dir):
-    docs = sorted((shared_dir / "eval" / "dev" / "docs").glob("*.txt"))
-    if not docs:
-        pytest.skip("no evaluation documents in the shared folder")
+def test_extracted_news_text_is_never_mistaken_for_binary_or_html(shared_path):
+    docs = sorted(shared_path("eval/dev/docs", "the evaluation documents").glob("*.txt"))
     for path in docs:
         decoded = decode_bytes(path.read_bytes(), name=path)
         assert (decoded.encoding, decoded.html) == ("utf-8", False), path.name

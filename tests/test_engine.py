@@ -146,8 +146,9 @@ def test_a_later_pass_runs_only_the_rules_that_may_find_more() -> None:
     rules = [
         Rule(pack="p", id="more", kind="line", pattern="^Read more$"),
         Rule(pack="p", id="promo", kind="line", pattern="^Promo$"),
-        Rule(pack="p", id="end", kind="signals", scope="tail", scope_lines=2, max_words=3, min_run=2,
-             max_run=4),
+        Rule(
+            pack="p", id="end", kind="signals", scope="tail", scope_lines=2, max_words=3, min_run=2, max_run=4
+        ),
     ]
     article = "\n".join(f"The council met on day {n} and talked about the plan at length." for n in range(30))
     # A cut far from the tail: the tail rule, which looks only a few lines past its scope, is not asked again.

@@ -309,10 +309,8 @@ def test_undecodable_document_is_skipped_and_the_run_fails(evalset: Path) -> Non
 # --- the built-in packs on the real development set ----------------------------------------
 
 
-def test_builtin_packs_meet_the_targets_on_the_dev_set(shared_dir: Path) -> None:
-    dev = shared_dir / "eval" / "dev"
-    if not (dev / "lines.jsonl").is_file():
-        pytest.skip(f"evaluation set not found at {dev}")
+def test_builtin_packs_meet_the_targets_on_the_dev_set(shared_path) -> None:
+    dev = shared_path("eval/dev/lines.jsonl", "the evaluation set's line labels").parent
     result = evaluate(dev / "docs", dev / "gold", cleaner.load_chain(), dev / "lines.jsonl")
     assert result.documents == 88 and not result.skipped
     lost = [(f.doc_id, f.line_no, f.rule, f.text) for f in result.lost_keep_lines()]

@@ -201,6 +201,7 @@ def test_a_bad_snippets_line_names_the_file_and_line(web_set: Path) -> None:
         evaluate_web(web_set, cleaner.Chain([]))
 
 
+@pytest.mark.slow
 def test_on_the_web_check_half_cleaner_keeps_plain_trafilaturas_recall(shared_dir: Path) -> None:
     result = evaluate_web(shared_dir / "eval" / "web", cleaner.load_chain(), max_removed=0.5, half="check")
     assert len(result.pages) == 166

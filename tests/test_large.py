@@ -283,6 +283,7 @@ def test_the_bare_pipe_streams_standard_input_over_the_limit(data: bytes) -> Non
     assert streamed == whole
 
 
+@pytest.mark.slow
 def test_the_command_streams_input_over_the_real_limit(tmp_path: Path) -> None:
     copies = STREAM_ABOVE // len(big_article(1)[0]) + 1
     text, clean = big_article(copies)

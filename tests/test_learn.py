@@ -152,6 +152,7 @@ def test_without_grouping_a_corpus_is_one_group_and_learns_little(corpus) -> Non
     assert "\n  # " + path.parent.as_posix() + ": 160 documents" in text
 
 
+@pytest.mark.slow
 def test_output_is_the_same_for_any_number_of_jobs(corpus, tmp_path) -> None:
     path, _ = corpus
     outputs = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,14 @@ def test_every_public_name_is_in_the_api_reference() -> None:
     reference = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
     missing = [name for name in cleaner.__all__ if f"`{name}" not in reference]
     assert missing == []
+
+
+def test_install_hints_name_pip_or_pipx_by_the_installation(tmp_path: Path, monkeypatch) -> None:
+    from cleaner.version import install_hint
+
+    assert install_hint("parquet") == "pip install 'boilerplate-cleaner[parquet]'"
+    (tmp_path / "pipx_metadata.json").write_text("{}", encoding="utf-8")  # what pipx leaves in its venvs
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    # pipx inject adds the extra's own packages, wherever cleaner itself was installed from
+    assert install_hint("dask") == "pipx inject boilerplate-cleaner 'dask[distributed]>=2024.1'"
+    assert install_hint("parquet") == "pipx inject boilerplate-cleaner 'pyarrow>=14'"

@@ -42,6 +42,7 @@ def files_below(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_shards_hold_every_record_once_and_match_for_any_jobs(tmp_path: Path) -> None:
     corpus = tmp_path / "news.jsonl"
     corpus.write_bytes(big_corpus_bytes(6000))  # about 3 MB: 3 shards of 1 MiB
@@ -80,6 +81,7 @@ def test_ranges_split_at_line_starts(tmp_path: Path) -> None:
     assert done.returncode == 0 and b"".join(files_below(out).values()) == corpus.read_bytes()
 
 
+@pytest.mark.slow
 def test_a_stopped_shard_run_keeps_its_shards_and_resume_finishes_it(tmp_path: Path) -> None:
     corpus = tmp_path / "news.jsonl"
     corpus.write_bytes(big_corpus_bytes(24000))  # about 12 MB: 12 shards

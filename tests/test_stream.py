@@ -34,8 +34,11 @@ def _whole_and_streamed(text: str, window: int):
     # Windows are cleaned without the --max-removed guard: their caller weighs it over the whole
     # document (cleaner.batch.large), so the whole-document result to compare with has none either.
     whole = clean_text(text, CHAIN, max_removed=None)
-    parts = list(clean_parts(iter([text[i : i + 997] for i in range(0, len(text), 997)]), CHAIN,
-                             window=window, margin=MARGIN))
+    parts = list(
+        clean_parts(
+            iter([text[i : i + 997] for i in range(0, len(text), 997)]), CHAIN, window=window, margin=MARGIN
+        )
+    )
     streamed_spans = [span for part in parts for span in part.spans]
     return whole, "".join(part.clean for part in parts), streamed_spans, len(parts)
 

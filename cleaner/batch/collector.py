@@ -113,7 +113,8 @@ class Collector:
         self.failed_files = 0  # inputs that gave no output
         self.progress: ProgressBar | None = None
         self._corpus: _CorpusOutput | None = None
-        self._handlers = {  # built once: handle() runs for every input
+        # Built once: handle() runs for every input.
+        self._handlers: dict[Event, Callable[[Unit, Step, Any], tuple[int, int]]] = {
             Event.DOC: self._on_doc,
             Event.STREAM: self._on_stream,
             Event.CORPUS_OPEN: self._on_corpus_open,
@@ -218,6 +219,7 @@ class Collector:
             result.close()
 
     def _on_corpus_open(self, unit: Unit, step: Step, result: None) -> tuple[int, int]:
+        assert not isinstance(unit.output, str)  # a corpus at a URL is read and written by its task
         self._corpus = _CorpusOutput(
             unit.output, self.fsync, discard=self.preview, replace_links=self.replace_links
         )

@@ -44,9 +44,14 @@ class Executor(Protocol):
     by path; otherwise each task must carry its input's bytes.
     """
 
-    window: int
-    jobs: int
-    local: bool
+    @property
+    def window(self) -> int: ...
+
+    @property
+    def jobs(self) -> int: ...
+
+    @property
+    def local(self) -> bool: ...
 
     def submit(self, task: Task) -> Any: ...
 
@@ -227,7 +232,7 @@ def _hand_back_results_whole() -> None:
             if _terminating:
                 os._exit(EXIT_SIGNAL_BASE + signal.SIGTERM)
 
-    SimpleQueue.put = put_whole  # type: ignore[method-assign]
+    SimpleQueue.put = put_whole  # type: ignore[assignment]  # a wrapper of the generic method, for this process
 
 
 def _run_batch_in_worker(calls: Sequence[Task]) -> list[Any]:

@@ -141,7 +141,7 @@ def mark_output_folder(layout: Layout, walker: Walker) -> None:
 def _refuse_input(flag: str, path: Path, layout: Layout, walker: Walker) -> None:
     """Refuse ``path`` (written by ``flag``) when it is an input or the place of an output."""
     for root in layout.roots:
-        if root.path is None:
+        if not isinstance(root.path, Path):  # standard input, or a URL (see _check_urls)
             continue
         if not root.is_dir and _same(path, root.path):
             which = "" if str(path) == str(root.path) else f" {root.path} (the same file)"
@@ -149,7 +149,7 @@ def _refuse_input(flag: str, path: Path, layout: Layout, walker: Walker) -> None
         if root.is_dir and _same(path, root.path):
             raise UsageError(f"{flag} {path} is the input folder {root.path}")
     output = layout.output if layout.tree and not layout.in_place else None
-    if output is not None:
+    if isinstance(output, Path):
         if _same(path, output):
             raise UsageError(f"{flag} {path} is the output folder")
         below = _parts_below(path, output)
@@ -159,7 +159,7 @@ def _refuse_input(flag: str, path: Path, layout: Layout, walker: Walker) -> None
                 raise UsageError(f"{flag} {path} is where the output of {source} goes")
             return  # inside the output folder, which the walk of an input folder skips
     for root in layout.roots:
-        if root.path is None or not root.is_dir:
+        if not isinstance(root.path, Path) or not root.is_dir:
             continue
         below = _parts_below(path, root.path)
         if below and walker.selects(below) and path.is_file() and not _written_by_cleaner(path):
@@ -170,7 +170,7 @@ def _refuse_input(flag: str, path: Path, layout: Layout, walker: Walker) -> None
 
 def _check_output_folder(output: Path, layout: Layout, walker: Walker) -> None:
     for root in layout.roots:
-        if root.path is None:
+        if not isinstance(root.path, Path):
             continue
         if root.is_dir and _same(root.path, output):
             raise UsageError(f"--output {output} is the input directory; use --in-place to overwrite inputs")
@@ -182,7 +182,7 @@ def _check_output_folder(output: Path, layout: Layout, walker: Walker) -> None:
     enclosing = _enclosing_input(layout, walker)
     if enclosing is None or (output / OUTPUT_MARKER).is_file() or not output.is_dir():
         return
-    for found in Walker(walker.include, walker.exclude).files(output):
+    for found in Walker(walker.include, walker.exclude, gitignore=walker.gitignore).files(output):
         if found.error is None:
             raise UsageError(
                 f"--output {output} is inside the input folder {enclosing} and already holds "
@@ -192,9 +192,9 @@ def _check_output_folder(output: Path, layout: Layout, walker: Walker) -> None:
 
 def _enclosing_input(layout: Layout, walker: Walker) -> Path | None:
     """The input folder the ``-o`` folder lies in, at a place its walk would enter, if any."""
-    assert layout.output is not None
+    assert isinstance(layout.output, Path)
     for root in layout.roots:
-        if root.path is None or not root.is_dir:
+        if not isinstance(root.path, Path) or not root.is_dir:
             continue
         below = _parts_below(layout.output, root.path)
         if below and walker.selects(below, folder=True):
@@ -205,7 +205,7 @@ def _enclosing_input(layout: Layout, walker: Walker) -> Path | None:
 def _input_of_output(parts: tuple[str, ...], layout: Layout, walker: Walker) -> Path | None:
     """The input whose output goes to ``parts`` below the ``-o`` folder, if there is one."""
     for root, rest in _candidates(parts, layout):
-        if root.path is None:
+        if not isinstance(root.path, Path):
             continue
         if not root.is_dir:
             if not rest:

@@ -126,7 +126,7 @@ class JournalReader:
 
     def _key(self, line: bytes) -> Key:
         try:
-            return self._key_of(parse_journal_line(line)[0])[:2]  # type: ignore[return-value]
+            return self._key_of(parse_journal_line(line)[0])[:2]
         except (ValueError, TypeError, AttributeError):
             raise ResumeError(f"{self.path}: a line is not an input name") from None
 

@@ -30,7 +30,6 @@ standard input).
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import io
 import json
@@ -78,10 +77,6 @@ class StreamTask:
         return run_stream(self, settings)
 
 
-
-
-
-
 def run_stream(
     task: StreamTask, settings: Settings, *, window: int = WINDOW, margin: int | None = None
 ) -> DocResult:
@@ -104,8 +99,10 @@ def run_stream(
     """
     import tempfile
 
+    def spool() -> IO[bytes]:
+        return tempfile.TemporaryFile(dir=task.spool_dir)
+
     _map_large_blocks()
-    spool = functools.partial(tempfile.TemporaryFile, dir=task.spool_dir)
     with contextlib.ExitStack() as keep:
         try:
             result = _clean(task, settings, spool, keep, window, margin)
@@ -239,17 +236,3 @@ def _map_large_blocks() -> None:
     except (OSError, AttributeError, TypeError):
         return
     mallopt(M_MMAP_THRESHOLD, 128 << 10)
-
-
-
-
-
-
-
-
-
-
-
-
-
-

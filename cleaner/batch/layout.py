@@ -37,6 +37,7 @@ class BatchOptions:
     in_place: bool = False
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
+    gitignore: bool = True  # the walk passes over what .gitignore files in input folders ignore
     field: str | None = None  # None: "text"; given explicitly, standard input is read as JSONL
     report: Path | None = None
     summary: Path | None = None

@@ -25,6 +25,7 @@ recorded: that matters for ``--in-place`` runs, whose inputs already hold the cl
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import time
@@ -209,7 +210,7 @@ class Ledger:
         for handle, pending in ((self._out, self._pending), (self._journal, self._pending_journal)):
             if handle is not None:
                 data = b"".join(pending)
-                self._write(handle, lambda out, data=data: (out.write(data), out.flush()))
+                self._write(handle, functools.partial(_write_flushed, data))
             pending.clear()
         self._pending_bytes = 0
         self._flushed = time.monotonic()
@@ -263,3 +264,8 @@ def _holds_records(path: Path) -> bool:
         return path.stat().st_size > 0
     except OSError:
         return False
+
+
+def _write_flushed(data: bytes, out: IO[bytes]) -> None:
+    out.write(data)
+    out.flush()

@@ -16,12 +16,12 @@ import enum
 import functools
 import sys
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
-from cleaner.batch.corpus import Chunk, bounded_lines, is_gzip, read_chunks
+from cleaner.batch.corpus import Chunk, LineReader, bounded_lines, is_gzip, read_chunks
 from cleaner.batch.journal import Finished, file_sha256
 from cleaner.batch.layout import (
     DEFAULT_INCLUDE,
@@ -121,7 +121,7 @@ class Planner:
         self.local, self.workers_write, self.whole_corpora = local, workers_write, whole_corpora
         self.stream_above, self.max_record_bytes = stream_above, max_record_bytes
 
-    def steps(self) -> Iterator[Step]:
+    def steps(self) -> Generator[Step, None, None]:
         for index, root in enumerate(self.layout.roots):
             if root.path is None:
                 yield from self._stdin_steps()
@@ -202,8 +202,9 @@ class Planner:
                     yield Step(unit, Event.RESUMED, progress=end - start, digest=digest)
                     continue
             task = ShardTask(unit.source, str(root.path), None, start, end)
-            step = self._worker_step(unit, task, functools.partial(_range_bytes, str(root.path), start, end))
-            if step.task is not None and step.task.data is not None:  # the range's lines only
+            carried = functools.partial(_range_bytes, str(root.path), start, end, self.max_record_bytes)
+            step = self._worker_step(unit, task, carried)
+            if isinstance(step.task, ShardTask) and step.task.data is not None:  # the range's lines only
                 step = dataclasses.replace(step, task=dataclasses.replace(step.task, start=0, end=None))
             yield dataclasses.replace(step, progress=end - start)
 
@@ -242,7 +243,7 @@ class Planner:
             lines = gzip.GzipFile(fileobj=raw, mode="rb") if is_gzip(path.name) else raw
             yield from self._corpus_steps(unit, lines, raw.tell)
 
-    def _corpus_steps(self, unit: Unit, lines: IO[bytes], position: Callable[[], int]) -> Iterator[Step]:
+    def _corpus_steps(self, unit: Unit, lines: LineReader, position: Callable[[], int]) -> Iterator[Step]:
         compress = unit.output is not None and is_gzip(str(unit.output))
         yield Step(unit, Event.CORPUS_OPEN)
         reason, done = None, 0
@@ -305,11 +306,11 @@ def _input_size(location: Location) -> int:
     return remote.size(location) if isinstance(location, str) else Path(location).stat().st_size
 
 
-def _range_bytes(path: str, start: int, end: int) -> bytes:
+def _range_bytes(path: str, start: int, end: int, limit: int) -> bytes:
     """The lines of a local corpus that start in ``[start, end)``, for workers that cannot read it."""
     from cleaner.batch.shards import read_range
 
-    return read_range(path, start, end)
+    return read_range(path, start, end, limit)
 
 
 def _up_to_date(unit: Unit, entry: str | None) -> int | None:
@@ -328,10 +329,10 @@ def _up_to_date(unit: Unit, entry: str | None) -> int | None:
     digest = finished.output if finished is not None else None
     try:
         if isinstance(unit.output, str) or isinstance(unit.path, str):
-            output, source = str(unit.output), str(unit.path)
-            if remote.modified(output) < remote.modified(source):
+            output_url, source_url = str(unit.output), str(unit.path)
+            if remote.modified(output_url) < remote.modified(source_url):
                 return None
-            return _input_size(source) if digest is None or remote.sha256(output) == digest else None
+            return _input_size(source_url) if digest is None or remote.sha256(output_url) == digest else None
         size = unit.path.stat().st_size
         if unit.output == unit.path:
             return size if digest is not None and file_sha256(unit.path) == digest else None

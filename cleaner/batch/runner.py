@@ -126,7 +126,8 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
     layout = layout_for(options)
     written = {"--report": options.report, "--summary": options.summary}
     local_output = layout.output if isinstance(layout.output, Path) else None
-    walker = Walker(options.include, options.exclude, [local_output, *written.values()], guard=written)
+    avoid = [local_output, *written.values()]
+    walker = Walker(options.include, options.exclude, avoid, guard=written, gitignore=options.gitignore)
     check_paths(options, layout, walker)
     settings = Settings(
         chain,
@@ -365,6 +366,7 @@ def _count(layout: Layout, walker: Walker) -> tuple[int, int]:
         found = walker.files(root.path) if root.is_dir else [layout.unit(index, (), root.path)]
         for item in found:
             files += 1
-            with contextlib.suppress(OSError):
-                size += (item.path or Path()).stat().st_size
+            if isinstance(item.path, Path):
+                with contextlib.suppress(OSError):
+                    size += item.path.stat().st_size
     return files, size

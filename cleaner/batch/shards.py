@@ -24,7 +24,7 @@ import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, cast
 
 from cleaner.batch.corpus import ChunkResult, bounded_lines, clean_chunk, is_gzip, read_chunks
 from cleaner.batch.settings import Settings
@@ -154,7 +154,7 @@ def _lines(task: ShardTask, limit: int) -> Iterator[bytes]:
 def _range(handle: IO[bytes], start: int, end: int | None, limit: int) -> Iterator[bytes]:
     """The lines that start in ``[start, end)``, each read no further than ``limit`` bytes."""
     if not isinstance(handle, io.BufferedIOBase):  # an fsspec file: its readline takes no size
-        handle = io.BufferedReader(handle)  # type: ignore[arg-type]
+        handle = io.BufferedReader(cast("io.RawIOBase", handle))  # read as a raw file is
     if start > 0:
         handle.seek(start - 1)
         if handle.read(1) != b"\n":
@@ -186,7 +186,8 @@ def shard_name(name: str, index: int) -> str:
     return f"{stem}-{index:05d}.jsonl"
 
 
-def read_range(path: str, start: int, end: int) -> bytes:
-    """The lines of a corpus that start in ``[start, end)``, as one block of bytes."""
+def read_range(path: str, start: int, end: int, limit: int) -> bytes:
+    """The lines of a corpus that start in ``[start, end)``, each no longer than ``limit`` bytes,
+    as one block of bytes."""
     with open_location(path) as handle:
-        return b"".join(_range(handle, start, end))
+        return b"".join(_range(handle, start, end, limit))

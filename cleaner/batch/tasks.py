@@ -207,5 +207,3 @@ def _diff(original: str, clean: str, source: str) -> bytes:
     from cleaner.views.diff import unified_diff
 
     return unified_diff(original, clean, source).encode("utf-8", "surrogateescape")
-
-

@@ -13,6 +13,7 @@ from cleaner.commands.options import (
     EncodingOption,
     HtmlOption,
     MaxRemovedOption,
+    NoIgnoreOption,
     chain_options,
     fail,
     load_chain_or_exit,
@@ -66,7 +67,8 @@ def clean(
         typer.Option(
             "--include",
             help="Glob of files to clean inside directories; repeatable; replaces the default "
-            f"({' '.join(DEFAULT_INCLUDE)}). A glob with '/' matches the path below the directory.",
+            f"({' '.join(DEFAULT_INCLUDE)}). Globs follow .gitignore rules: one with '/' is anchored "
+            "to the directory ('a/*.txt' is not 'a/b/y.txt'), '**/' spans any folders.",
             metavar="GLOB",
             show_default=False,
         ),
@@ -76,7 +78,7 @@ def clean(
         typer.Option(
             "--exclude",
             help="Glob of files or folders to skip inside directories; repeatable. Names "
-            "starting with '.' are always skipped.",
+            "starting with '.' are always skipped, and what .gitignore files ignore (see --no-ignore).",
             metavar="GLOB",
         ),
     ] = None,
@@ -204,6 +206,7 @@ def clean(
     *,
     chain_settings: ChainSettings,
     max_removed: MaxRemovedOption = DEFAULT_MAX_REMOVED,
+    no_ignore: NoIgnoreOption = False,
     encoding: EncodingOption = None,
     html: HtmlOption = None,
 ) -> None:
@@ -242,12 +245,13 @@ def clean(
     """
     from cleaner.batch.runner import BatchOptions, UsageError, run
 
-    _refuse_options_without_effect(paths or [], include, exclude, field)
+    _refuse_options_without_effect(paths or [], include, exclude, field, no_ignore)
     options = BatchOptions(
         paths=tuple(paths or ()),
         output=_location(output),
         in_place=in_place,
         include=tuple(include) if include else DEFAULT_INCLUDE,
+        gitignore=not no_ignore,
         exclude=tuple(exclude or ()),
         field=field,
         report=report,
@@ -276,7 +280,11 @@ def clean(
 
 
 def _refuse_options_without_effect(
-    paths: list[str], include: list[str] | None, exclude: list[str] | None, field: str | None
+    paths: list[str],
+    include: list[str] | None,
+    exclude: list[str] | None,
+    field: str | None,
+    no_ignore: bool = False,
 ) -> None:
     """Options that would do nothing for these inputs are a mistake to point out, not to ignore."""
     from cleaner.io.remote import is_url
@@ -288,6 +296,8 @@ def _refuse_options_without_effect(
         return
     if (include or exclude) and not any(path.is_dir() for path in named):
         fail("--include and --exclude choose files inside directories, and no input is one", EXIT_USAGE)
+    if no_ignore and not any(path.is_dir() for path in named):
+        fail("--no-ignore reads .gitignore files inside directories, and no input is one", EXIT_USAGE)
     if field is not None and not any(path.is_dir() or path.name.endswith(RECORD_SUFFIXES) for path in named):
         corpora = "*.jsonl, *.jsonl.gz, *.parquet"
         fail(f"--field {field}: no input is a corpus ({corpora}) or a directory", EXIT_USAGE)

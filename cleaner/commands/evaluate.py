@@ -13,6 +13,7 @@ from cleaner.core.guard import DEFAULT_MAX_REMOVED
 from cleaner.messages import EXIT_PROBLEMS, EXIT_USAGE, error_line
 
 if TYPE_CHECKING:
+    from cleaner.evaluation.split import Half
     from cleaner.rulefiles.config import ChainSettings
 
 
@@ -21,6 +22,9 @@ class HalfChoice(str, Enum):
 
     tune = "tune"
     check = "check"
+
+
+_HALVES: dict[HalfChoice, Half] = {HalfChoice.tune: "tune", HalfChoice.check: "check"}
 
 
 @chain_options()
@@ -104,7 +108,7 @@ def evaluate_command(
     from cleaner.evaluation.web import SNIPPETS
 
     chain = load_chain_or_exit(chain_settings)
-    chosen = half.value if half is not None else None
+    chosen = _HALVES[half] if half is not None else None
     web = (docs_dir / SNIPPETS).is_file()
     if web and (gold_dir is not None or labels is not None):
         fail(f"{docs_dir}: a folder of web pages with snippets takes no GOLD_DIR or --labels", EXIT_USAGE)
@@ -123,6 +127,7 @@ def evaluate_command(
         from cleaner.evaluation.lines import default_labels_path, evaluate
 
         labels_path = labels or default_labels_path(docs_dir)
+        assert gold_dir is not None  # refused above for labelled documents
         result = evaluate(docs_dir, gold_dir, chain, labels_path, max_removed=max_removed, half=chosen)
     except EvalError as exc:
         fail(str(exc))

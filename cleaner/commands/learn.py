@@ -13,7 +13,7 @@ import typer
 
 from cleaner.batch.plan import DEFAULT_INCLUDE
 from cleaner.batch.settings import DEFAULT_FIELD
-from cleaner.commands.options import EncodingOption, HtmlOption, fail
+from cleaner.commands.options import EncodingOption, HtmlOption, NoIgnoreOption, fail
 from cleaner.messages import EXIT_PROBLEMS, EXIT_SIGNAL_BASE, EXIT_USAGE, error_line, plural, warning_line
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def learn(
             "--include",
             metavar="GLOB",
             help=f"Glob of files to read inside directories; repeatable; replaces the default "
-            f"({' '.join(DEFAULT_INCLUDE)}).",
+            f"({' '.join(DEFAULT_INCLUDE)}). Globs follow .gitignore rules, as in cleaner clean.",
             show_default=False,
         ),
     ] = None,
@@ -144,6 +144,7 @@ def learn(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on standard error.")] = False,
     *,
+    no_ignore: NoIgnoreOption = False,
     encoding: EncodingOption = None,
     html: HtmlOption = None,
 ) -> None:
@@ -179,6 +180,7 @@ def learn(
     options = LearnOptions(
         paths=tuple(str(path) for path in paths or ()),
         include=tuple(include) if include else DEFAULT_INCLUDE,
+        gitignore=not no_ignore,
         exclude=tuple(exclude or ()),
         field=field,
         group_by=grouping,

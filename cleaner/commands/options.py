@@ -222,6 +222,13 @@ EncodingOption = Annotated[
         show_default=False,
     ),
 ]
+NoIgnoreOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-ignore",
+        help="Also take the files and folders that .gitignore files in the input directories ignore.",
+    ),
+]
 HtmlOption = Annotated[
     bool | None,
     typer.Option(

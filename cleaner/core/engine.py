@@ -35,7 +35,7 @@ is not the document's start), ``ends_document=False`` that text comes after it.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from cleaner.core.guard import DEFAULT_MAX_REMOVED, guard_max_removed
 from cleaner.core.kinds import Matcher, compile_rule
@@ -88,7 +88,7 @@ class Chain:
         rules = f"{len(self.rules)} rule{'' if len(self.rules) == 1 else 's'}"
         return f"<Chain of {rules} from {len(packs)} pack{'' if len(packs) == 1 else 's'}: {listed}>"
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Callable[[list[Rule], bool], Chain], tuple[list[Rule], bool]]:
         # Compiled RE2 objects do not pickle; workers rebuild the chain from its rules.
         return (_rebuild_chain, (self.rules, self.checked))
 

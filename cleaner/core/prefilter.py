@@ -23,16 +23,20 @@ cross a line", and the engine then runs that rule over the whole document.
 from __future__ import annotations
 
 import re
+import sys
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-try:  # Python >= 3.11
+# CPython's own parser of regular expressions. Python 3.11 made it private (re._parser) and
+# left sre_parse as a deprecated alias; typeshed describes only the alias, so type checking
+# (at the oldest Python supported, 3.10) reads that branch.
+if sys.version_info >= (3, 11):
     from re import _constants as sre_constants
     from re import _parser as sre_parse
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+else:  # pragma: no cover - Python 3.10
+    import sre_constants
+    import sre_parse
 
 _C = sre_constants
 NEWLINE = 10

@@ -198,7 +198,7 @@ class Scanner:
             hits.update(self.whole[hit] for hit in self._whole_set.Match(data) or ())
         if only is not None:
             hits &= only
-        found = []
+        found: list[tuple[Candidate, int]] = []
         for index in sorted(hits):
             bounds = region(index)
             if bounds is None:

@@ -211,4 +211,3 @@ SIGNALS: dict[str, Callable[[Document, int, int], Any]] = {
     "html_role": _html_role,
     "link_share": _link_share,
 }
-

@@ -63,7 +63,7 @@ def _tally_rows(tallies: dict[str, LineTally]) -> Iterator[list[Any]]:
 def to_markdown(evaluation: Evaluation, worst: int = 10, show_missed: bool = False) -> str:
     """The evaluation as Markdown tables (what ``cleaner eval`` prints)."""
     e = evaluation
-    by_source = defaultdict(int)
+    by_source: defaultdict[str, int] = defaultdict(int)
     for doc in e.docs:
         by_source[doc.labels_from] += 1
     sources = ", ".join(f"{n} from {src}" for src, n in sorted(by_source.items())) or "none"

@@ -17,9 +17,7 @@ def to_json(evaluation: WebEvaluation) -> dict[str, Any]:
         "pages": len(evaluation.pages),
         "half": evaluation.half,
         "totals": {
-            half or "all": {
-                side: evaluation.total(side, half).as_dict() for side in ("baseline", "cleaner")
-            }
+            half or "all": {side: evaluation.total(side, half).as_dict() for side in ("baseline", "cleaner")}
             for half in halves
         },
         "per_page": [_page(page) for page in evaluation.pages],

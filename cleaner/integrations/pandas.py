@@ -67,7 +67,9 @@ def clean_values(
 ) -> tuple[list[Any], list[int], list[list[dict[str, Any]]]]:
     """Clean every string of ``values`` (anything else, such as None, is kept as it is): the clean
     texts, the characters removed from each, and each one's spans as records."""
-    clean, removed, spans = [], [], []
+    clean: list[Any] = []
+    removed: list[int] = []
+    spans: list[list[dict[str, Any]]] = []
     for value in values:
         if not isinstance(value, str):
             clean.append(value)
@@ -93,15 +95,16 @@ def clean_series(
     each a dict as a report record has it: rule, start, end, line, text, captures). ``chain``
     defaults to the built-in packs plus the rule files ``rules``; ``max_removed`` is the guard
     (see ``cleaner.clean_text``)."""
-    pandas = import_pandas()
+    pd = import_pandas()
     clean, removed, spans = clean_values(series, chain_for(chain, rules), max_removed)
     index = series.index
     columns = (
-        pandas.Series(clean, index=index, dtype=series.dtype),
-        pandas.Series(removed, index=index, dtype="int64"),
-        pandas.Series(spans, index=index, dtype=object),
+        pd.Series(clean, index=index, dtype=series.dtype),
+        pd.Series(removed, index=index, dtype="int64"),
+        pd.Series(spans, index=index, dtype=object),
     )
-    return pandas.DataFrame(dict(zip(REPORT_COLUMNS, columns, strict=True)), index=index)
+    frame: pandas.DataFrame = pd.DataFrame(dict(zip(REPORT_COLUMNS, columns, strict=True)), index=index)
+    return frame
 
 
 def clean_column(
@@ -122,7 +125,7 @@ def clean_column(
     ('The story.', 16, ['id', 'text', 'text_removed', 'text_spans'])
     """
     cleaned = clean_series(frame[column], chain, rules=rules, max_removed=max_removed)
-    out = frame.copy()
+    out: pandas.DataFrame = frame.copy()
     out[column] = cleaned["clean"]
     out[f"{column}_removed"] = cleaned["removed"]
     out[f"{column}_spans"] = cleaned["spans"]

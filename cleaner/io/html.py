@@ -21,13 +21,23 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from cleaner.io.htmllines import LineInfo, line_infos
 from cleaner.io.pagedate import page_date
 
+
 #: The extraction settings of plain trafilatura that cleaning starts from (``trafilatura.extract``).
-EXTRACT_SETTINGS = {
+class ExtractSettings(TypedDict):
+    """Keyword arguments of ``trafilatura.extract``."""
+
+    fast: bool
+    include_comments: bool
+    include_tables: bool
+    include_formatting: bool
+
+
+EXTRACT_SETTINGS: ExtractSettings = {
     "fast": False,
     "include_comments": False,
     "include_tables": True,
@@ -65,6 +75,7 @@ def extract_page(markup: str | bytes) -> Page:
     ('2024-03-11', [True, False, False])
     """
     from trafilatura.core import bare_extraction, determine_returnstring
+    from trafilatura.settings import Document
     from trafilatura.utils import load_html
 
     silence_library_logs()
@@ -73,7 +84,7 @@ def extract_page(markup: str | bytes) -> Page:
         return Page("")
     options = _options()
     document = bare_extraction(tree, options=options)  # works on a copy of the tree
-    if document is None:
+    if not isinstance(document, Document):  # None: no main text (a dict only with as_dict=True)
         return Page("")
     text = determine_returnstring(document, options).strip("\n")
     if not text:

@@ -61,10 +61,11 @@ def atomic_writer(
 
 
 def write_atomically(
-    path: str | os.PathLike[str], data: bytes, *, fsync: bool = True, replace_links: bool = False
+    path: str | os.PathLike[str], data: bytes | Writer, *, fsync: bool = True, replace_links: bool = False
 ) -> None:
-    """Write ``data`` to ``path`` as :func:`atomic_writer` would, in as few system calls as it
-    takes (a batch run calls this once per output file).
+    """Write ``data`` (bytes, or a function that writes to a binary file) to ``path`` as
+    :func:`atomic_writer` would, in as few system calls as it takes (a batch run calls this once
+    per output file).
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "new" / "out.txt"

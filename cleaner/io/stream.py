@@ -45,8 +45,10 @@ PIPE_HELD = 8 << 20  # the most of a pipe held in memory before deciding to stre
 STDIN_CLOSED = "cannot read: standard input is closed"
 Spool = Callable[[], IO[bytes]]
 
+
 class ReadError(Exception):
     """Why the input cannot be read, in the words of a skipped input's message."""
+
 
 @dataclass(frozen=True)
 class Large:
@@ -55,6 +57,7 @@ class Large:
 
     path: str | None
     blocks: Iterable[bytes] = ()
+
 
 def read_stdin(stdin: IO[bytes], limit: int) -> bytes | Large:
     """Standard input whole, or, when it is large, a :class:`Large` input to stream.
@@ -204,6 +207,7 @@ def open_large(
         refuse_control_characters(start, page=page)
         yield Streamed(source, choice, page, start, chunks, text)
 
+
 @contextlib.contextmanager
 def _opened(path: str | None, blocks: Iterable[bytes], spool: Spool) -> Iterator[IO[bytes]]:
     """The input as a file that can be read again: the file itself, or a copy of standard input."""
@@ -351,4 +355,3 @@ def _text_start(chunks: Iterator[str]) -> tuple[str, Iterator[str]]:
         if size >= SAMPLE_BYTES:
             break
     return "".join(first), itertools.chain(first, chunks)
-

@@ -143,7 +143,7 @@ def _collect_document(
         masked = template(key)
         shaped = None if masked is None else prefix + key_hash(masked, TEMPLATE)
         hits = [(exact, key, False)] if exact in wanted else []
-        if shaped is not None and shaped in wanted:
+        if masked is not None and shaped in wanted:
             hits.append((shaped, masked, True))
         if not hits:
             if group not in result.keep_lines and len(key) <= KEEP_MAX_CHARS and looks_like_prose(key):

@@ -49,6 +49,7 @@ class LearnOptions:
     paths: tuple[str, ...] = ()
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
+    gitignore: bool = True  # the walk passes over what .gitignore files in input folders ignore
     # Before 'field' below, which hides dataclasses.field in the class body.
     group_by: GroupBy = field(default_factory=GroupBy)
     limits: Thresholds = field(default_factory=Thresholds)
@@ -83,7 +84,7 @@ def learn(options: LearnOptions, *, on_problem: Callable[[str, str], None] | Non
     if "-" in paths and len(paths) > 1:
         raise LearnUsageError("'-' (standard input) cannot be combined with other paths")
     settings = ReadSettings(options.field or DEFAULT_FIELD, options.group_by, options.encoding, options.html)
-    walker = Walker(options.include, options.exclude, options.avoid)
+    walker = Walker(options.include, options.exclude, options.avoid, gitignore=options.gitignore)
     jobs = options.jobs or cores()
     outcome = Outcome()
     with contextlib.ExitStack() as stack:

@@ -22,12 +22,16 @@ import tempfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
+from cleaner.io import gz
 from cleaner.io.output import atomic_writer
 from cleaner.report.records import RestoreError
 from cleaner.report.restore import restore_document
 from cleaner.report.sources import is_gzip, split_record_source
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 
 def restore_corpus_file(
@@ -63,12 +67,16 @@ def _restore_to(
 ) -> int:
     if not compress:
         return restore_corpus(lines, records, field, raw, str(clean))
-    with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
+    with gz.writer(raw) as out:
         return restore_corpus(lines, records, field, out, str(clean))
 
 
 def restore_corpus(
-    clean: Iterable[bytes], records: Iterable[dict[str, Any]], field: str, out: IO[bytes], name: str
+    clean: Iterable[bytes],
+    records: Iterable[dict[str, Any]],
+    field: str,
+    out: SupportsWrite[bytes],
+    name: str,
 ) -> int:
     """Write the lines of the clean corpus ``clean`` (called ``name`` in messages) to ``out``,
     each record the report names with its ``field`` restored; returns how many were restored.
@@ -106,7 +114,8 @@ def _by_line(records: Iterable[dict[str, Any]], name: str) -> Iterator[tuple[int
     one line follow each other in a report; a report out of that order, or naming other files
     as well, is refused."""
     corpus: str | None = None
-    line, group = 0, []
+    line = 0
+    group: list[dict[str, Any]] = []
     for number, record in enumerate(records, 1):
         source = record.get("source") if isinstance(record, dict) else None
         if not isinstance(source, str):

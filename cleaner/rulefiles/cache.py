@@ -8,10 +8,11 @@ entry also holds the line-locality of the rules' patterns (:func:`cleaner.core.p
 and their entries in the prefilter set (:func:`cleaner.core.prefilter.set_entry`), the other
 per-pattern analysis a chain needs at start-up.
 
-The folder is ``$CLEANER_CACHE_DIR``, else ``$XDG_CACHE_HOME/cleaner``, else
-``~/.cache/cleaner``; ``CLEANER_CACHE_DIR=`` (empty) turns the cache off. Deleting it is
-always safe. A cache that cannot be read or written is ignored: a rule file is then checked
-as if for the first time.
+The folder is ``$CLEANER_CACHE_DIR``, else the user's cache folder as platformdirs finds it
+(``$XDG_CACHE_HOME/cleaner``, else ``~/.cache/cleaner`` on Linux; ``~/Library/Caches/cleaner``
+on macOS; ``%LOCALAPPDATA%\\cleaner\\Cache`` on Windows); ``CLEANER_CACHE_DIR=`` (empty) turns the
+cache off. Deleting it is always safe. A cache that cannot be read or written is ignored: a
+rule file is then checked as if for the first time.
 
 An entry is trusted only with its keyed hash (HMAC-SHA-256 of its name and content, under a
 random key kept in the folder's ``key`` file, readable by the user alone): an entry edited,
@@ -50,14 +51,15 @@ def cache_dir(environ: Mapping[str, str] = os.environ) -> Path | None:
 
     >>> str(cache_dir({"CLEANER_CACHE_DIR": "/tmp/rules-cache"})), cache_dir({"CLEANER_CACHE_DIR": ""})
     ('/tmp/rules-cache', None)
-    >>> str(cache_dir({"XDG_CACHE_HOME": "/var/cache/me"}))
-    '/var/cache/me/cleaner'
+    >>> cache_dir({}).name == "cleaner" or cache_dir({}).parent.name == "cleaner"
+    True
     """
     configured = environ.get(CACHE_ENV)
     if configured is not None:
         return Path(configured) if configured else None
-    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "cleaner"
+    from platformdirs import user_cache_path  # only when the folder is not configured
+
+    return user_cache_path("cleaner", appauthor=False)
 
 
 def _code_salt() -> str | None:
@@ -114,7 +116,7 @@ def check_file_cached(path: Path) -> tuple[Pack | None, list[Problem]]:
             return pack, []
     pack, problems = check_pack(text, str(path))
     valid = pack is not None and not any(p.severity == ERROR for p in problems)
-    if entry is not None and signing is not None and valid:
+    if entry is not None and signing is not None and valid and pack is not None:
         _write(entry, pack, signing)
     return pack, problems
 

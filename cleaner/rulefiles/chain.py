@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from cleaner.core.rule import ERROR, Pack, Rule, RuleFileError
+from cleaner.core.rule import ERROR, Pack, Problem, Rule, RuleFileError
 from cleaner.rulefiles.cache import check_file_cached
 from cleaner.rulefiles.files import builtin_rule_files, expand_rule_paths, read_rule_file
 from cleaner.rulefiles.schema import parse_pack
@@ -25,7 +25,8 @@ def load_packs(files: Iterable[Path]) -> list[Pack]:
 
     Files loaded before without errors come from the cache (see :mod:`cleaner.rulefiles.cache`).
     """
-    packs, errors = [], []
+    packs: list[Pack] = []
+    errors: list[Problem] = []
     for file in files:
         pack, problems = check_file_cached(file)
         errors.extend(problem for problem in problems if problem.severity == ERROR)

@@ -35,12 +35,15 @@ import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleaner.core.rule import Pack, Rule, RuleFileError
 from cleaner.messages import did_you_mean, warning_line
 from cleaner.rulefiles.chain import chain_rules, load_packs
 from cleaner.rulefiles.files import builtin_rule_files, expand_rule_paths
+
+if TYPE_CHECKING:
+    from cleaner.core.engine import Chain
 
 CONFIG_NAME = "cleaner.toml"
 PYPROJECT_NAME = "pyproject.toml"
@@ -329,7 +332,7 @@ def _resolve_disable(
     return rules, whole_packs
 
 
-def load_chain_from_settings(settings: ChainSettings):  # -> cleaner.core.engine.Chain
+def load_chain_from_settings(settings: ChainSettings) -> Chain:
     """The compiled chain of the rules that are on.
 
     >>> chain = load_chain_from_settings(ChainSettings(packs=("captions",)))

@@ -150,6 +150,7 @@ def check_examples(rule: Rule) -> tuple[int, list[Failure]]:
         text, marked = split_marked(example)
         removed = _removed_by_rules(chain.clean(text, max_removed=None))
         message = ""
+        diff: tuple[str, ...] = ()
         if not removed:
             message = f"remove example: the rule removed nothing{kind_of(rule).miss_hint(rule, text)}"
             diff = (f"example: {text!r}",)

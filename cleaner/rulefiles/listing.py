@@ -38,7 +38,6 @@ def check_paths(paths: Iterable[Path]) -> list[Problem]:
     return problems
 
 
-
 def display_source(rule: Rule) -> str:
     """``file:line`` of a rule, short: built-in files as ``<built-in>/NAME``, others relative to here.
 

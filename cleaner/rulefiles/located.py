@@ -31,7 +31,7 @@ class Located:
     col: int
 
 
-def _at_mark(path: str, mark: yaml.Mark | None, message: str) -> RuleFileError:
+def _at_mark(path: str, mark: yaml.Mark | yaml._yaml.Mark | None, message: str) -> RuleFileError:
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return RuleFileError(path, line, col, message)
 
@@ -45,7 +45,9 @@ def compose(path: str, text: str) -> yaml.Node | None:
     """One YAML document as a node tree, after refusing unsafe YAML (see the module docstring)."""
     import yaml  # only when a rule file is read; a run with cached rule files needs no YAML
 
-    fast_loader = _FAST_LOADER or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    fast_loader = _FAST_LOADER
+    if fast_loader is None:
+        fast_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         try:
             return _compose_with(path, text, fast_loader)
@@ -126,6 +128,7 @@ def located(node: yaml.Node, error: Callable[[Located, str], None]) -> Located:
         return Located(mapping, line, col)
     if isinstance(node, yaml.SequenceNode):
         return Located([located(item, error) for item in node.value], line, col)
+    assert isinstance(node, yaml.ScalarNode)
     return Located(_scalar(node), line, col)
 
 

@@ -95,7 +95,7 @@ def _parse_rule(check: Checker, pack: str, at: Located, seen_ids: dict[str, int]
     kind = KINDS.get(kind_name) if kind_name is not None else None
     options = _kind_options(check, at, fields, kind, what) if kind is not None else {}
     values = _common_values(check, fields)
-    if check.error_count > errors_before:
+    if check.error_count > errors_before or rule_id is None or kind_name is None:  # None: an error
         return None
     rule = Rule(
         pack,
@@ -289,21 +289,3 @@ def parse_pack(text: str, path: str = "<string>") -> Pack:
     if errors or pack is None:
         raise RuleFileError.from_problems(errors)
     return pack
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

@@ -76,8 +76,6 @@ def summary(text: str, result: Result) -> str:
     return f"removed {removed} of {len(text)} characters ({share:.1f}%) in {plural(count, 'span')}"
 
 
-
-
 def label(span: Span) -> str:
     """The rule of a removed span and its captures, as the views show them: what matched (a
     credit, a date) and, for rules that judge a line by its signals, the values that decided.
@@ -211,10 +209,6 @@ def render_html(text: str, result: Result, source: str) -> str:
     )
 
 
-
-
-
-
 def _tally_lines(text: str, result: Result) -> list[str]:
     lines = [f"== {summary(text, result)}"]
     for t in tally(result.spans):
@@ -252,7 +246,6 @@ def _visible(piece: str) -> str:
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
-
 
 
 _PAGE = """<!DOCTYPE html>

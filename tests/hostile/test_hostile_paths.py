@@ -126,6 +126,7 @@ PLACES = ["a.txt", "la.txt", "ha.txt", "d", "d/b.txt", "mi", "mi/a.txt", "d2", "
 TARGETS = [*PLACES, "out", "out.txt", "out/b.txt", "out/a.txt", "r.jsonl", "d/r.jsonl", "s.json"]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12,
     deadline=None,

@@ -83,6 +83,7 @@ def limited_to(size: int):
     return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
 
 
+@pytest.mark.slow
 def test_a_report_that_cannot_be_written_leaves_the_previous_one_and_resumes(tmp_path: Path) -> None:
     tree_of(tmp_path / "raw", 20)
     args = ["clean", "raw", "-o", "out", "--report", "r.jsonl", "-j", "1", "-q"]
@@ -134,6 +135,7 @@ def test_a_tree_with_its_report_on_a_full_device_stops_with_one_line(tmp_path: P
 # --- 6. --in-place --report stopped, and resumed --------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("signum", "send"),
     [(signal.SIGTERM, os.kill), (signal.SIGKILL, os.killpg)],  # `kill PID`; the OOM killer
@@ -217,6 +219,7 @@ def test_a_resumed_run_killed_before_it_caught_up_loses_nothing(tmp_path: Path) 
 # --- 7. two runs at once --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_second_run_on_the_same_outputs_or_report_is_refused_while_the_first_runs(tmp_path: Path) -> None:
     tree_of(tmp_path / "raw", 10)
     write(tmp_path, {"other/a.txt": SEED})

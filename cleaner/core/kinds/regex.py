@@ -4,6 +4,7 @@ to the tidying step, which keeps paragraph breaks and a document's own final new
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from cleaner.core.kinds.base import Candidate, Field, Matcher, Reach
 from cleaner.core.patterns import finditer, trim_end
@@ -19,7 +20,9 @@ class RegexMatcher(Matcher):
     """
 
     kind = "regex"
-    fields = (Field("pattern", "pattern", help="the RE2 pattern; exactly its match is removed"),)
+    fields: ClassVar[tuple[Field, ...]] = (
+        Field("pattern", "pattern", help="the RE2 pattern; exactly its match is removed"),
+    )
     summary = "exactly what an RE2 pattern matches"
 
     def candidates(self, reach: Reach) -> Iterator[Candidate]:

@@ -28,7 +28,7 @@ the lines of its ``head``/``tail`` scope, so a rule should have one or the other
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypedDict
 
 from cleaner.core.kinds.base import Candidate, Field, Matcher, Reach
 from cleaner.core.rule import Rule
@@ -53,8 +53,15 @@ _CONDITIONS: tuple[tuple[str, str, str], ...] = (
     ("min_stopwords", "stopwords", "min"),  # last: finding the language costs the most
     ("max_stopwords", "stopwords", "max"),
 )
-_SHARE = {"low": 0, "high": 1}
-_COUNT = {"low": 0, "high": 100_000}
+
+
+class _Bounds(TypedDict):
+    low: float
+    high: float
+
+
+_SHARE: _Bounds = {"low": 0, "high": 1}
+_COUNT: _Bounds = {"low": 0, "high": 100_000}
 
 
 class SignalsMatcher(Matcher):
