@@ -25,7 +25,7 @@ def rule_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def missing_shared(what: str, where: Path) -> NoReturn:
     """Skip a test whose shared data is absent, saying how to provide it; fail instead where
-    ``CLEANER_REQUIRE_SHARED`` is set (CI, which always has the data)."""
+    ``CLEANER_REQUIRE_SHARED`` is set (a machine that must have the data)."""
     message = (
         f"{what} not found at {where}: the project's shared data (evaluation sets, seed articles) "
         "is kept outside the repository; put its folder beside the clone as ../shared, or set "
