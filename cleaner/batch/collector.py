@@ -228,6 +228,11 @@ class Collector:
     def _on_chunk(self, unit: Unit, step: Step, result: ChunkResult) -> tuple[int, int]:
         assert self._corpus is not None
         self._corpus.add(result)
+        self._count_records(result)
+        return 0, step.progress
+
+    def _count_records(self, result: ChunkResult) -> None:
+        """Add the records of a chunk (or a whole shard's totals) to the tally."""
         tally = self.tally
         tally.documents += result.documents
         tally.documents_changed += result.changed
@@ -237,7 +242,6 @@ class Collector:
         tally.spans.update(result.spans)
         for source, reason in result.problems:
             self.skip(source, reason, file=False)
-        return 0, step.progress
 
     def _on_corpus_close(self, unit: Unit, step: Step, result: None) -> tuple[int, int]:
         assert self._corpus is not None
@@ -277,16 +281,8 @@ class Collector:
                 self.ledger.commit(unit.source, unit.key, b"")
                 return 1, totals.bytes_in
             digest = hashlib.sha256(result.data).hexdigest()
-        tally = self.tally
-        tally.files += 1
-        tally.documents += totals.documents
-        tally.documents_changed += totals.changed
-        tally.held_back += totals.held_back
-        tally.records_without_field += totals.without_field
-        tally.bytes += totals.bytes_in
-        tally.spans.update(totals.spans)
-        for source, reason in totals.problems:
-            self.skip(source, reason, file=False)
+        self.tally.files += 1
+        self._count_records(totals)
         self._commit(unit, totals.records, None if self.preview else digest, staged)
         return 1, step.progress or totals.bytes_in
 
