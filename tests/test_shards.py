@@ -129,7 +129,9 @@ def test_a_stopped_shard_run_keeps_its_shards_and_resume_finishes_it(tmp_path: P
         "clean", corpus, "-o", out, "--shard-mb", 1, "--report", report, "--resume", "--summary", summary
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(summary.read_text())["files_resumed"] >= 2
+    # The first shard was recorded before the second was written; the second may have been
+    # written but not yet recorded when the signal came, and is then cleaned again.
+    assert json.loads(summary.read_text())["files_resumed"] >= 1
     assert files_below(out) == files_below(whole_out) and report.read_bytes() == whole_report.read_bytes()
 
 
