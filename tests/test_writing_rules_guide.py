@@ -146,6 +146,19 @@ def test_the_signals_example_tests_and_explains_as_shown(workdir: Path) -> None:
     assert explained.startswith(texts[-1])
 
 
+def test_the_html_examples_run_as_a_page(workdir: Path) -> None:
+    """examples.html makes the rule's examples text from a page: its remove example is cut, and
+    the same text as plain text is not."""
+    example = next(block for block in blocks("yaml") if block.startswith("pack: harbour-gazette-links\n"))
+    (workdir / "links.yaml").write_text(example, encoding="utf-8")
+    tested = runner.invoke(app, ["rules", "test", "links.yaml"])
+    assert (tested.exit_code, tested.stdout) == (0, "rules test: 1 file, 1 rule: 2 passed, 0 failed\n")
+    plain = "The island ferry will run an hour later.\n- Ferry fares to rise in spring\n"
+    (workdir / "page.txt").write_text(plain, encoding="utf-8")
+    cleaned = runner.invoke(app, ["clean", "page.txt", "--rules", "links.yaml", "--no-default-rules"])
+    assert (cleaned.exit_code, cleaned.stdout) == (0, plain)
+
+
 def test_readme_rule_file_examples_check_and_pass(tmp_path: Path) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     # Blocks inside list items are indented: take them out of their indent.

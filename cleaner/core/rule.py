@@ -15,6 +15,8 @@ ERROR, WARNING = "error", "warning"
 MARK_OPEN, MARK_CLOSE = "[[", "]]"
 
 Options = tuple[tuple[str, Any], ...]
+#: What an HTML page made of one line of a rule's examples: (line, role, link share).
+PageFact = tuple[str, str, float | None]
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,9 @@ class Rule:
     scope_lines: int
     examples_remove: tuple[str, ...]
     examples_keep: tuple[str, ...]
+    # What an HTML page made of the examples' lines, for rules that read a page's facts:
+    # (line, role, link share) each; empty: the examples are plain text.
+    examples_html: tuple[PageFact, ...]
     enabled: bool
     guard: bool | None  # count what it removes towards the --max-removed guard; None: its kind says
     source: str
@@ -101,6 +106,7 @@ class Rule:
         scope_lines: int = DEFAULT_SCOPE_LINES,
         examples_remove: Sequence[str] = (),
         examples_keep: Sequence[str] = (),
+        examples_html: Iterable[Sequence[Any]] = (),
         enabled: bool = True,
         guard: bool | None = None,
         source: str = "<memory>",
@@ -124,6 +130,7 @@ class Rule:
             "scope_lines": scope_lines,
             "examples_remove": tuple(examples_remove),
             "examples_keep": tuple(examples_keep),
+            "examples_html": tuple(tuple(entry) for entry in examples_html),
             "enabled": enabled,
             "guard": guard,
             "source": source,

@@ -5,6 +5,9 @@
   rule must remove exactly the marked parts. The comparison is on non-space characters:
   which space beside a cut goes is the whitespace tidy's business, not the rule's.
 - ``examples.keep``: the rule, alone, must leave the example untouched.
+- ``examples.html``: what an HTML page made of some lines of the examples (their role and
+  link share, by the line's text); the examples are then cleaned as text extracted from such
+  a page, for rules that read a page's facts. Lines not listed are paragraphs without links.
 - ``cases`` (top-level in a pack): the pack's enabled rules, together, must turn ``input``
   into exactly ``expected``.
 
@@ -17,7 +20,7 @@ wherever the pack is used. Rules with ``enabled: false`` are skipped.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -35,6 +38,7 @@ from cleaner.core.rule import (
     RuleFileError,
     split_marked,
 )
+from cleaner.core.signals import HtmlLine, HtmlLines
 from cleaner.messages import plural
 from cleaner.rulefiles.files import check_file
 
@@ -144,11 +148,12 @@ def check_examples(rule: Rule) -> tuple[int, list[Failure]]:
     (2, ['keep example was changed'])
     """
     chain = Chain([replace(rule, enabled=True)])
+    html_lines = _page_facts(rule)
     failures = []
     positions = rule.examples_remove_at or ((rule.source_line, 1),) * len(rule.examples_remove)
     for example, (line, col) in zip(rule.examples_remove, positions, strict=True):
         text, marked = split_marked(example)
-        removed = _removed_by_rules(chain.clean(text, max_removed=None))
+        removed = _removed_by_rules(chain.clean(text, max_removed=None, html_lines=html_lines(text)))
         message = ""
         diff: tuple[str, ...] = ()
         if not removed:
@@ -163,13 +168,28 @@ def check_examples(rule: Rule) -> tuple[int, list[Failure]]:
             failures.append(Failure(rule.source, line, col, rule.qualified_id, message, diff))
     positions = rule.examples_keep_at or ((rule.source_line, 1),) * len(rule.examples_keep)
     for text, (line, col) in zip(rule.examples_keep, positions, strict=True):
-        removed = _removed_by_rules(chain.clean(text, max_removed=None))
+        removed = _removed_by_rules(chain.clean(text, max_removed=None, html_lines=html_lines(text)))
         if removed:
             diff = text_diff(text, mark(text, removed), "keep example", "removed by the rule")
             failures.append(
                 Failure(rule.source, line, col, rule.qualified_id, "keep example was changed", diff)
             )
     return len(rule.examples_remove) + len(rule.examples_keep), failures
+
+
+def _page_facts(rule: Rule) -> Callable[[str], HtmlLines | None]:
+    """What the page made of each line of an example, from ``examples.html``; None for plain
+    text (a rule without ``examples.html``)."""
+    if not rule.examples_html:
+        return lambda text: None
+    listed = {line: HtmlLine(role, link) for line, role, link in rule.examples_html}
+    plain = HtmlLine("paragraph", 0.0)
+
+    def facts(text: str) -> HtmlLines:
+        lines = (line.strip() for line in text.splitlines())
+        return {line: listed.get(line, plain) for line in lines if line}
+
+    return facts
 
 
 def check_cases(pack: Pack) -> list[Failure]:

@@ -193,6 +193,10 @@ def show_lines(entry: ChainEntry) -> list[str]:
     for label, examples in (("remove", rule.examples_remove), ("keep", rule.examples_keep)):
         lines.append(f"  examples.{label}:" + ("" if examples else " (none)"))
         lines += [f"    - {example!r}" for example in examples]
+    if rule.examples_html:
+        lines.append("  examples.html (what the page made of these lines):")
+        for line, role, share in rule.examples_html:
+            lines.append(f"    {line!r}: role={role}, link_share={share:g}")
     source = rule_source_text(rule)
     if source:
         lines += ["", f"{rule.source}:{rule.source_line}:", *source]

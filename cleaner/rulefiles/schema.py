@@ -22,11 +22,13 @@ from cleaner.core.rule import (
     SCOPES,
     Case,
     Pack,
+    PageFact,
     Problem,
     Rule,
     RuleFileError,
     split_marked,
 )
+from cleaner.core.signals import HTML_ROLES
 from cleaner.rulefiles.checker import Checker
 from cleaner.rulefiles.located import Located, compose, located, type_name
 
@@ -46,7 +48,9 @@ COMMON_RULE_KEYS = (
     "enabled",
     "guard",
 )
-EXAMPLE_KEYS = ("remove", "keep")
+EXAMPLE_KEYS = ("remove", "keep", "html")
+# What examples.html may say of a line: what an HTML page made of it (see HtmlLine).
+HTML_FACT_KEYS = ("role", "link_share")
 CASE_KEYS = ("name", "input", "expected")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -80,7 +84,30 @@ def _parse_examples(check: Checker, at: Located) -> dict[str, Any]:
                 check.error(item, f"keep examples cannot mark text to remove ('{MARK_OPEN}', '{MARK_CLOSE}')")
         values["examples_keep"] = tuple(item.value for item in items)
         values["examples_keep_at"] = tuple((item.line, item.col) for item in items)
+    if "html" in examples and (facts := _parse_html_facts(check, examples["html"])) is not None:
+        values["examples_html"] = facts
     return values
+
+
+def _parse_html_facts(check: Checker, at: Located) -> tuple[PageFact, ...] | None:
+    """``examples.html``: for some lines of the examples (by their text), what the page made of
+    them: ``role`` (paragraph when not given) and ``link_share`` (0 when not given). The
+    examples are then cleaned as text extracted from such a page."""
+    if not isinstance(at.value, dict):
+        check.error(at, f"examples.html must be a mapping of lines to their facts, got {type_name(at.value)}")
+        return None
+    facts = []
+    for line, (line_at, value_at) in at.value.items():
+        if not isinstance(line, str) or not line.strip():
+            check.error(line_at, "examples.html: each key must be the text of a line of the examples")
+            continue
+        fields = check.mapping(value_at, f"examples.html['{line}']", HTML_FACT_KEYS)
+        if fields is None:
+            continue
+        role = check.get(fields, "role", check.choice, HTML_ROLES) or "paragraph"
+        link_share = check.get(fields, "link_share", check.number, 0, 1)
+        facts.append((line.strip(), role, link_share or 0.0))
+    return tuple(facts)
 
 
 def _parse_rule(check: Checker, pack: str, at: Located, seen_ids: dict[str, int]) -> Rule | None:

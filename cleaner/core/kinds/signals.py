@@ -4,10 +4,11 @@ A rule lists conditions on line signals (:mod:`cleaner.core.signals`): how many 
 characters, the share of stopwords, capitals and digits, whether the line ends a sentence,
 whether it repeats an earlier line, and for text extracted from HTML what the page made of it
 (a heading, a list item, …) and how much of it was link text (``html: false`` keeps a rule to
-plain text, ``html: true`` to pages). A line is removed when every condition holds (and, if
-given, ``pattern`` matches in it). Other conditions look around the line, in the spirit of
-jusText's context pass; they judge the *run* a line belongs to, the consecutive non-blank lines
-that all meet the conditions, counted whole even where it reaches past the rule's scope:
+plain text, ``html: true`` to pages; a rule with conditions on a page's facts never looks at
+plain text line by line). A line is removed when every condition holds (and, if given,
+``pattern`` matches in it). Other conditions look around the line, in the spirit of jusText's
+context pass; they judge the *run* a line belongs to, the consecutive non-blank lines that all
+meet the conditions, counted whole even where it reaches past the rule's scope:
 
 - ``min_run: N`` / ``max_run: N``: the run has at least (at most) N lines (a short list of
   teaser headlines, not one short line, nor the long list of an article's recipe or results);
@@ -53,6 +54,9 @@ _CONDITIONS: tuple[tuple[str, str, str], ...] = (
     ("min_stopwords", "stopwords", "min"),  # last: finding the language costs the most
     ("max_stopwords", "stopwords", "max"),
 )
+
+
+_PAGE_FIELDS = ("html_role", "min_link_share", "max_link_share")
 
 
 class _Bounds(TypedDict):
@@ -115,6 +119,9 @@ class SignalsMatcher(Matcher):
         self._runs = self._min_run > 1 or self._max_run is not None or self._between_prose
         self._runs = self._runs or self._before_prose is not None or self._after_prose is not None
         self.depends_on_neighbours = self._runs or rule.option("repeated") is not None
+        # Conditions only a page's facts meet: plain text is not looked at line by line.
+        page_fields = [rule.option(name) for name in _PAGE_FIELDS]
+        self._pages_only = rule.option("html") is True or any(value is not None for value in page_fields)
         if self.depends_on_neighbours:
             self.line_local = False  # whether a line goes depends on other lines: look at them all
         self.context_lines = self._lines_looked_at(rule)
@@ -134,6 +141,8 @@ class SignalsMatcher(Matcher):
     def candidates(self, reach: Reach) -> Iterator[Candidate]:
         known = reach.document
         doc = known if known is not None and known.data is reach.data else Document(reach.data)
+        if self._pages_only and doc.html_lines is None:
+            return iter(())
         found = [cand for start, end in reach.windows() for cand in self._lines(doc, start, end)]
         if self._runs:
             found = self._in_context(doc, found)
