@@ -98,5 +98,5 @@ def clean_bytes(
     from cleaner.batch.tasks import clean_decoded
     from cleaner.io.decode import decode_bytes
 
-    decoded = decode_bytes(data, encoding=encoding, html=html, name=name)
+    decoded = decode_bytes(data, encoding=encoding, html=html, name=name, line_facts=chain.reads_page_facts)
     return decoded, clean_decoded(decoded, chain, max_removed)

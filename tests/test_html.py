@@ -218,6 +218,30 @@ def test_each_line_of_the_text_says_what_it_was_on_the_page():
     assert all(line.found for line in page.lines)
 
 
+def test_line_facts_are_worked_out_only_for_chains_that_read_them():
+    """The built-in packs test no HTML role or link share: a page is read without them (a tenth
+    of the extraction's time), and is still a page to the rules that ask whether it is one."""
+    from cleaner.batch.settings import Settings
+    from cleaner.batch.tasks import clean_document
+    from cleaner.core.engine import Chain
+    from cleaner.core.rule import Rule
+
+    builtin = cleaner.load_chain()
+    assert not builtin.reads_page_facts
+    decoded, _ = clean_document(STRUCTURED_PAGE.encode(), Settings(builtin, html=True))
+    assert decoded.html and decoded.lines == ()
+
+    plain_only = Rule("t", "plain", "signals", scope="tail", scope_lines=2, html=False, sentence_end=False)
+    links = Rule("t", "links", "signals", scope="tail", scope_lines=2, min_link_share=0.9)
+    assert not Chain([plain_only]).reads_page_facts and Chain([links]).reads_page_facts
+    ending = "More: Ferry fares rise in June"
+    _, kept = clean_document(STRUCTURED_PAGE.encode(), Settings(Chain([plain_only]), html=True))
+    assert ending in kept.clean  # a page, so a plain-text-only rule leaves it alone
+    decoded, cut = clean_document(STRUCTURED_PAGE.encode(), Settings(Chain([links]), html=True))
+    assert len(decoded.lines) == len(decoded.text.splitlines())
+    assert ending not in cut.clean and ending in decoded.text
+
+
 def test_the_page_date_is_read_from_what_the_page_declares():
     assert extract_page(STRUCTURED_PAGE).date == "2024-02-05"  # JSON-LD
     meta = STRUCTURED_PAGE.replace(

@@ -41,7 +41,10 @@ def decode_document(data: bytes, settings: Settings, name: str | None = None) ->
     >>> decode_document(b"Story.", Settings(Chain([]))).text
     'Story.'
     """
-    return decode_bytes(data, encoding=settings.encoding, html=settings.html, name=name)
+    line_facts = settings.chain.reads_page_facts
+    return decode_bytes(
+        data, encoding=settings.encoding, html=settings.html, name=name, line_facts=line_facts
+    )
 
 
 def clean_document(data: bytes, settings: Settings, name: str | None = None) -> tuple[Decoded, Result]:
@@ -66,7 +69,7 @@ def clean_decoded(decoded: Decoded, chain: Chain, max_removed: float | None) -> 
     'Story.'
     """
     facts = None
-    if decoded.html and decoded.lines:
+    if decoded.html:  # a page's lines without their facts (no rule reads them) are still a page's
         from cleaner.io.htmllines import html_facts
 
         facts = html_facts(decoded.text, decoded.lines)

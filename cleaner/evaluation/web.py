@@ -196,7 +196,7 @@ def evaluate_web(
 def _clean(data: bytes, chain: Chain, max_removed: float | None) -> tuple[str | None, str | None, bool]:
     """The clean text of a page as ``cleaner clean`` makes it, or why there is none."""
     try:
-        decoded = decode_bytes(data, html=True)
+        decoded = decode_bytes(data, html=True, line_facts=chain.reads_page_facts)
     except DecodeError as exc:
         return None, str(exc), False
     result = clean_decoded(decoded, chain, max_removed)

@@ -119,12 +119,15 @@ def decode_bytes(
     encoding: str | None = None,
     html: bool | None = None,
     name: str | os.PathLike[str] | None = None,
+    line_facts: bool = True,
 ) -> Decoded:
     """Decode input bytes into text; newlines are left as they are.
 
     ``encoding`` overrides detection. ``html``: ``None`` decides by ``name``'s extension
     (.html, .htm, .xhtml) or by a page that starts with ``<!doctype html`` or ``<html``;
-    ``True`` / ``False`` force it. Raises :class:`DecodeError` for binary or undecodable input.
+    ``True`` / ``False`` force it. ``line_facts``: for a page, also work out what each line was
+    on it (``Decoded.lines``, for rules that read it: see ``Chain.reads_page_facts``). Raises
+    :class:`DecodeError` for binary or undecodable input.
 
     >>> decode_bytes("caf\\u00e9\\r\\n".encode())
     Decoded(text='café\\r\\n', encoding='utf-8', html=False, date=None)
@@ -173,7 +176,7 @@ def decode_bytes(
     refuse_large_page(len(data))
     from cleaner.io.html import extract_page
 
-    page = extract_page(text)
+    page = extract_page(text, line_facts=line_facts)
     if not page.text.strip():
         raise DecodeError("no main text found in the HTML page (--no-html reads it as plain text)")
     return Decoded(page.text, choice.encoding, html=True, date=page.date, lines=page.lines, replaced=replaced)

@@ -55,10 +55,12 @@ class Page:
     lines: tuple[LineInfo, ...] = ()
 
 
-def extract_page(markup: str | bytes) -> Page:
+def extract_page(markup: str | bytes, *, line_facts: bool = True) -> Page:
     """Extract a page's main text, one paragraph per line and ending with a line break.
 
-    The text is empty when trafilatura finds no main text.
+    The text is empty when trafilatura finds no main text. ``line_facts``: also work out what
+    each line was on the page (``lines``; left empty otherwise, which saves about a tenth of
+    the extraction's time when no rule reads them).
 
     >>> page = extract_page(
     ...     '<html><head><meta property="article:published_time" content="2024-03-11"></head>'
@@ -91,7 +93,7 @@ def extract_page(markup: str | bytes) -> Page:
         return Page("")
     text += "\n"
     date = page_date(tree)
-    return Page(text, date, line_infos(text, document.body, tree))
+    return Page(text, date, line_infos(text, document.body, tree) if line_facts else ())
 
 
 @functools.cache

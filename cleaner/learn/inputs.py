@@ -270,7 +270,10 @@ def _read_document(task: DocInput, settings: ReadSettings, reading: Reading) -> 
         return None
     reading.bytes_in += len(data)
     try:
-        return decode_bytes(data, encoding=settings.encoding, html=settings.html, name=task.path).text
+        decoded = decode_bytes(
+            data, encoding=settings.encoding, html=settings.html, name=task.path, line_facts=False
+        )
+        return decoded.text
     except DecodeError as exc:
         reading.problems.append((task.source, str(exc)))
         return None

@@ -79,6 +79,9 @@ class Matcher:
     # For such a rule with a head or tail scope: how many non-blank lines beyond its scope its
     # decisions may look at; None: any line of the text (after any cut, it looks again).
     context_lines: int | None = None
+    # Whether the rule reads what an HTML page made of each line (its role, its link share): only
+    # then does reading a page work them out.
+    reads_page_facts: bool = False
     # Whether what the kind removes counts towards the --max-removed guard unless a rule says
     # otherwise: kinds that judge a line by its shape are less certain than a matched phrase.
     guarded_by_default: ClassVar[bool] = False

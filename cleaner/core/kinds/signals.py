@@ -120,8 +120,8 @@ class SignalsMatcher(Matcher):
         self._runs = self._runs or self._before_prose is not None or self._after_prose is not None
         self.depends_on_neighbours = self._runs or rule.option("repeated") is not None
         # Conditions only a page's facts meet: plain text is not looked at line by line.
-        page_fields = [rule.option(name) for name in _PAGE_FIELDS]
-        self._pages_only = rule.option("html") is True or any(value is not None for value in page_fields)
+        self.reads_page_facts = any(rule.option(name) is not None for name in _PAGE_FIELDS)
+        self._pages_only = rule.option("html") is True or self.reads_page_facts
         if self.depends_on_neighbours:
             self.line_local = False  # whether a line goes depends on other lines: look at them all
         self.context_lines = self._lines_looked_at(rule)
