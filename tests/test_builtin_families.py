@@ -481,6 +481,13 @@ BOILERPLATE = [
     "Become a supporter today",
     "We believe quality journalism should be available to everyone, paid for by those who can afford it.",
     "Help us keep our journalism free for everyone. Donate today.",
+    "Leave a Reply Cancel reply",
+    "Hinterlasse einen Kommentar",
+    "Geef een reactie",
+    "Your email address will not be published. Required fields are marked *",
+    "Deine E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind mit * markiert",
+    "Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *",
+    "Ваш адрес email не будет опубликован. Обязательные поля помечены *",
 ]
 
 ARTICLE_LINES = [
@@ -669,6 +676,7 @@ ARTICLE_LINES = [
     "Your support helps the campaign, the candidate told voters in Ohio.",
     "Help us find the missing dog, the family wrote on Facebook.",
     "Get the latest figures by email from the council, residents were told.",
+    "The court said the names of the witnesses will not be published.",
 ]
 
 
