@@ -125,9 +125,8 @@ def decode_bytes(
 
     ``encoding`` overrides detection. ``html``: ``None`` decides by ``name``'s extension
     (.html, .htm, .xhtml) or by a page that starts with ``<!doctype html`` or ``<html``;
-    ``True`` / ``False`` force it. ``line_facts``: for a page, also work out what each line was
-    on it (``Decoded.lines``, for rules that read it: see ``Chain.reads_page_facts``). Raises
-    :class:`DecodeError` for binary or undecodable input.
+    ``True`` / ``False`` force it. ``line_facts``: for a page, also say what each line was on it
+    (``Decoded.lines``). Raises :class:`DecodeError` for binary or undecodable input.
 
     >>> decode_bytes("caf\\u00e9\\r\\n".encode())
     Decoded(text='café\\r\\n', encoding='utf-8', html=False, date=None)
