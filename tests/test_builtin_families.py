@@ -488,6 +488,21 @@ BOILERPLATE = [
     "Deine E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind mit * markiert",
     "Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *",
     "Ваш адрес email не будет опубликован. Обязательные поля помечены *",
+    # Page controls and notices extraction leaves, in English.
+    "From Our Partners",
+    "Watch the video above.",
+    "Reuse this content",
+    "Advertisement Feature",
+    "Follow Jane Doe on Twitter: @janedoe",
+    "Comment on this story",
+    "Something went wrong. Please try again.",
+    "This content is not available in your region",
+    "Please enable cookies to view this video.",
+    "Load more comments",
+    "Sort by: Newest",
+    "Font size",
+    "Story continues",
+    "View image in fullscreen",
 ]
 
 ARTICLE_LINES = [
@@ -677,6 +692,8 @@ ARTICLE_LINES = [
     "Help us find the missing dog, the family wrote on Facebook.",
     "Get the latest figures by email from the council, residents were told.",
     "The court said the names of the witnesses will not be published.",
+    "Follow the river on foot for two miles, the ranger advised.",
+    "Something went wrong with the ferry's engine on Tuesday, the captain said.",
 ]
 
 
