@@ -503,6 +503,18 @@ BOILERPLATE = [
     "Font size",
     "Story continues",
     "View image in fullscreen",
+    # The commonest labels in more languages than the nine.
+    "Läs också: Stadens bibliotek stänger",
+    "Lue myös: Kaupunki sulkee kirjaston",
+    "Čtěte také: Radnice zavře knihovnu",
+    "Citește și: Primăria închide biblioteca",
+    "Διαβάστε επίσης: Κλείνει η βιβλιοθήκη",
+    "Relaterade artiklar",
+    "関連記事",
+    "相关阅读",
+    "Annons",
+    "Reklam",
+    "Tüm hakları saklıdır.",
 ]
 
 ARTICLE_LINES = [
