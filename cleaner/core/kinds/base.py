@@ -13,6 +13,7 @@ same on a ``str``, for tests and tools.
 from __future__ import annotations
 
 import functools
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
@@ -55,9 +56,9 @@ class Field:
     help: str = ""
 
 
-class Matcher:
+class Matcher(ABC):
     """A compiled rule of one kind. Subclasses set :attr:`kind`, :attr:`fields` and
-    :attr:`summary`, build their searchers in ``__init__`` and implement :meth:`find_bytes`.
+    :attr:`summary`, build their searchers in ``__init__`` and implement :meth:`candidates`.
 
     Rules loaded from rule files were validated when they were read (or when the cached result
     of that was stored), so a chain of them compiles a pattern only when the prefilter finds a
@@ -147,9 +148,9 @@ class Matcher:
         """Candidates within ``data[lo:hi]`` (UTF-8 bytes, byte offsets); see :class:`Reach`."""
         return self.candidates(Reach(data, lo, hi, lines, unclosed, document))
 
+    @abstractmethod
     def candidates(self, reach: Reach) -> Iterator[Candidate]:
         """What the kind finds within its reach: each kind's own search."""
-        raise NotImplementedError
 
 
 @dataclass(frozen=True, slots=True)
