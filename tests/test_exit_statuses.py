@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from texts import HARBOUR, PNG
+from texts import HARBOUR, PNG, write_files
 
 from cleaner.messages import EXIT_OK, EXIT_PROBLEMS, EXIT_SIGNAL_BASE, EXIT_USAGE
 
@@ -53,43 +53,33 @@ def run(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
 
 
-def write(folder: Path, files: dict[str, str | bytes]) -> None:
-    for name, content in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-
-
 def ok_clean(tmp: Path) -> list[object]:
-    write(tmp, {"a.txt": HARBOUR})
+    write_files(tmp, {"a.txt": HARBOUR})
     return ["clean", "a.txt", "-o", "a.clean.txt"]
 
 
 def binary_input(tmp: Path) -> list[object]:
-    write(tmp, {"photo.txt": PNG})
+    write_files(tmp, {"photo.txt": PNG})
     return ["clean", "photo.txt"]
 
 
 def check_finds_a_change(tmp: Path) -> list[object]:
-    write(tmp, {"raw/a.txt": HARBOUR})
+    write_files(tmp, {"raw/a.txt": HARBOUR})
     return ["clean", "raw", "--check"]
 
 
 def rules_test_fails(tmp: Path) -> list[object]:
-    write(tmp, {"demo.yaml": BAD_EXAMPLE})
+    write_files(tmp, {"demo.yaml": BAD_EXAMPLE})
     return ["rules", "test", "demo.yaml"]
 
 
 def rules_check_finds(tmp: Path) -> list[object]:
-    write(tmp, {"demo.yaml": BAD_KIND})
+    write_files(tmp, {"demo.yaml": BAD_KIND})
     return ["rules", "check", "demo.yaml"]
 
 
 def restore_refuses_an_edited_file(tmp: Path) -> list[object]:
-    write(tmp, {"a.txt": HARBOUR})
+    write_files(tmp, {"a.txt": HARBOUR})
     assert run("clean", "a.txt", "-o", "a.clean.txt", "--report", "r.jsonl", cwd=tmp).returncode == 0
     with (tmp / "a.clean.txt").open("a", encoding="utf-8") as clean:
         clean.write("An edit.\n")
@@ -105,12 +95,12 @@ def missing_input(tmp: Path) -> list[object]:
 
 
 def bad_rule_file(tmp: Path) -> list[object]:
-    write(tmp, {"a.txt": HARBOUR, "demo.yaml": BAD_KIND})
+    write_files(tmp, {"a.txt": HARBOUR, "demo.yaml": BAD_KIND})
     return ["clean", "a.txt", "--rules", "demo.yaml"]
 
 
 def output_onto_input(tmp: Path) -> list[object]:
-    write(tmp, {"raw/a.txt": HARBOUR})
+    write_files(tmp, {"raw/a.txt": HARBOUR})
     return ["clean", "raw", "-o", "out", "--report", "raw/a.txt"]
 
 
@@ -140,7 +130,7 @@ def test_each_documented_status(
 
 
 def test_outputs_locked_by_another_run_are_a_usage_error(tmp_path: Path) -> None:
-    write(tmp_path, {"raw/a.txt": HARBOUR})
+    write_files(tmp_path, {"raw/a.txt": HARBOUR})
     (tmp_path / "out").mkdir()
     with (tmp_path / "out/.cleaner.lock").open("a") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a run writing to out/ holds it
@@ -151,7 +141,7 @@ def test_outputs_locked_by_another_run_are_a_usage_error(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_stops_the_run_with_128_plus_its_number(tmp_path: Path, signum: int) -> None:
-    write(tmp_path, {"raw/a.txt": HARBOUR})
+    write_files(tmp_path, {"raw/a.txt": HARBOUR})
     os.mkfifo(tmp_path / "slow.txt")  # the run waits here until something writes to it
     command = [*CLEANER, "clean", "slow.txt", "raw", "-o", "out", "--report", "r.jsonl", "-j", "1"]
     started = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
