@@ -95,8 +95,8 @@ def clean_bytes(
     >>> decoded.encoding, result.clean
     ('cp1252', 'Café.\\n')
     """
-    from cleaner.batch.tasks import clean_decoded
-    from cleaner.io.decode import decode_bytes
+    from cleaner.batch.settings import Settings
+    from cleaner.batch.tasks import clean_document
 
-    decoded = decode_bytes(data, encoding=encoding, html=html, name=name, line_facts=chain.reads_page_facts)
-    return decoded, clean_decoded(decoded, chain, max_removed)
+    settings = Settings(chain, encoding=encoding, html=html, max_removed=max_removed)
+    return clean_document(data, settings, None if name is None else str(name))
