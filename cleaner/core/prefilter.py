@@ -28,6 +28,8 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from cleaner.core.casing import lowered_letter, lowering_changes_any
+
 # CPython's own parser of regular expressions. Python 3.11 made it private (re._parser) and
 # left sre_parse as a deprecated alias; typeshed describes only the alias, so type checking
 # (at the oldest Python supported, 3.10) reads that branch.
@@ -119,8 +121,8 @@ def relax(pattern: str) -> str:
 _ANY = "(?s:.)"
 
 # Case folding makes a set's automaton larger and slower to build (a class for each letter),
-# so the prefilter set reads text whose ASCII letters were lowered (``bytes.lower()``), with
-# patterns to match (see fold_case).
+# so the prefilter set reads text with its letters lowered (cleaner.core.casing.lower_text),
+# with patterns to match (see fold_case).
 _LEADING_FLAGS = re.compile(r"\(\?([a-zA-Z]*)\)")
 _INLINE_CASE_FLAG = re.compile(r"\(\?[a-zA-Z]*-?[a-zA-Z]*i[a-zA-Z-]*[:)]")
 _GROUP_SYNTAX = re.compile(r"(\(\?P<\w+>|\(\?[a-zA-Z-]*[:)])")
@@ -128,25 +130,21 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _LOWER_ASCII = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 # Escapes that may stand for a letter (\x41, \101): their case cannot be lowered safely.
 _LETTER_ESCAPES = re.compile(r"\\(?:x|[0-7])")
-#: The two characters whose case folding reaches an ASCII letter (the Kelvin sign folds to "k",
-#: the long s to "s") but that lowering leaves as they are: a set over lowered text needs an
-#: entry for them, where any ignore-case rule may match.
-FOLDS_TO_ASCII = "[\u212a\u017f]"
 
 
 def fold_case(pattern: str) -> str:
-    """A pattern that, searched in text whose ASCII letters were lowered, matches wherever
-    ``pattern`` matches in the text as it was (and possibly more), without case folding
-    over the whole pattern, which is slow to compile into a set.
+    """A pattern that, searched in lowered text (:func:`cleaner.core.casing.lower_text`),
+    matches wherever ``pattern`` matches in the text as it was (and possibly more), without
+    case folding over the whole pattern, which is slow to compile into a set.
 
-    ASCII letters are lowered; other letters of an ignore-case pattern keep a fold of their own
-    (``(?i:é)``), as do character classes that hold letters. (An ignore-case pattern's "k"
-    and "s" also match a character lowering does not change: see :data:`FOLDS_TO_ASCII`.)
+    Letters are lowered, except those of an ignore-case pattern whose case variants lower to
+    different characters (see :func:`cleaner.core.casing.lowered_letter`): they
+    keep a fold of their own, as do character classes that hold characters lowering changes.
     What this cannot read safely (case flags inside the pattern, letters written as escapes,
     Unicode classes such as ``\\p{Lu}``) becomes "any character".
 
-    >>> fold_case("(?mi)^Read MORE: [A-Z]é")
-    '(?m)^read more: (?i:[A-Z])(?i:é)'
+    >>> fold_case("(?mi)^Read MORE: [A-Z]É İ")
+    '(?m)^read more: (?i:[A-Z])é (?i:İ)'
     >>> fold_case("(?m)^Foto: [^\\n]{0,60}$")
     '(?m)^foto: [^\\n]{0,60}$'
     """
@@ -185,23 +183,50 @@ def _fold_other(text: str, ignore_case: bool) -> str:
     if text.startswith("(?"):  # group syntax: (?:, (?P<name>, (?s)
         return text
     text = text.translate(_LOWER_ASCII)
-    if ignore_case and not text.isascii():
-        text = _NON_ASCII.sub(lambda m: f"(?i:{m[0]})" if m[0].lower() != m[0].upper() else m[0], text)
+    if not text.isascii():
+        text = _NON_ASCII.sub(lambda m: _fold_letter(m[0], ignore_case), text)
     return text
 
 
+def _fold_letter(char: str, ignore_case: bool) -> str:
+    """A non-ASCII character of a pattern, for lowered text."""
+    if ignore_case:
+        lowered = lowered_letter(char)
+        return f"(?i:{char})" if lowered is None else lowered
+    lowered = char.lower()  # the one character lower_text makes of it (the dotted I stays)
+    return lowered if len(lowered) == 1 else char
+
+
 def _fold_class(tokens: list[tuple[str, str]], ignore_case: bool) -> str:
-    """A character class for lowered text: as it is without letters, else folding itself;
-    "any character" when lowering could take a character out of it."""
+    """A character class for lowered text: as it is when lowering changes none of its
+    characters, else folding itself; "any character" when lowering could take a character
+    out of it."""
     text = "".join(piece for _, piece in tokens)
     inner = tokens[1:-1]
     if any(kind in ("unicode", "posix") for kind, _ in inner):
         return _ANY
-    if not any(char.isalpha() for kind, piece in inner if kind == "other" for char in piece):
+    if not _lowering_changes_members(inner):
         return text
     if tokens[0][1].startswith("[^") and not ignore_case:
         return _ANY  # [^a-z] holds "A", which lowering makes "a"
     return f"(?i:{text})"
+
+
+def _lowering_changes_members(inner: list[tuple[str, str]]) -> bool:
+    """Whether lowering may change a character of a class (its tokens between the brackets).
+    Escapes (``\\t``, ``\\w``: ASCII classes, which lowering keeps closed) stand as NUL,
+    so a range from or to one counts as reaching from NUL."""
+    members = "".join(piece if kind == "other" else "\0" for kind, piece in inner)
+    at = 0
+    while at < len(members):
+        if at + 2 < len(members) and members[at + 1] == "-":
+            first, last, at = members[at], members[at + 2], at + 3
+        else:
+            first = last = members[at]
+            at += 1
+        if lowering_changes_any(first, last):
+            return True
+    return False
 
 
 # Entries already known, by trigger (see set_entry); stored with the rule cache like line locality.

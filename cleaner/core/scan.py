@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterable, Sequence
 
 import re2
 
+from cleaner.core.casing import lower_text
 from cleaner.core.kinds import Candidate, Matcher
-from cleaner.core.prefilter import FOLDS_TO_ASCII, relax, set_entry
+from cleaner.core.prefilter import relax, set_entry
 from cleaner.core.signals import Document
 
 # Generous memory for the set's automaton, so that RE2's fast DFA is used, never its fallback.
@@ -51,24 +52,22 @@ def _set(patterns: Sequence[str], *, relaxed: bool = False) -> re2.Set | None:
 
 class _EntrySets:
     """The prefilter entries of some of a chain's rules (see :func:`set_entry`): those of
-    ignore-case rules in a set that reads text with its ASCII letters lowered, the others in a
-    set that reads it as it is."""
+    ignore-case rules in a set that reads text lowered (:func:`cleaner.core.casing.lower_text`),
+    the others in a set that reads it as it is."""
 
     def __init__(self, matchers: Sequence[Matcher], indices: Sequence[int]) -> None:
         entries = {i: set_entry(matchers[i].trigger) for i in indices}
         self.lowered = [i for i in indices if entries[i][1]]
         self.plain = [i for i in indices if not entries[i][1]]
         lowered = [entries[i][0] for i in self.lowered]
-        self._lowered_set = _set([*lowered, FOLDS_TO_ASCII] if lowered else [], relaxed=True)
+        self._lowered_set = _set(lowered, relaxed=True)
         self._plain_set = _set([entries[i][0] for i in self.plain], relaxed=True)
 
     def hits(self, piece: bytes) -> list[int]:
         """The rules whose entries match in ``piece``."""
         hits: list[int] = []
         if self._lowered_set is not None:
-            found = self._lowered_set.Match(piece.lower()) or ()
-            # The last entry: a character that folds to an ASCII letter, where any rule may match.
-            hits = list(self.lowered) if len(self.lowered) in found else [self.lowered[k] for k in found]
+            hits = [self.lowered[k] for k in self._lowered_set.Match(lower_text(piece)) or ()]
         if self._plain_set is not None:
             hits += [self.plain[k] for k in self._plain_set.Match(piece) or ()]
         return hits

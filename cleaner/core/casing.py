@@ -1,0 +1,115 @@
+# ruff: noqa: RUF002 - Greek, Cyrillic and old Latin letters are what this module is about
+"""Case for the prefilter's lowered text: how text is lowered, and which letters of an
+ignore-case pattern can be written lowered in a set entry that reads it.
+
+A prefilter set of ignore-case patterns is slow to compile when each letter is a class of
+its case variants (thousands of them in a chain of multilingual vocabularies), so the set
+reads the text lowered (:func:`lower_text`) and its entries are written in lower case
+(:func:`cleaner.core.prefilter.fold_case`). Lowering here is Python's ``str.lower`` followed by
+folding the few lower-case letters that case folding maps to another letter (the long s to
+"s", the final sigma to "σ", the old rounded Cyrillic "ᲀ" to "в", Cherokee small letters to
+capitals), so that every character an ignore-case match of a letter accepts (its folding
+orbit, as RE2 folds) becomes one and the same character. A letter whose orbit still lowers
+to more than one character keeps a fold of its own in the entry (:func:`lowered_letter`).
+The capital dotted I, the one character whose lower case is two characters, stays as it is.
+
+>>> lower_text("ДАТА Publié ſtraße".encode()).decode()
+'дата publié straße'
+>>> lowered_letter("Д"), lowered_letter("ς"), lowered_letter("İ")
+('д', 'σ', None)
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+DOTTED_CAPITAL_I = "\u0130"
+# Lower-case letters whose case folding is another single letter (Unicode 14 and 15; a test
+# checks this against the running Python, whose lowered_letter stays exact either way).
+_FOLDED_LOWER = "".join(
+    [
+        "\u00b5\u017f\u0345\u03c2\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1\u03f5\u1e9b\u1fbe",
+        *map(chr, range(0x13F8, 0x13FE)),  # Cherokee small letters
+        *map(chr, range(0x1C80, 0x1C89)),  # old Cyrillic letter forms
+        *map(chr, range(0xAB70, 0xABC0)),  # Cherokee small letters
+    ]
+)
+_TO_FOLD = {ord(char): char.casefold() for char in _FOLDED_LOWER}
+# Case mapping and folding change no character above this one (checked by a test).
+_LAST_CASED = 0x1FFFF
+
+
+@lru_cache(maxsize=1)
+def _folded_lower_search() -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(_FOLDED_LOWER)}]")
+
+
+@lru_cache(maxsize=1)
+def _case_tables() -> tuple[dict[str, list[str]], list[int]]:
+    """Characters by their case folding, and the sorted code points that lowering changes.
+    Built once, and only when a set entry is worked out (entries are kept in the rule cache)."""
+    by_fold: dict[str, list[str]] = {}
+    changed: list[int] = []
+    for code in range(_LAST_CASED + 1):
+        char = chr(code)
+        fold = char.casefold()
+        if fold != char:
+            by_fold.setdefault(fold, []).append(char)
+        if _lower(char) != char:
+            changed.append(code)
+    return by_fold, changed
+
+
+def _lower(text: str) -> str:
+    lowered = text.lower()
+    if _folded_lower_search().search(lowered) is not None:
+        lowered = lowered.translate(_TO_FOLD)
+    return lowered
+
+
+def lower_text(piece: bytes) -> bytes:
+    """UTF-8 text lowered as a prefilter set of lowered entries reads it (see the module
+    docstring).
+
+    >>> lower_text(b"Read MORE"), lower_text("İstanbul ÉTÉ ΣΟΣ".encode()).decode()
+    (b'read more', 'İstanbul été σοσ')
+    """
+    if piece.isascii():
+        return piece.lower()
+    text = piece.decode("utf-8", "surrogateescape")
+    if DOTTED_CAPITAL_I in text:
+        lowered = DOTTED_CAPITAL_I.join(_lower(part) for part in text.split(DOTTED_CAPITAL_I))
+    else:
+        lowered = _lower(text)
+    return lowered.encode("utf-8", "surrogateescape")
+
+
+def lowered_letter(char: str) -> str | None:
+    """What ``char`` of an ignore-case pattern may be written as in an entry for lowered text:
+    the one character :func:`lower_text` makes of every member of its folding orbit, or None
+    when there is none.
+
+    >>> lowered_letter("É"), lowered_letter("ſ"), lowered_letter("\u0130")
+    ('é', 's', None)
+    """
+    target = _lower(char)
+    if len(target) != 1 or char == DOTTED_CAPITAL_I:
+        return None
+    by_fold, _ = _case_tables()
+    fold = char.casefold()
+    orbit = [char, *by_fold.get(fold, ()), *(fold if len(fold) == 1 else ())]
+    return target if all(_lower(member) == target for member in orbit) else None
+
+
+def lowering_changes_any(first: str, last: str) -> bool:
+    """Whether :func:`lower_text` changes any character from ``first`` to ``last`` (a range
+    of a character class).
+
+    >>> lowering_changes_any("0", "9"), lowering_changes_any("0", "`"), lowering_changes_any("а", "я")
+    (False, True, False)
+    """
+    _, changed = _case_tables()
+    at = bisect.bisect_left(changed, ord(first))
+    return at < len(changed) and changed[at] <= ord(last)

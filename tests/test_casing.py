@@ -1,0 +1,68 @@
+"""Lowered text and lowered entries agree with RE2's case folding on every cased character."""
+
+from __future__ import annotations
+
+import sys
+
+import re2
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cleaner.core import casing
+from cleaner.core.casing import lower_text, lowered_letter, lowering_changes_any
+from cleaner.core.prefilter import fold_case
+
+
+def _changes_case(char: str) -> bool:
+    return char.lower() != char or char.upper() != char or char.casefold() != char
+
+
+CASED = "".join(char for char in map(chr, range(sys.maxunicode + 1)) if _changes_case(char))
+
+
+def test_no_character_above_the_scanned_range_has_case() -> None:
+    assert max(map(ord, CASED)) <= casing._LAST_CASED
+
+
+def test_every_character_an_ignore_case_letter_matches_lowers_to_its_entry_letter() -> None:
+    """RE2's own folding is the reference: for every cased character, whatever ``(?i)`` that
+    character matches among all cased characters lowers to what its entry says, or the
+    entry keeps a fold of its own."""
+    wrong = []
+    for char in CASED:
+        written = lowered_letter(char)
+        if written is None:
+            continue
+        for matched in re2.findall("(?i)" + re2.escape(char), CASED):
+            if lower_text(matched.encode()).decode() != written:
+                wrong.append((char, matched, written))
+    assert wrong == []
+
+
+def test_the_letters_folded_after_lowering_are_lower_case_letters_with_a_single_fold() -> None:
+    for char in casing._FOLDED_LOWER:
+        assert char.lower() == char
+        assert len(char.casefold()) == 1
+        assert char.casefold() != char
+
+
+def test_letters_of_the_nine_languages_are_written_lowered() -> None:
+    """Most of a multilingual chain's letters: no fold of their own, so the set compiles quickly."""
+    letters = "ÄÖÜẞÉÈÊÀÂÇÑÁÍÓÚÃÕĄĆĘŁŃŚŹŻĲАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯΣΑΒΓ"
+    assert [char for char in letters if lowered_letter(char) is None] == []
+    assert fold_case("(?i)Datum: ÄNDERUNG, Дата, ΟΔΟΣ") == "datum: änderung, дата, οδοσ"
+
+
+def test_the_dotted_capital_i_keeps_its_case_and_a_fold() -> None:
+    assert lower_text("İZMİR".encode()).decode() == "İzmİr"
+    assert lowered_letter("İ") is None
+
+
+@given(st.characters(max_codepoint=0x2FFF), st.integers(min_value=0, max_value=300))
+def test_lowering_changes_any_agrees_with_each_character(first: str, width: int) -> None:
+    last = chr(min(ord(first) + width, 0x2FFF))
+    expected = any(
+        lower_text(chr(code).encode("utf-8", "surrogatepass")) != chr(code).encode("utf-8", "surrogatepass")
+        for code in range(ord(first), ord(last) + 1)
+    )
+    assert lowering_changes_any(first, last) is expected
