@@ -6,17 +6,22 @@ A prefilter set of ignore-case patterns is slow to compile when each letter is a
 its case variants (thousands of them in a chain of multilingual vocabularies), so the set
 reads the text lowered (:func:`lower_text`) and its entries are written in lower case
 (:func:`cleaner.core.prefilter.fold_case`). Lowering here is Python's ``str.lower`` followed by
-folding the few lower-case letters that case folding maps to another letter (the long s to
-"s", the final sigma to "σ", the old rounded Cyrillic "ᲀ" to "в", Cherokee small letters to
-capitals), so that every character an ignore-case match of a letter accepts (its folding
-orbit, as RE2 folds) becomes one and the same character. A letter whose orbit still lowers
-to more than one character keeps a fold of its own in the entry (:func:`lowered_letter`).
-The capital dotted I, the one character whose lower case is two characters, stays as it is.
+folding the few lower-case letters that case folding maps to another letter (the final
+sigma to "σ", the old rounded Cyrillic "ᲀ" to "в", Cherokee small letters to capitals), so
+that every character an ignore-case match of a letter accepts (its folding orbit, as RE2
+folds) becomes one and the same character. A letter whose orbit still lowers to more than one
+character keeps a fold of its own in the entry (:func:`lowered_letter`).
+
+Lowering never makes an ASCII character of another one: RE2's ``\\b`` and ``\\w`` read ASCII
+letters only, so "ſupport" has a word boundary where "support" has none. The Kelvin sign and
+the long s, whose folds are "k" and "s", stay as they are (the prefilter gives them an entry
+of their own, :data:`FOLDS_TO_ASCII`), as does the capital dotted I, whose lower case is two
+characters.
 
 >>> lower_text("ДАТА Publié ſtraße".encode()).decode()
-'дата publié straße'
->>> lowered_letter("Д"), lowered_letter("ς"), lowered_letter("İ")
-('д', 'σ', None)
+'дата publié ſtraße'
+>>> lowered_letter("Д"), lowered_letter("ς"), lowered_letter("в")
+('д', 'σ', 'в')
 """
 
 from __future__ import annotations
@@ -25,12 +30,16 @@ import bisect
 import re
 from functools import lru_cache
 
-DOTTED_CAPITAL_I = "\u0130"
-# Lower-case letters whose case folding is another single letter (Unicode 14 and 15; a test
-# checks this against the running Python, whose lowered_letter stays exact either way).
+#: Characters whose case folding is an ASCII letter: lowering leaves them as they are, so an
+#: ignore-case pattern's "k" or "s" may match where its lowered entry does not.
+FOLDS_TO_ASCII = "\u212a\u017f"
+# Characters lowering leaves as they are: those above, and the capital dotted I.
+_KEPT = ("\u0130", *FOLDS_TO_ASCII)
+# Lower-case letters whose case folding is another single letter, not an ASCII one (Unicode 14
+# and 15; a test checks this against the running Python, whose lowered_letter stays exact).
 _FOLDED_LOWER = "".join(
     [
-        "\u00b5\u017f\u0345\u03c2\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1\u03f5\u1e9b\u1fbe",
+        "\u00b5\u0345\u03c2\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1\u03f5\u1e9b\u1fbe",
         *map(chr, range(0x13F8, 0x13FE)),  # Cherokee small letters
         *map(chr, range(0x1C80, 0x1C89)),  # old Cyrillic letter forms
         *map(chr, range(0xAB70, 0xABC0)),  # Cherokee small letters
@@ -63,6 +72,9 @@ def _case_tables() -> tuple[dict[str, list[str]], list[int]]:
 
 
 def _lower(text: str) -> str:
+    for kept in _KEPT:
+        if kept in text:
+            return kept.join(_lower(part) for part in text.split(kept))
     lowered = text.lower()
     if _folded_lower_search().search(lowered) is not None:
         lowered = lowered.translate(_TO_FOLD)
@@ -78,12 +90,7 @@ def lower_text(piece: bytes) -> bytes:
     """
     if piece.isascii():
         return piece.lower()
-    text = piece.decode("utf-8", "surrogateescape")
-    if DOTTED_CAPITAL_I in text:
-        lowered = DOTTED_CAPITAL_I.join(_lower(part) for part in text.split(DOTTED_CAPITAL_I))
-    else:
-        lowered = _lower(text)
-    return lowered.encode("utf-8", "surrogateescape")
+    return _lower(piece.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
 
 
 def lowered_letter(char: str) -> str | None:
@@ -91,11 +98,11 @@ def lowered_letter(char: str) -> str | None:
     the one character :func:`lower_text` makes of every member of its folding orbit, or None
     when there is none.
 
-    >>> lowered_letter("É"), lowered_letter("ſ"), lowered_letter("\u0130")
-    ('é', 's', None)
+    >>> lowered_letter("É"), lowered_letter("ſ"), lowered_letter("k")
+    ('é', None, None)
     """
     target = _lower(char)
-    if len(target) != 1 or char == DOTTED_CAPITAL_I:
+    if len(target) != 1:
         return None
     by_fold, _ = _case_tables()
     fold = char.casefold()

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import re2
 
-from cleaner.core.casing import lower_text
+from cleaner.core.casing import FOLDS_TO_ASCII, lower_text
 from cleaner.core.kinds import Candidate, Matcher
 from cleaner.core.prefilter import relax, set_entry
 from cleaner.core.signals import Document
@@ -60,14 +60,16 @@ class _EntrySets:
         self.lowered = [i for i in indices if entries[i][1]]
         self.plain = [i for i in indices if not entries[i][1]]
         lowered = [entries[i][0] for i in self.lowered]
-        self._lowered_set = _set(lowered, relaxed=True)
+        self._lowered_set = _set([*lowered, f"[{FOLDS_TO_ASCII}]"] if lowered else [], relaxed=True)
         self._plain_set = _set([entries[i][0] for i in self.plain], relaxed=True)
 
     def hits(self, piece: bytes) -> list[int]:
         """The rules whose entries match in ``piece``."""
         hits: list[int] = []
         if self._lowered_set is not None:
-            hits = [self.lowered[k] for k in self._lowered_set.Match(lower_text(piece)) or ()]
+            found = self._lowered_set.Match(lower_text(piece)) or ()
+            # The last entry: a character that folds to an ASCII letter, where any rule may match.
+            hits = list(self.lowered) if len(self.lowered) in found else [self.lowered[k] for k in found]
         if self._plain_set is not None:
             hits += [self.plain[k] for k in self._plain_set.Match(piece) or ()]
         return hits
