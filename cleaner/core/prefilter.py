@@ -25,10 +25,12 @@ from __future__ import annotations
 import re
 import sys
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cleaner.core.casing import lowered_letter, lowering_changes_any
+from cleaner.core.shorten import shorten
+from cleaner.core.syntax import tokens
 
 # CPython's own parser of regular expressions. Python 3.11 made it private (re._parser) and
 # left sre_parse as a deprecated alias; typeshed describes only the alias, so type checking
@@ -46,44 +48,9 @@ NEWLINE = 10
 _NEWLINE_CATEGORIES = {_C.CATEGORY_SPACE, _C.CATEGORY_NOT_DIGIT, _C.CATEGORY_NOT_WORD}
 _REPEATS = {_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", _C.MAX_REPEAT)}
 
-# Pieces of RE2 syntax that matter here. A counted repeat needs a leading digit: RE2 reads
-# "{,3}" as literal text.
-_TOKEN = re.compile(
-    r"""
-      (?P<quoted>\\Q.*?(?:\\E|\Z))                  # \Q...\E: literal text
-    | (?P<unicode>\\[pP](?:\{\^?\w+\}|\w))          # \pL, \p{Greek}, \P{Lu}, \p{^Lu}
-    | (?P<escape>\\.)
-    | (?P<posix>\[:\^?\w+:\])                       # [:alpha:], only inside a class
-    | (?P<repeat>\{\d+(?:,\d*)?\})
-    | (?P<open>\[\^?\]?)                            # a class opens; a first ] is literal
-    | (?P<close>\])
-    | (?P<other>[^\\\[\]{]+|.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 # Unicode classes that may contain the line break (U+000A is a control character, in the
 # Common script); every other category or script leaves it out.
 _UNICODE_WITH_NEWLINE = {"Any", "C", "Cc", "Cf", "Co", "Cs", "Common", "Zyyy", "Inherited", "Zinh"}
-
-
-def _tokens(pattern: str) -> Iterator[tuple[str, str]]:
-    """``(kind, text)`` for each piece of an RE2 pattern; inside a class, only ``posix``,
-    ``unicode``, ``escape``, ``other`` and the ``close`` that ends it occur."""
-    inside = False
-    for token in _TOKEN.finditer(pattern):
-        kind, text = token.lastgroup or "other", token.group()
-        if kind == "open" and inside:  # "[" inside a class is a literal
-            yield "other", "["
-            if len(token.group()) > 1:  # what followed it is ordinary text too
-                yield "other", token.group()[1:]
-            continue
-        if (kind == "posix" and not inside) or (kind == "repeat" and inside):  # literal text there
-            kind = "other"
-        yield kind, text
-        if kind == "open":
-            inside = True
-        elif kind == "close":
-            inside = False
 
 
 def relax(pattern: str) -> str:
@@ -99,7 +66,7 @@ def relax(pattern: str) -> str:
     out: list[str] = []
     in_class: list[str] | None = None  # the pieces of the class being read
     widen_class = False
-    for kind, text in _tokens(pattern):
+    for kind, text in tokens(pattern):
         if in_class is not None:
             in_class.append(text)
             widen_class |= kind in ("unicode", "posix")
@@ -140,11 +107,13 @@ def fold_case(pattern: str) -> str:
     Letters are lowered, except those of an ignore-case pattern whose case variants lower to
     different characters (see :func:`cleaner.core.casing.lowered_letter`): they
     keep a fold of their own, as do character classes that hold characters lowering changes.
+    (An ignore-case pattern's "k" and "s" also match a character lowering leaves as it is:
+    see :data:`cleaner.core.casing.FOLDS_TO_ASCII`.)
     What this cannot read safely (case flags inside the pattern, letters written as escapes,
     Unicode classes such as ``\\p{Lu}``) becomes "any character".
 
-    >>> fold_case("(?mi)^Read MORE: [A-Z]É İ")
-    '(?m)^read more: (?i:[A-Z])é (?i:İ)'
+    >>> fold_case("(?mi)^Read MORE: [A-Z]É")
+    '(?m)^read more: (?i:[A-Z])é'
     >>> fold_case("(?m)^Foto: [^\\n]{0,60}$")
     '(?m)^foto: [^\\n]{0,60}$'
     """
@@ -158,7 +127,7 @@ def fold_case(pattern: str) -> str:
     flags = flags.replace("i", "")
     out = [f"(?{flags})" if flags else ""]
     in_class: list[tuple[str, str]] | None = None
-    for kind, text in _tokens(rest):
+    for kind, text in tokens(rest):
         if in_class is not None:
             in_class.append((kind, text))
             if kind == "close":
@@ -241,18 +210,19 @@ def remember_set_entries(answers: Mapping[str, Sequence[Any]]) -> None:
 
 def set_entry(trigger: str) -> tuple[str, bool]:
     """A rule trigger's entry in the chain's prefilter sets, and whether its set reads lowered
-    text: the relaxed trigger (:func:`relax`), and for an ignore-case trigger that relaxed
-    trigger case folded (:func:`fold_case`). A case-sensitive trigger keeps its case, which
-    costs a set nothing and keeps "AP" from matching in "happy".
+    text: the relaxed trigger (:func:`relax`), for an ignore-case trigger case folded
+    (:func:`fold_case`), and cut short (:func:`cleaner.core.shorten.shorten`). A case-sensitive
+    trigger keeps its case, which costs a set nothing and keeps "AP" from matching in "happy".
 
     >>> set_entry("(?mi)^Read more: [^\\n]{0,80}$"), set_entry("(?m)^[A-Z]{40,}$")
-    (('(?m)^read more: [^\\n]*$', True), ('(?m)^[A-Z]+$', False))
+    (('(?m)^read more', True), ('(?m)^[A-Z]+$', False))
     """
     known = _set_entries.get(trigger)
     if known is None:
         relaxed = relax(trigger)
         lowered = "i" in (_LEADING_FLAGS.match(trigger) or ["", ""])[1]
-        known = _set_entries[trigger] = (fold_case(relaxed) if lowered else relaxed, lowered)
+        entry = shorten(fold_case(relaxed) if lowered else relaxed)
+        known = _set_entries[trigger] = (entry, lowered)
     return known
 
 
@@ -290,7 +260,7 @@ def line_local(pattern: str) -> bool:
 
 def _analyse_line_locality(pattern: str) -> bool:
     pieces = []
-    for kind, text in _tokens(pattern):
+    for kind, text in tokens(pattern):
         if kind == "unicode":
             name = text[3:-1] if text[2] == "{" else text[2:]
             negated = (text[1] == "P") != name.startswith("^")
