@@ -69,3 +69,10 @@ def test_lowering_changes_any_agrees_with_each_character(first: str, width: int)
         for code in range(ord(first), ord(last) + 1)
     )
     assert lowering_changes_any(first, last) is expected
+
+
+@given(st.text(alphabet="AaÄäΣσςİıKk\u212a\u017fßẞДдᲀ ", max_size=12))  # noqa: RUF001
+def test_a_case_sensitive_entry_reads_lowered_text_as_its_pattern_reads_the_text(text: str) -> None:
+    """fold_case on a pattern without the ignore-case flag: a literal still finds itself."""
+    entry = fold_case(re2.escape(text))
+    assert re2.search(entry, lower_text(text.encode()).decode()) is not None

@@ -81,6 +81,15 @@ def _lower(text: str) -> str:
     return lowered
 
 
+def lower_char(char: str) -> str:
+    """What :func:`lower_text` makes of one character.
+
+    >>> lower_char("Ä"), lower_char("ς"), lower_char("\u212a") == "\u212a"
+    ('ä', 'σ', True)
+    """
+    return _lower(char)
+
+
 def lower_text(piece: bytes) -> bytes:
     """UTF-8 text lowered as a prefilter set of lowered entries reads it (see the module
     docstring).

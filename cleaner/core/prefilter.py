@@ -28,7 +28,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cleaner.core.casing import lowered_letter, lowering_changes_any
+from cleaner.core.casing import lower_char, lowered_letter, lowering_changes_any
 from cleaner.core.shorten import shorten
 from cleaner.core.syntax import tokens
 
@@ -162,8 +162,7 @@ def _fold_letter(char: str, ignore_case: bool) -> str:
     if ignore_case:
         lowered = lowered_letter(char)
         return f"(?i:{char})" if lowered is None else lowered
-    lowered = char.lower()  # the one character lower_text makes of it (the dotted I stays)
-    return lowered if len(lowered) == 1 else char
+    return lower_char(char)  # a case-sensitive pattern's letter, as lowered text has it
 
 
 def _fold_class(tokens: list[tuple[str, str]], ignore_case: bool) -> str:
