@@ -811,3 +811,45 @@ def test_boilerplate_goes_wherever_it_is(line: str, sep: str) -> None:
 def test_article_lines_stay_wherever_they_are(line: str) -> None:
     for text in layouts(line, "\n"):
         assert cleaner.clean_text(text, CHAIN).clean == text
+
+
+# Furniture that extraction leaves one element to a line at the end of a page.
+CLOSING_BLOCKS = [
+    ["Share", "Facebook", "X", "LinkedIn", "Email", "Copy link"],
+    ["Partager", "Facebook", "WhatsApp", "Copier le lien"],
+    ["Поделиться", "ВКонтакте", "Одноклассники", "Telegram"],
+    ["Topics", "Transport", "Bridges", "City council"],
+    ["Themen", "Verkehr", "Brücken", "Stadtrat"],
+    ["Etiquetas", "Transporte", "Ayuntamiento"],
+    ["Теги", "транспорт", "мосты", "городская дума"],
+    ["About the author", "Jane Doe has covered the city for ten years.", "All articles by Jane Doe"],
+    ["Über die Autorin", "Anna Berg schreibt über Verkehr und Stadtplanung."],
+    ["Об авторе", "Иван Петров пишет о транспорте.", "Все публикации автора"],
+    ["Comments (2)", "riverside_jo", "3 hours ago", "Finally some good news for commuters.", "Reply"],
+    ["12 Kommentare", "MaxK", "vor 2 Stunden", "Das hätte man früher machen müssen.", "Antworten"],
+    ["Commentaires", "Lucie B.", "Bravo au conseil municipal.", "Répondre"],
+    ["Комментарии (1)", "Olga", "Наконец-то!", "Ответить"],
+]
+
+
+@pytest.mark.parametrize("block", CLOSING_BLOCKS, ids=lambda block: block[0])
+def test_closing_furniture_goes_from_the_end_of_a_text(block: list[str]) -> None:
+    article = FIRST + "\n\n" + LAST + "\n"
+    text = article + "\n" + "\n\n".join(block) + "\n"
+    assert cleaner.clean_text(text, CHAIN).clean.rstrip("\n") == article.rstrip("\n")
+
+
+ARTICLE_ENDINGS = [
+    # A subheading and short lines that the article's last paragraph follows.
+    ["Topics", "Transport", "Bridges", "The council will vote on the three topics again, the mayor said."],
+    # A subheading about comments, and a paragraph about a reply.
+    ["Comments from residents", "The minister's comments drew a reply from the opposition."],
+    # Two networks named in an article, each in its own sentence.
+    ["Facebook said it would appeal.", "WhatsApp did not reply to a request for comment."],
+]
+
+
+@pytest.mark.parametrize("ending", ARTICLE_ENDINGS, ids=lambda ending: ending[0])
+def test_article_endings_that_look_like_furniture_stay(ending: list[str]) -> None:
+    text = FIRST + "\n\n" + "\n\n".join(ending) + "\n"
+    assert cleaner.clean_text(text, CHAIN).clean == text
