@@ -22,9 +22,9 @@ boundary in streaming mode.
 
 >>> from cleaner import load_chain
 >>> chain = load_chain()
->>> text = "open image in gallery A ( PA )\\n\\nStory one.\\n\\nStory two.\\n\\n" * 8
+>>> text = "open image in gallery A ( PA )\\n\\nStory one.\\n\\nStory two.\\n\\n" * 80
 >>> chunks = (text[i : i + 10] for i in range(0, len(text), 10))
->>> parts = list(clean_parts(chunks, chain, window=60, margin=30))
+>>> parts = list(clean_parts(chunks, chain, window=2000, margin=30))
 >>> "".join(p.clean for p in parts) == clean_text(text, chain).clean
 True
 >>> len(parts) > 1
