@@ -167,15 +167,19 @@ class Chain:
             return True
         rules = scanner.matching_in(data[start:end] for start, end in touched)
         bounds = ScopeBounds(data, context)
+        in_touched_scope: dict[int, tuple[int, int]] = {}
         for index in scanner.scoped:
             # A rule that looks at neighbours sees a few lines past its scope, so a cut there counts.
             matcher = scanner.matchers[index]
             region = bounds.region(self.rules[index], matcher.context_lines or 0)
             if region is None or not any(start <= region[1] and end >= region[0] for start, end in touched):
                 continue
-            # A cut in a scope brings other lines into it: the rule looks at them if its entry matches.
-            if matcher.depends_on_neighbours or scanner.scoped_entry_matches(index, data, region):
+            if matcher.depends_on_neighbours:
                 rules.add(index)
+            else:
+                in_touched_scope[index] = region
+        # A cut in a scope brings other lines into it: the rule looks at them if its entry matches.
+        rules.update(scanner.scoped_entry_matches(data, in_touched_scope))
         reach = 4 * scanner.block_reach()  # bytes: a character is at most four
         for start, end in touched if unclosed else ():
             at = bisect.bisect_left(unclosed, start - reach)

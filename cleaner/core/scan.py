@@ -212,26 +212,38 @@ class Scanner:
         return found
 
     def _scoped_hits(self, data: bytes, region: Callable[[int], tuple[int, int] | None]) -> set[int]:
-        """The head and tail rules whose entries match within their scope (from its start to the
-        end of the text for a rule whose matches may cross lines)."""
-        found: set[int] = set()
-        searched: dict[tuple[int, int], list[int]] = {}
-        for index in self.scoped:
-            bounds = region(index)
-            if bounds is None:
-                continue
-            lo, hi = bounds if self.matchers[index].line_local else (bounds[0], len(data))
-            if (lo, hi) not in searched:
-                searched[lo, hi] = self._scoped_sets.hits(data[lo:hi])
-            if index in searched[lo, hi]:
-                found.add(index)
-        return found
+        """The head and tail rules whose entries match within their scope."""
+        scopes = {index: bounds for index in self.scoped if (bounds := region(index)) is not None}
+        return self.scoped_entry_matches(data, scopes)
 
-    def scoped_entry_matches(self, index: int, data: bytes, bounds: tuple[int, int]) -> bool:
-        """Whether head or tail rule ``index``'s entry matches within ``bounds``, its scope
-        (to the end of the text for a rule whose matches may cross lines)."""
-        lo, hi = bounds if self.matchers[index].line_local else (bounds[0], len(data))
-        return index in self._scoped_sets.hits(data[lo:hi])
+    def scoped_entry_matches(self, data: bytes, scopes: dict[int, tuple[int, int]]) -> set[int]:
+        """Which of these head and tail rules (index: scope) have an entry that matches within
+        their scope (from its start to the end of the text for a rule whose matches may cross
+        lines).
+
+        Head scopes all start the text and tail scopes all end it, so the set first reads the
+        widest of each side once; only a rule whose entry matches there has its own, narrower
+        scope read, and each such scope once.
+        """
+        searched: dict[tuple[int, int], set[int]] = {}
+
+        def hits_in(lo: int, hi: int) -> set[int]:
+            if (lo, hi) not in searched:
+                searched[lo, hi] = set(self._scoped_sets.hits(data[lo:hi]))
+            return searched[lo, hi]
+
+        found: set[int] = set()
+        for side in ("head", "tail"):  # head scopes share their start, tail scopes their end
+            on_side = {
+                index: bounds if self.matchers[index].line_local else (bounds[0], len(data))
+                for index, bounds in scopes.items()
+                if self.matchers[index].rule.scope == side
+            }
+            if not on_side:
+                continue
+            may = hits_in(min(lo for lo, _ in on_side.values()), max(hi for _, hi in on_side.values()))
+            found.update(i for i, bounds in on_side.items() if i in may and i in hits_in(*bounds))
+        return found
 
     def block_reach(self) -> int:
         """The most characters a line-local block rule's start may lie before its end."""

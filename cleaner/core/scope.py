@@ -65,6 +65,10 @@ class ScopeBounds:
         context = context or WHOLE_DOCUMENT
         self.starts_document, self.ends_document = context.starts_document, context.ends_document
         self._regions: dict[tuple[str, int], tuple[int, int] | None] = {}
+        # Starts of the last non-blank lines, last first, found as far as a scope has asked:
+        # a chain's tail rules count 3, 6, 9 … lines, and each count goes on from the last.
+        self._tail_starts: list[int] = []
+        self._tail_searched = len(data)
 
     def region(self, rule: Rule, beyond: int = 0) -> tuple[int, int] | None:
         """The byte range a rule may match in, or None where its scope is not in this part;
@@ -85,15 +89,14 @@ class ScopeBounds:
         return (self._tail_start(lines), len(self.data)) if self.ends_document else None
 
     def _tail_start(self, lines: int) -> int:
-        data, end, seen = self.data, len(self.data), 0
-        while end > 0:
+        data, starts, end = self.data, self._tail_starts, self._tail_searched
+        while len(starts) < lines and end > 0:
             start = data.rfind(b"\n", 0, end) + 1
             if not blank(data, start, end):
-                seen += 1
-                if seen == lines:
-                    return start
+                starts.append(start)
             end = start - 1
-        return 0
+        self._tail_searched = end
+        return starts[lines - 1] if len(starts) >= lines else 0
 
 
 @dataclass(frozen=True, slots=True)
