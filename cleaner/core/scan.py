@@ -62,6 +62,9 @@ class _EntrySets:
         lowered = [entries[i][0] for i in self.lowered]
         self._lowered_set = _set([*lowered, f"[{FOLDS_TO_ASCII}]"] if lowered else [], relaxed=True)
         self._plain_set = _set([entries[i][0] for i in self.plain], relaxed=True)
+        # Pieces of whole lines can be read as one, joined by line breaks, unless an entry
+        # anchors at the text's very start or end, which a join would move.
+        self.joinable = not any(anchor in entry for entry, _ in entries.values() for anchor in ("\\A", "\\z"))
 
     def hits(self, piece: bytes) -> list[int]:
         """The rules whose entries match in ``piece``."""
@@ -135,7 +138,8 @@ class Scanner:
         >>> scanner.matching_in([b"Story.", b"Read more"]), scanner.matching_in([b"Story. Read more"])
         ({0}, set())
         """
-        return {hit for piece in lines for hit in self._block_sets.hits(piece)}
+        pieces = [b"\n".join(lines)] if self._block_sets.joinable else lines  # one read, not one a piece
+        return {hit for piece in pieces for hit in self._block_sets.hits(piece)}
 
     def _block_hits(self, size: int) -> Callable[[bytes], list[int]]:
         """How blocks of a text of ``size`` bytes are searched: with two sets, or one for a long text."""
