@@ -587,6 +587,16 @@ BOILERPLATE = [
     "► Help us keep our reporting free for all readers",
     "Chaque don compte pour rester indépendants.",
     "Elke bijdrage telt voor onze onafhankelijke journalistiek.",
+    # Reading tools and live-page controls.
+    "Schriftgröße ändern",
+    "Modo oscuro",
+    "Stampa l'articolo",
+    "Save this article",
+    "Key events",
+    "Ver 4 nuevas actualizaciones",
+    "Aggiorna la diretta",
+    "Toon 2 nieuwe berichten",
+    "Показать 3 новых сообщения",
     # Most-read and more-news headings.
     "Más noticias de Economía",
     "Weitere Nachrichten aus der Region",
@@ -792,6 +802,7 @@ ARTICLE_LINES = [
     "Help us understand the decision, the families told the minister on Tuesday.",
     "Die Nachrichten kamen direkt in ihr Postfach, sagte die Frau vor Gericht.",
     "Select the option and press Enter, the instructions said, but nothing happened.",
+    "Key events of the year were the election and the floods, the report said.",
 ]
 
 
