@@ -597,6 +597,11 @@ BOILERPLATE = [
     "Aggiorna la diretta",
     "Toon 2 nieuwe berichten",
     "Показать 3 новых сообщения",
+    # The publisher's own podcast and events.
+    "🎧 Subscribe to our weekly politics podcast",
+    "Escucha nuestro pódcast diario",
+    "Iscriviti al nostro webinar gratuito",
+    "Meld je nu aan voor het webinar",
     # Most-read and more-news headings.
     "Más noticias de Economía",
     "Weitere Nachrichten aus der Region",
@@ -803,6 +808,7 @@ ARTICLE_LINES = [
     "Die Nachrichten kamen direkt in ihr Postfach, sagte die Frau vor Gericht.",
     "Select the option and press Enter, the instructions said, but nothing happened.",
     "Key events of the year were the election and the floods, the report said.",
+    "Listen to the podcast of the hearing, the lawyer advised, before you judge.",
 ]
 
 
