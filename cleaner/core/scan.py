@@ -17,6 +17,7 @@ Everything works on UTF-8 bytes and byte offsets; callers convert offsets once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 import re2
@@ -31,6 +32,9 @@ _MAX_MEM = 256 << 20
 # Bytes per block: each set search costs a few microseconds besides its bytes, and a block
 # where a rule's entry matches is searched again by that rule, so blocks are neither tiny nor large.
 BLOCK = 4 << 10
+# What makes an entry match only at the very start or end of the text it reads: \A, \z, or
+# "^" and "$" once a flag group turns multi-line mode off.
+_ANCHORED = re.compile(r"\\A|\\z|\(\?[a-zA-Z]*-[a-zA-Z]*m")
 
 
 def _set(patterns: Sequence[str], *, relaxed: bool = False) -> re2.Set | None:
@@ -62,9 +66,11 @@ class _EntrySets:
         lowered = [entries[i][0] for i in self.lowered]
         self._lowered_set = _set([*lowered, f"[{FOLDS_TO_ASCII}]"] if lowered else [], relaxed=True)
         self._plain_set = _set([entries[i][0] for i in self.plain], relaxed=True)
-        # Pieces of whole lines can be read as one, joined by line breaks, unless an entry
-        # anchors at the text's very start or end, which a join would move.
-        self.joinable = not any(anchor in entry for entry, _ in entries.values() for anchor in ("\\A", "\\z"))
+        # Entries anchored at the start or end of what they read match in a piece only when it is
+        # read on its own.
+        self.anchored = {i for i, (entry, _) in entries.items() if _ANCHORED.search(entry)}
+        # Pieces of whole lines can be read as one, joined by line breaks, when none is.
+        self.joinable = not self.anchored
 
     def hits(self, piece: bytes) -> list[int]:
         """The rules whose entries match in ``piece``."""
@@ -226,8 +232,8 @@ class Scanner:
         lines).
 
         Head scopes all start the text and tail scopes all end it, so the set first reads the
-        widest of each side once; only a rule whose entry matches there has its own, narrower
-        scope read, and each such scope once.
+        widest of each side once; only a rule whose entry matches there (or is anchored at the
+        start or end of what it reads) has its own, narrower scope read, and each such scope once.
         """
         searched: dict[tuple[int, int], set[int]] = {}
 
@@ -245,7 +251,8 @@ class Scanner:
             }
             if not on_side:
                 continue
-            may = hits_in(min(lo for lo, _ in on_side.values()), max(hi for _, hi in on_side.values()))
+            widest = (min(lo for lo, _ in on_side.values()), max(hi for _, hi in on_side.values()))
+            may = hits_in(*widest) | self._scoped_sets.anchored
             found.update(i for i, bounds in on_side.items() if i in may and i in hits_in(*bounds))
         return found
 
