@@ -32,9 +32,11 @@ _MAX_MEM = 256 << 20
 # Bytes per block: each set search costs a few microseconds besides its bytes, and a block
 # where a rule's entry matches is searched again by that rule, so blocks are neither tiny nor large.
 BLOCK = 4 << 10
-# What makes an entry match only at the very start or end of the text it reads: \A, \z, or
+# What makes an entry match only at the very start (end) of the text it reads: \A (\z), or
 # "^" and "$" once a flag group turns multi-line mode off.
-_ANCHORED = re.compile(r"\\A|\\z|\(\?[a-zA-Z]*-[a-zA-Z]*m")
+_SINGLE_LINE = r"\(\?[a-zA-Z]*-[a-zA-Z]*m"
+_AT_START = re.compile(r"\\A|" + _SINGLE_LINE)
+_AT_END = re.compile(r"\\z|" + _SINGLE_LINE)
 
 
 def _set(patterns: Sequence[str], *, relaxed: bool = False) -> re2.Set | None:
@@ -66,11 +68,12 @@ class _EntrySets:
         lowered = [entries[i][0] for i in self.lowered]
         self._lowered_set = _set([*lowered, f"[{FOLDS_TO_ASCII}]"] if lowered else [], relaxed=True)
         self._plain_set = _set([entries[i][0] for i in self.plain], relaxed=True)
-        # Entries anchored at the start or end of what they read match in a piece only when it is
-        # read on its own.
-        self.anchored = {i for i, (entry, _) in entries.items() if _ANCHORED.search(entry)}
-        # Pieces of whole lines can be read as one, joined by line breaks, when none is.
-        self.joinable = not self.anchored
+        # Entries anchored at the start (end) of what they read match in a piece only when it is
+        # read on its own, or as the start (end) of a longer text.
+        self.at_start = {i for i, (entry, _) in entries.items() if _AT_START.search(entry)}
+        self.at_end = {i for i, (entry, _) in entries.items() if _AT_END.search(entry)}
+        # Pieces of whole lines can be read as one, joined by line breaks, when none is anchored.
+        self.joinable = not (self.at_start or self.at_end)
 
     def hits(self, piece: bytes) -> list[int]:
         """The rules whose entries match in ``piece``."""
@@ -232,8 +235,9 @@ class Scanner:
         lines).
 
         Head scopes all start the text and tail scopes all end it, so the set first reads the
-        widest of each side once; only a rule whose entry matches there (or is anchored at the
-        start or end of what it reads) has its own, narrower scope read, and each such scope once.
+        widest of each side once; only a rule whose entry matches there (or is anchored where
+        its scope and the widest differ: a head entry at the end, a tail entry at the start) has
+        its own, narrower scope read, and each such scope once.
         """
         searched: dict[tuple[int, int], set[int]] = {}
 
@@ -252,7 +256,8 @@ class Scanner:
             if not on_side:
                 continue
             widest = (min(lo for lo, _ in on_side.values()), max(hi for _, hi in on_side.values()))
-            may = hits_in(*widest) | self._scoped_sets.anchored
+            sets = self._scoped_sets
+            may = hits_in(*widest) | (sets.at_end if side == "head" else sets.at_start)
             found.update(i for i, bounds in on_side.items() if i in may and i in hits_in(*bounds))
         return found
 
