@@ -91,7 +91,7 @@ def test_a_stopped_run_resumes_to_the_uninterrupted_result(
     run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     wait_until(lambda: journal(report).exists() and journal(report).read_bytes().count(b"\n") >= 100)
     (os.killpg if target == "group" else os.kill)(run.pid, signum)
-    assert run.wait(timeout=60) == status
+    assert run.wait(timeout=60) == status, run.stderr.read().decode(errors="replace")[-2000:]
     wait_until(lambda: not live_members(run.pid), timeout=10)  # no worker outlives the run
 
     left = {rel: data for rel, data in files_below(out).items() if not Path(rel).name.startswith(".")}
