@@ -17,7 +17,7 @@ say "may match" a little more often, which costs an exact search of that block.
 
 from __future__ import annotations
 
-from cleaner.core.syntax import Alternatives, Item, Sequence, parse, render
+from cleaner.core.syntax import Alternatives, Item, Items, parse, render
 
 CERTAIN = 8.0
 _WEAK_ESCAPES = {"\\d", "\\w", "\\pL", "\\pN"}
@@ -35,8 +35,8 @@ def _cut(alternatives: Alternatives, certain: float) -> Alternatives:
     return [_cut_sequence(sequence, certain) for sequence in alternatives]
 
 
-def _cut_sequence(sequence: Sequence, certain: float) -> Sequence:
-    kept: Sequence = []
+def _cut_sequence(sequence: Items, certain: float) -> Items:
+    kept: Items = []
     have = 0.0
     for item in sequence:
         if have >= certain:

@@ -65,8 +65,8 @@ class Item:
         return self.text + inner + self.repeat
 
 
-Sequence = list[Item]
-Alternatives = list[Sequence]
+Items = list[Item]  # one alternative: a sequence of items
+Alternatives = list[Items]
 
 
 def parse(pattern: str) -> Alternatives | None:
