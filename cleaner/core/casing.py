@@ -46,6 +46,7 @@ _FOLDED_LOWER = "".join(
     ]
 )
 _TO_FOLD = {ord(char): char.casefold() for char in _FOLDED_LOWER}
+_TO_FOLD_CHARS = frozenset(_FOLDED_LOWER)
 # Case mapping and folding change no character above this one (checked by a test).
 _LAST_CASED = 0x1FFFF
 
@@ -66,7 +67,8 @@ def _case_tables() -> tuple[dict[str, list[str]], list[int]]:
         fold = char.casefold()
         if fold != char:
             by_fold.setdefault(fold, []).append(char)
-        if _lower(char) != char:
+        # Only a character that lower() or the fold step touches can change: most have no case.
+        if (char.lower() != char or char in _TO_FOLD_CHARS) and _lower(char) != char:
             changed.append(code)
     return by_fold, changed
 
