@@ -149,6 +149,23 @@ def test_an_empty_setting_turns_the_cache_off(tmp_path: Path, monkeypatch: pytes
     assert list(tmp_path.rglob("*.json")) == []
 
 
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="the XDG rules apply to Linux and the BSDs")
+@pytest.mark.parametrize("xdg", [None, "", "relative/cache", "/srv/cache"])
+def test_the_default_folder_is_where_platformdirs_puts_it(
+    xdg: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    platformdirs = pytest.importorskip("platformdirs")
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    expected = platformdirs.user_cache_path("cleaner", appauthor=False)
+    assert packcache.cache_dir() == expected
+    assert expected.parent == (Path(xdg) if xdg and xdg.startswith("/") else tmp_path / "home" / ".cache")
+
+
 def test_a_cache_that_cannot_be_written_only_costs_speed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import json
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
@@ -44,6 +45,8 @@ MAX_ENTRIES = 256  # more than that, and the least recently written half goes
 # the package): a change to any of it makes every entry stale.
 _VALIDATING_CODE = ("core", "rulefiles")
 _salt: str | None = None
+# Systems whose cache folder follows the XDG base directory rules (Linux and the BSDs).
+_XDG_PLATFORM = os.name == "posix" and sys.platform != "darwin"
 
 
 def cache_dir(environ: Mapping[str, str] = os.environ) -> Path | None:
@@ -57,7 +60,12 @@ def cache_dir(environ: Mapping[str, str] = os.environ) -> Path | None:
     configured = environ.get(CACHE_ENV)
     if configured is not None:
         return Path(configured) if configured else None
-    from platformdirs import user_cache_path  # only when the folder is not configured
+    if _XDG_PLATFORM:
+        # The XDG rule that platformdirs follows on these systems (a test checks that both
+        # agree), without importing platformdirs: 6 ms of a pipe run's start-up.
+        base = environ.get("XDG_CACHE_HOME", "")
+        return Path(base if os.path.isabs(base) else os.path.expanduser("~/.cache"), "cleaner")
+    from platformdirs import user_cache_path
 
     return user_cache_path("cleaner", appauthor=False)
 
@@ -67,8 +75,6 @@ def _code_salt() -> str | None:
     when they cannot be read (an install without source files): nothing is cached then."""
     global _salt
     if _salt is None:
-        import sys
-
         import re2
 
         digest = hashlib.sha256(f"{FORMAT}:{sys.version_info[:2]}".encode())
