@@ -26,11 +26,12 @@ import re
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleaner.core.casing import lower_char, lowered_letter, lowering_changes_any
-from cleaner.core.shorten import shorten
-from cleaner.core.syntax import tokens
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 # CPython's own parser of regular expressions. Python 3.11 made it private (re._parser) and
 # left sre_parse as a deprecated alias; typeshed describes only the alias, so type checking
@@ -66,7 +67,7 @@ def relax(pattern: str) -> str:
     out: list[str] = []
     in_class: list[str] | None = None  # the pieces of the class being read
     widen_class = False
-    for kind, text in tokens(pattern):
+    for kind, text in _tokens(pattern):
         if in_class is not None:
             in_class.append(text)
             widen_class |= kind in ("unicode", "posix")
@@ -127,7 +128,7 @@ def fold_case(pattern: str) -> str:
     flags = flags.replace("i", "")
     out = [f"(?{flags})" if flags else ""]
     in_class: list[tuple[str, str]] | None = None
-    for kind, text in tokens(rest):
+    for kind, text in _tokens(rest):
         if in_class is not None:
             in_class.append((kind, text))
             if kind == "close":
@@ -220,9 +221,19 @@ def set_entry(trigger: str) -> tuple[str, bool]:
     if known is None:
         relaxed = relax(trigger)
         lowered = "i" in (_LEADING_FLAGS.match(trigger) or ["", ""])[1]
+        from cleaner.core.shorten import shorten  # like _tokens: only for a pattern not cached
+
         entry = shorten(fold_case(relaxed) if lowered else relaxed)
         known = _set_entries[trigger] = (entry, lowered)
     return known
+
+
+def _tokens(pattern: str) -> Iterator[tuple[str, str]]:
+    """:func:`cleaner.core.syntax.tokens`, imported when a pattern is first analysed: a chain
+    loaded from the rule cache (:mod:`cleaner.rulefiles.cache`) never is, and starts sooner."""
+    from cleaner.core.syntax import tokens
+
+    return tokens(pattern)
 
 
 class _Unknown(Exception):
@@ -259,7 +270,7 @@ def line_local(pattern: str) -> bool:
 
 def _analyse_line_locality(pattern: str) -> bool:
     pieces = []
-    for kind, text in tokens(pattern):
+    for kind, text in _tokens(pattern):
         if kind == "unicode":
             name = text[3:-1] if text[2] == "{" else text[2:]
             negated = (text[1] == "P") != name.startswith("^")
