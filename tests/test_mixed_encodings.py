@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 from unittest import mock
@@ -168,7 +167,7 @@ def streamed(data: bytes, settings_: Settings, block: int) -> DocResult:
             handle.seek(0)
             files[name] = handle.read()
     result.close()
-    return dataclasses.replace(result, **files)
+    return result._replace(**files)
 
 
 @pytest.mark.parametrize("block", [3, 64, 4096])
@@ -186,7 +185,7 @@ def test_the_large_input_path_decodes_exactly_as_the_whole_document_path(data: b
     whole = run_doc(DocTask("<stdin>", None, data), GUARDED)
     assert whole.problem is None
     stream = streamed(data, GUARDED, block)
-    assert stream == dataclasses.replace(whole, diff=b"")
+    assert stream._replace(input_sha256=None) == whole._replace(diff=b"", input_sha256=None)
 
 
 @settings(max_examples=300, deadline=None)
@@ -230,7 +229,7 @@ def test_streamed_mixed_inputs_give_the_whole_document_result(lines: list[bytes]
     if whole.problem:
         assert stream.problem == whole.problem
     else:
-        assert stream == dataclasses.replace(whole, diff=b"")
+        assert stream._replace(input_sha256=None) == whole._replace(diff=b"", input_sha256=None)
 
 
 def test_a_tree_with_stray_bytes_restores_byte_for_byte(run_cleaner, tmp_path: Path) -> None:

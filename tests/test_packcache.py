@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from dataclasses import astuple
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,8 @@ from cleaner.core.rule import RuleFileError
 from cleaner.rulefiles import cache as packcache
 from cleaner.rulefiles.cache import CACHE_ENV, check_file_cached
 from cleaner.rulefiles.chain import load_packs
-from cleaner.rulefiles.files import builtin_rule_files, check_file
+from cleaner.rulefiles.files import builtin_rule_files
+from cleaner.rulefiles.schema import check_file
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -51,8 +51,10 @@ def test_a_cached_pack_equals_the_validated_one_field_for_field(cache: Path, pat
     assert len(_entries(cache)) == 1
     assert problems == []
     assert validated is not None and first is not None and second is not None
-    # astuple also compares the fields equality leaves out (where each example is written).
-    assert astuple(second) == astuple(first) == astuple(validated)
+    assert second == first == validated
+    # Rules as tuples: also the fields equality leaves out (where each example is written).
+    assert [tuple(rule) for rule in second.rules] == [tuple(rule) for rule in validated.rules]
+    assert [tuple(rule) for rule in first.rules] == [tuple(rule) for rule in validated.rules]
 
 
 def test_the_same_text_at_another_path_names_that_path(cache: Path, tmp_path: Path) -> None:

@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 from cleaner.commands.app import app
 from cleaner.core.patterns import compile_pattern
 from cleaner.core.rule import Rule, RuleFileError
-from cleaner.rulefiles import files, located
+from cleaner.rulefiles import located, schema
 from cleaner.rulefiles.chain import load_pack
-from cleaner.rulefiles.files import builtin_rule_files
+from cleaner.rulefiles.files import MAX_RULE_FILE_BYTES, builtin_rule_files
 from cleaner.rulefiles.lint import breadth_problem
-from cleaner.rulefiles.schema import MAX_RULE_FILE_BYTES, check_pack, parse_pack
+from cleaner.rulefiles.schema import check_pack, parse_pack
 
 BAD_RULES = Path(__file__).parent / "data" / "bad_rules"
 BAD_FILES = sorted(BAD_RULES.glob("*.yaml"))
@@ -65,7 +65,7 @@ def test_clean_refuses_the_file_with_the_same_message(path: Path, monkeypatch: p
 def test_both_yaml_loaders_give_the_same_messages(loader: type, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(located, "_FAST_LOADER", loader)
     for path in BAD_FILES:
-        _, problems = files.check_file(path)
+        _, problems = schema.check_file(path)
         errors = [
             f"{Path(p.path).name}:{p.line}:{p.col}: {p.message}" for p in problems if p.severity == "error"
         ]

@@ -107,12 +107,12 @@ def run_stream(
         try:
             result = _clean(task, settings, spool, keep, window, margin)
         except (ReadError, DecodeError) as exc:
-            return DocResult(problem=str(exc))
+            return DocResult.skipped(str(exc))
         except OSError as exc:  # reading the input raises ReadError: this is a temporary file
             where = task.spool_dir or tempfile.gettempdir()
-            return DocResult(problem=f"cannot write a temporary file in {where}: {exc.strerror or exc}")
+            return DocResult.skipped(f"cannot write a temporary file in {where}: {exc.strerror or exc}")
         except Exception as exc:  # as run_doc: reported, not a traceback
-            return DocResult(problem=f"internal error ({type(exc).__name__}: {exc})")
+            return DocResult.skipped(f"internal error ({type(exc).__name__}: {exc})")
         keep.pop_all()  # the result's files now belong to the result
         return result
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import Counter
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from cleaner.batch.settings import Settings
 from cleaner.batch.shards import ShardResult
@@ -47,8 +46,7 @@ def import_pyarrow() -> Any:
     return pq
 
 
-@dataclass(frozen=True)
-class ParquetTask:
+class ParquetTask(NamedTuple):
     """Clean the text column of the Parquet file at ``path`` (or ``data``, its bytes) into
     ``output`` (or, for None, the bytes of the clean file come back)."""
 
@@ -57,7 +55,10 @@ class ParquetTask:
     output: str | None
     data: bytes | None = None
 
-    alone = True  # work enough for a batch of its own (see cleaner.batch.executors)
+    @property
+    def alone(self) -> bool:
+        """Work enough for a batch of its own (see :mod:`cleaner.batch.executors`)."""
+        return True
 
     @property
     def carried_bytes(self) -> int:

@@ -180,7 +180,7 @@ class Planner:
             return Step(unit, Event.FAILED, reason=cannot_read(exc))
         output = str(unit.output) if writes else None
         event = Event.DOC if isinstance(task, DocTask) else Event.SHARD
-        return Step(unit, event, dataclasses.replace(task, output=output, data=data))
+        return Step(unit, event, task._replace(output=output, data=data))
 
     def _shard_steps(self, index: int, root: Root) -> Iterator[Step]:
         """``--shard-mb``: the shards of one corpus, each a unit of its own under the ``-o`` folder."""
@@ -205,7 +205,7 @@ class Planner:
             carried = functools.partial(_range_bytes, str(root.path), start, end, self.max_record_bytes)
             step = self._worker_step(unit, task, carried)
             if isinstance(step.task, ShardTask) and step.task.data is not None:  # the range's lines only
-                step = dataclasses.replace(step, task=dataclasses.replace(step.task, start=0, end=None))
+                step = dataclasses.replace(step, task=step.task._replace(start=0, end=None))
             yield dataclasses.replace(step, progress=end - start)
 
     def _doc_step(self, unit: Unit, path: Path) -> Step:

@@ -7,8 +7,7 @@ them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from cleaner.core.engine import Chain
 from cleaner.io.limits import DEFAULT_MAX_RECORD_BYTES
@@ -16,8 +15,7 @@ from cleaner.io.limits import DEFAULT_MAX_RECORD_BYTES
 DEFAULT_FIELD = "text"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """What every task needs besides its input; shipped to each worker once."""
 
     chain: Chain

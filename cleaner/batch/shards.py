@@ -24,7 +24,7 @@ import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, cast
+from typing import IO, NamedTuple, cast
 
 from cleaner.batch.corpus import ChunkResult, bounded_lines, clean_chunk, is_gzip, read_chunks
 from cleaner.batch.settings import Settings
@@ -65,8 +65,7 @@ class _ReadFailed(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class ShardTask:
+class ShardTask(NamedTuple):
     """Clean one shard of a corpus: ``path`` (a path or URL), the lines starting in ``[start,
     end)`` (``end`` None: to its end), written to ``output`` (a path or URL) with its records
     named ``source:LINE``; with ``output`` None, the clean bytes come back. ``data`` stands for
@@ -80,7 +79,10 @@ class ShardTask:
     compress: bool = False  # write the output as gzip (members per chunk, as a corpus run does)
     data: bytes | None = None
 
-    alone = True  # work enough for a batch of its own (see cleaner.batch.executors)
+    @property
+    def alone(self) -> bool:
+        """Work enough for a batch of its own (see :mod:`cleaner.batch.executors`)."""
+        return True
 
     @property
     def carried_bytes(self) -> int:

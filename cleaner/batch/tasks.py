@@ -13,8 +13,7 @@ import errno
 import hashlib
 import io
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, NamedTuple
 
 from cleaner.batch.settings import Settings
 from cleaner.core.engine import Chain
@@ -76,8 +75,7 @@ def clean_decoded(decoded: Decoded, chain: Chain, max_removed: float | None) -> 
     return chain.clean(decoded.text, max_removed=max_removed, encoded=decoded.utf8, html_lines=facts)
 
 
-@dataclass(frozen=True)
-class DocTask:
+class DocTask(NamedTuple):
     """Clean one text document: the file at ``path`` (a path, or a URL read through fsspec), or
     ``data`` (standard input, or the file's bytes read by the caller for workers that cannot
     see it); ``path`` also names it. With ``output`` (a path or a URL), the task writes the
@@ -102,17 +100,16 @@ class DocTask:
         return run_doc(self, settings)
 
 
-@dataclass
-class DocResult:
+class DocResult(NamedTuple):
     """What cleaning one document gave; ``problem`` says why it was skipped.
 
     A large document cleaned in windows (:mod:`cleaner.batch.large`) gives its report lines and clean
     text as temporary files instead of bytes; :meth:`close` deletes them.
     """
 
-    bytes_in: int = 0
-    encoding: str = ""
-    spans: Counter[str] = field(default_factory=Counter)
+    bytes_in: int
+    encoding: str
+    spans: Counter[str]  # spans by rule
     records: bytes | IO[bytes] = b""  # report lines
     clean: bytes | IO[bytes] = b""  # the clean text, UTF-8
     problem: str | None = None
@@ -124,7 +121,12 @@ class DocResult:
     output_sha256: str | None = None  # of the clean text as written (the journal keeps it for --resume)
     no_room: bool = False  # the output's file system is full or read-only: the run stops
     # Of the input as cleaned, for the journal (--resume); a streamed document has none.
-    input_sha256: str | None = field(default=None, compare=False)
+    input_sha256: str | None = None
+
+    @classmethod
+    def skipped(cls, problem: str, bytes_in: int = 0, *, no_room: bool = False) -> DocResult:
+        """The result of a document that could not be cleaned, and why."""
+        return cls(bytes_in, "", Counter(), problem=problem, no_room=no_room)
 
     def write_clean(self, out: IO[bytes]) -> None:
         """Write the clean text to ``out``, from the bytes or from the temporary file."""
@@ -149,19 +151,19 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
         # A pipe or device has no end to wait for: read no more than the most held whole.
         data = task.data if task.data is not None else read_location(task.path or "", MAX_WHOLE_BYTES + 1)
     except OSError as exc:
-        return DocResult(problem=cannot_read(exc))
+        return DocResult.skipped(cannot_read(exc))
     if len(data) > MAX_WHOLE_BYTES:
-        return DocResult(len(data), problem=_too_large_to_read_whole())
+        return DocResult.skipped(_too_large_to_read_whole(), len(data))
     try:
         decoded = decode_document(data, settings, task.path)
         long = None if decoded.html else first_long_line(data, settings.max_record_bytes)
         if long is not None:
-            return DocResult(len(data), problem=line_too_long(long, settings.max_record_bytes))
+            return DocResult.skipped(line_too_long(long, settings.max_record_bytes), len(data))
         result = clean_decoded(decoded, settings.chain, settings.max_removed)
     except DecodeError as exc:
-        return DocResult(len(data), problem=str(exc))
+        return DocResult.skipped(str(exc), len(data))
     except Exception as exc:  # one bad document must not stop a run; it is reported instead
-        return DocResult(len(data), problem=f"internal error ({type(exc).__name__}: {exc})")
+        return DocResult.skipped(f"internal error ({type(exc).__name__}: {exc})", len(data))
     # Imported here: the bare pipe needs neither unless a document is held back.
     from cleaner.core.guard import held_back_message
     from cleaner.io.segments import decode_warning
@@ -179,7 +181,7 @@ def run_doc(task: DocTask, settings: Settings) -> DocResult:
                 task.output, result.clean_utf8, fsync=settings.fsync, replace_links=settings.replace_links
             )
         except OSError as exc:
-            return DocResult(len(data), problem=cannot_write(task.output, exc), no_room=exc.errno in NO_ROOM)
+            return DocResult.skipped(cannot_write(task.output, exc), len(data), no_room=exc.errno in NO_ROOM)
     flag = result.held_back
     return DocResult(
         len(data),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from enum import Enum
@@ -150,9 +149,7 @@ def rules_check(
     paths = _files_or_chain(files, chain_settings)
     problems = check_paths(paths)
     if output_format is OutputFormat.json:
-        typer.echo(
-            json.dumps([dataclasses.asdict(problem) for problem in problems], ensure_ascii=False, indent=2)
-        )
+        typer.echo(json.dumps([problem._asdict() for problem in problems], ensure_ascii=False, indent=2))
     for problem in problems if output_format is OutputFormat.text else ():
         typer.echo(str(problem))
     errors = sum(problem.severity == ERROR for problem in problems)

@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Container
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 #: The rule of the zero-length flag on a document the guard left unchanged (:mod:`cleaner.core.guard`).
 GUARD_RULE = "guard/max-removed"
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A removed piece of the input: ``original[start:end] == text``.
-
-    Offsets are Unicode code points into the decoded input; ``line`` is 1-based.
-    """
-
+class _SpanFields(NamedTuple):
     rule: str
     start: int
     end: int
     text: str
-    line: int = 0
-    captures: dict[str, str] = field(default_factory=dict)
+    line: int
+    captures: dict[str, str]
+
+
+class Span(_SpanFields):
+    """A removed piece of the input: ``original[start:end] == text``.
+
+    Offsets are Unicode code points into the decoded input; ``line`` is 1-based.
+
+    >>> Span("demo/more", 6, 16, " Read more")
+    Span(rule='demo/more', start=6, end=16, text=' Read more', line=0, captures={})
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls, rule: str, start: int, end: int, text: str, line: int = 0, captures: dict[str, str] | None = None
+    ) -> Span:
+        # Each span its own dictionary: a default shared by every span could be changed through one.
+        return super().__new__(cls, rule, start, end, text, line, {} if captures is None else captures)
 
 
 class Result:

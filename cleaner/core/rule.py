@@ -5,8 +5,7 @@ rule files (:mod:`cleaner.rulefiles`) make them from YAML."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 SCOPES = ("anywhere", "head", "tail")
 DEFAULT_SCOPE_LINES = 3
@@ -19,8 +18,7 @@ Options = tuple[tuple[str, Any], ...]
 PageFact = tuple[str, str, float | None]
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One finding in a rule file, at a 1-based ``line`` and ``col``.
 
     >>> str(Problem("my.yaml", 6, 5, "unknown key 'patern' in rule; did you mean 'pattern'?"))
@@ -56,21 +54,7 @@ class RuleFileError(ValueError):
         return cls(first.path, first.line, first.col, first.message, problems)
 
 
-@dataclass(frozen=True, init=False)
-class Rule:
-    """One declarative cleaning rule, as written in a pack.
-
-    The fields every rule has are attributes; the fields of its kind (``pattern``, a block's
-    ``start``, ``end`` and ``max_chars``, …) are its ``options``, read with :meth:`option`.
-    They may be given as keywords, and ``pattern`` also by position.
-
-    >>> rule = Rule("demo", "read-more", "phrase", "Read more", word_boundary=False)
-    >>> rule.qualified_id, rule.option("pattern"), rule.option("word_boundary")
-    ('demo/read-more', 'Read more', False)
-    >>> rule.option("max_chars", 0)
-    0
-    """
-
+class _RuleFields(NamedTuple):
     pack: str
     id: str
     kind: str
@@ -88,12 +72,34 @@ class Rule:
     guard: bool | None  # count what it removes towards the --max-removed guard; None: its kind says
     source: str
     source_line: int
-    # Where each example is written ((line, col), parallel to the tuples above), for messages.
-    examples_remove_at: tuple[tuple[int, int], ...] = field(compare=False, repr=False)
-    examples_keep_at: tuple[tuple[int, int], ...] = field(compare=False, repr=False)
+    # Where each example is written ((line, col), parallel to the tuples above), for messages;
+    # the last fields, left out of comparisons (see Rule.__eq__).
+    examples_remove_at: tuple[tuple[int, int], ...]
+    examples_keep_at: tuple[tuple[int, int], ...]
 
-    def __init__(
-        self,
+
+# The fields rules are compared by: all but where the examples are written.
+_COMPARED = len(_RuleFields._fields) - 2
+
+
+class Rule(_RuleFields):
+    """One declarative cleaning rule, as written in a pack.
+
+    The fields every rule has are attributes; the fields of its kind (``pattern``, a block's
+    ``start``, ``end`` and ``max_chars``, …) are its ``options``, read with :meth:`option`.
+    They may be given as keywords, and ``pattern`` also by position.
+
+    >>> rule = Rule("demo", "read-more", "phrase", "Read more", word_boundary=False)
+    >>> rule.qualified_id, rule.option("pattern"), rule.option("word_boundary")
+    ('demo/read-more', 'Read more', False)
+    >>> rule.option("max_chars", 0)
+    0
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
         pack: str,
         id: str,
         kind: str,
@@ -114,32 +120,47 @@ class Rule:
         examples_remove_at: Sequence[Sequence[int]] = (),
         examples_keep_at: Sequence[Sequence[int]] = (),
         **kind_options: Any,
-    ) -> None:
+    ) -> Rule:
         merged = dict(options.items() if isinstance(options, Mapping) else (tuple(pair) for pair in options))
         merged.update(kind_options)
         if pattern is not None:
             merged["pattern"] = pattern
-        values = {
-            "pack": pack,
-            "id": id,
-            "kind": kind,
-            "options": tuple(sorted((key, value) for key, value in merged.items() if value is not None)),
-            "description": description,
-            "ignore_case": ignore_case,
-            "scope": scope,
-            "scope_lines": scope_lines,
-            "examples_remove": tuple(examples_remove),
-            "examples_keep": tuple(examples_keep),
-            "examples_html": tuple(tuple(entry) for entry in examples_html),
-            "enabled": enabled,
-            "guard": guard,
-            "source": source,
-            "source_line": source_line,
-            "examples_remove_at": tuple(tuple(at) for at in examples_remove_at),
-            "examples_keep_at": tuple(tuple(at) for at in examples_keep_at),
-        }
-        for name, value in values.items():
-            object.__setattr__(self, name, value)
+        return super().__new__(
+            cls,
+            pack,
+            id,
+            kind,
+            tuple(sorted((key, value) for key, value in merged.items() if value is not None)),
+            description,
+            ignore_case,
+            scope,
+            scope_lines,
+            tuple(examples_remove),
+            tuple(examples_keep),
+            tuple(tuple(entry) for entry in examples_html),
+            enabled,
+            guard,
+            source,
+            source_line,
+            tuple((line, col) for line, col in examples_remove_at),
+            tuple((line, col) for line, col in examples_keep_at),
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its fields as they are: __new__ reads its arguments as a rule file gives them.
+        return (self._make, (tuple(self),))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Rule):
+            return NotImplemented
+        return self[:_COMPARED] == other[:_COMPARED]
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(self[:_COMPARED])
 
     def option(self, name: str, default: Any = None) -> Any:
         """The value of one of the kind's fields, or ``default`` when the rule does not set it."""
@@ -153,8 +174,7 @@ class Rule:
         return f"{self.pack}/{self.id}"
 
 
-@dataclass(frozen=True)
-class Case:
+class Case(NamedTuple):
     """A whole-document test of a pack: its rules must turn ``input`` into ``expected``."""
 
     name: str
@@ -164,8 +184,7 @@ class Case:
     col: int = 0
 
 
-@dataclass(frozen=True)
-class Pack:
+class Pack(NamedTuple):
     """A rule file: a named group of rules, and optional whole-document cases."""
 
     name: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cleaner.core.rule import Rule
 from cleaner.core.signals import HtmlLines
@@ -99,8 +99,7 @@ class ScopeBounds:
         return starts[lines - 1] if len(starts) >= lines else 0
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     """What a text is within its document, beyond its characters.
 
     ``starts_document`` / ``ends_document``: whether text comes before or after this part

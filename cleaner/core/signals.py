@@ -11,8 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from cleaner.core import stopwords
 
@@ -24,8 +23,7 @@ _UNSPACED = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 PROSE_WORDS = 8
 
 
-@dataclass(frozen=True, slots=True)
-class HtmlLine:
+class HtmlLine(NamedTuple):
     """What an HTML page said about one line of its extracted text.
 
     ``role``: ``paragraph``, ``heading``, ``list-item``, ``table-cell``, ``quote`` or ``other``

@@ -32,8 +32,7 @@ import contextlib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cleaner.io.binary import SAMPLE_BYTES, DecodeError, binary_kind, refuse_control_characters
 from cleaner.io.limits import refuse_large_page
@@ -90,8 +89,7 @@ _HTML_START = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Decoded:
+class Decoded(NamedTuple):
     """Text ready for the engine, and how it was obtained.
 
     ``encoding`` is the Python codec that decoded the input (``utf-8+cp1252`` when its UTF-8
@@ -106,11 +104,11 @@ class Decoded:
     encoding: str
     html: bool = False
     date: str | None = None
-    lines: tuple[LineInfo, ...] = field(default=(), repr=False, compare=False)
-    replaced: tuple[Replaced, ...] = field(default=(), repr=False)
+    lines: tuple[LineInfo, ...] = ()
+    replaced: tuple[Replaced, ...] = ()
     # The input itself when it is exactly the UTF-8 encoding of ``text``: the engine searches
     # UTF-8 bytes, and need not encode the text again.
-    utf8: bytes | None = field(default=None, repr=False, compare=False)
+    utf8: bytes | None = None
 
 
 def decode_bytes(
@@ -128,8 +126,9 @@ def decode_bytes(
     ``True`` / ``False`` force it. ``line_facts``: for a page, also say what each line was on it
     (``Decoded.lines``). Raises :class:`DecodeError` for binary or undecodable input.
 
-    >>> decode_bytes("caf\\u00e9\\r\\n".encode())
-    Decoded(text='café\\r\\n', encoding='utf-8', html=False, date=None)
+    >>> decoded = decode_bytes("caf\\u00e9\\r\\n".encode())
+    >>> decoded.text, decoded.encoding, decoded.html, decoded.date
+    ('café\\r\\n', 'utf-8', False, None)
     >>> decode_bytes("caf\\u00e9".encode("utf-16")).encoding
     'utf-16'
     >>> decode_bytes(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR")
@@ -247,8 +246,7 @@ def guess_encoding(data: bytes, start: int = 0) -> tuple[str, float]:
         raise DecodeError(f"detected encoding {found['encoding']} has no Python codec") from None
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
     """How an input is decoded: strictly with the codec ``encoding`` names, or, with ``by_line``,
     line by line (:class:`~cleaner.io.segments.LineDecoder`) with the single-byte ``legacy``
     codec (``None``: UTF-8 with undecodable bytes replaced); ``encoding`` is then what the

@@ -27,7 +27,7 @@ import codecs
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # A well-formed multi-byte UTF-8 character (no overlong forms, no surrogates, at most U+10FFFF).
 _UTF8_CHAR = re.compile(
@@ -47,8 +47,7 @@ REPLACEMENT = "\ufffd"
 REPLACED_RULE = "decode/replaced"
 
 
-@dataclass(frozen=True, slots=True)
-class Replaced:
+class Replaced(NamedTuple):
     """A run of input bytes no codec could read, replaced by one U+FFFD at ``offset`` (a code
     point offset into the decoded text) on ``line`` (1-based)."""
 

@@ -22,8 +22,7 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import IO
+from typing import IO, NamedTuple
 
 from cleaner.io.decode import (
     BOMS,
@@ -50,8 +49,7 @@ class ReadError(Exception):
     """Why the input cannot be read, in the words of a skipped input's message."""
 
 
-@dataclass(frozen=True)
-class Large:
+class Large(NamedTuple):
     """An input too large to hold in memory: a file by ``path``, or for standard input that
     is a pipe, its ``blocks`` (the first block read already, to see that the input is large)."""
 
@@ -150,8 +148,7 @@ def read_blocks(head: bytes, rest: IO[bytes]) -> Iterator[bytes]:
         yield block
 
 
-@dataclass
-class Streamed:
+class Streamed(NamedTuple):
     """A large input opened for decoding in passes: its codec (chosen as for a whole input),
     whether it is an HTML page, the start of its text, and its text in chunks."""
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.learn.select import GroupResult, Proposal, group_slugs, name_rules, slug
-from cleaner.rulefiles.schema import ERROR, MAX_RULE_FILE_BYTES, Rule, check_pack
+from cleaner.rulefiles.files import MAX_RULE_FILE_BYTES
+from cleaner.rulefiles.schema import ERROR, Rule, check_pack
 
 REVIEW_NOTE = "review: reads like article text; delete this rule if the articles need it"
 

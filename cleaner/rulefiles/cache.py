@@ -29,14 +29,12 @@ import json
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from cleaner.core import prefilter
 from cleaner.core.rule import ERROR, Case, Pack, Problem, Rule, RuleFileError
 from cleaner.rulefiles.files import read_rule_file
-from cleaner.rulefiles.schema import check_pack
 
 CACHE_ENV = "CLEANER_CACHE_DIR"
 FORMAT = 4  # 2: a rule's kind fields are its options; 3: set entries stored; 4: signed
@@ -101,7 +99,8 @@ def check_file_cached(path: Path) -> tuple[Pack | None, list[Problem]]:
     A cached answer carries no problems: only files without errors are cached, and their
     warnings matter to ``cleaner rules check``, which does not use the cache.
 
-    >>> from cleaner.rulefiles.files import builtin_rule_files, check_file
+    >>> from cleaner.rulefiles.files import builtin_rule_files
+    >>> from cleaner.rulefiles.schema import check_file
     >>> path = builtin_rule_files()[0]
     >>> check_file_cached(path)[0] == check_file(path)[0]
     True
@@ -120,6 +119,8 @@ def check_file_cached(path: Path) -> tuple[Pack | None, list[Problem]]:
         pack = _read(entry, str(path), signing)
         if pack is not None:
             return pack, []
+    from cleaner.rulefiles.schema import check_pack  # a cache hit needs none of the checking
+
     pack, problems = check_pack(text, str(path))
     valid = pack is not None and not any(p.severity == ERROR for p in problems)
     if entry is not None and signing is not None and valid and pack is not None:
@@ -192,14 +193,14 @@ def _rule(fields: dict[str, Any], source: str) -> Rule:
 def _write(entry: Path, pack: Pack, key: bytes) -> None:
     rules = []
     for rule in pack.rules:
-        fields = asdict(rule)
+        fields = rule._asdict()
         del fields["source"]  # the same text may live at several paths; the reader fills it in
         rules.append(fields)
     data = {
         "name": pack.name,
         "description": pack.description,
         "rules": rules,
-        "cases": [asdict(case) for case in pack.cases],
+        "cases": [case._asdict() for case in pack.cases],
     }
     stored = {"format": FORMAT, "pack": data, **_analysis(pack)}
     import tempfile

@@ -33,9 +33,8 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cleaner.core.rule import Pack, Rule, RuleFileError
 from cleaner.messages import did_you_mean, warning_line
@@ -70,8 +69,7 @@ def chain_error_lines(exc: BaseException) -> list[str] | None:
     return None
 
 
-@dataclass(frozen=True)
-class ChainSettings:
+class ChainSettings(NamedTuple):
     """The rule sources of a run, after merging the command line with the config file.
 
     >>> ChainSettings().packs is None  # all built-in packs
@@ -85,8 +83,7 @@ class ChainSettings:
     config: Path | None = None
 
 
-@dataclass(frozen=True)
-class ChainEntry:
+class ChainEntry(NamedTuple):
     """A rule as the chain sees it: on or off, and why (``note``)."""
 
     rule: Rule
@@ -94,13 +91,12 @@ class ChainEntry:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class ChainPlan:
+class ChainPlan(NamedTuple):
     """The rules a run uses, in chain order, plus those that are off (for ``rules list``)."""
 
     settings: ChainSettings
     entries: tuple[ChainEntry, ...]
-    files: tuple[Path, ...] = field(default=())
+    files: tuple[Path, ...] = ()
 
     def rules(self) -> list[Rule]:
         return [entry.rule for entry in self.entries if entry.on]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleaner.core.engine import TIDY_RULE, Chain
@@ -40,7 +40,7 @@ from cleaner.core.rule import (
 )
 from cleaner.core.signals import HtmlLine, HtmlLines
 from cleaner.messages import plural
-from cleaner.rulefiles.files import check_file
+from cleaner.rulefiles.schema import check_file
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def check_examples(rule: Rule) -> tuple[int, list[Failure]]:
     >>> count, [failure.message for failure in failures]
     (2, ['keep example was changed'])
     """
-    chain = Chain([replace(rule, enabled=True)])
+    chain = Chain([rule._replace(enabled=True)])
     html_lines = _page_facts(rule)
     failures = []
     positions = rule.examples_remove_at or ((rule.source_line, 1),) * len(rule.examples_remove)

@@ -7,10 +7,12 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from cleaner.core.rule import Pack, Problem, RuleFileError
-from cleaner.rulefiles.schema import MAX_RULE_FILE_BYTES, check_pack
+from cleaner.core.rule import RuleFileError
 
 _NOT_REGULAR = "not a regular file (a pipe or device)"
+
+#: Rule files larger than this are refused before they are parsed.
+MAX_RULE_FILE_BYTES = 1_000_000
 
 
 def read_rule_file(path: Path) -> str:
@@ -38,15 +40,6 @@ def read_rule_file(path: Path) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise RuleFileError(str(path), line, col, "rule file is not valid UTF-8") from None
-
-
-def check_file(path: Path) -> tuple[Pack | None, list[Problem]]:
-    """Read and validate one rule file: the pack (None if it has errors) and every problem."""
-    try:
-        text = read_rule_file(path)
-    except RuleFileError as exc:
-        return None, exc.problems
-    return check_pack(text, str(path))
 
 
 def builtin_rules_dir() -> Path:

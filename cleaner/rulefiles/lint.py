@@ -23,7 +23,6 @@ a rule that removes boilerplate and nothing else:
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from cleaner.core.rule import Rule
@@ -127,6 +126,6 @@ def _removed(rule: Rule, matcher: Matcher) -> set[int]:
     else:
         from cleaner.core.engine import TIDY_RULE, Chain
 
-        result = Chain([replace(rule, enabled=True)]).clean(ORDINARY_TEXT, max_removed=None)
+        result = Chain([rule._replace(enabled=True)]).clean(ORDINARY_TEXT, max_removed=None)
         spans = [(span.start, span.end) for span in result.spans if span.rule != TIDY_RULE]
     return {i for start, end in spans for i in range(start, end)}

@@ -14,7 +14,8 @@ from cleaner.core.kinds import kind_of
 from cleaner.core.rule import Problem, Rule
 from cleaner.messages import did_you_mean
 from cleaner.rulefiles.config import ChainEntry, ChainPlan
-from cleaner.rulefiles.files import builtin_rules_dir, check_file, expand_rule_paths
+from cleaner.rulefiles.files import builtin_rules_dir, expand_rule_paths
+from cleaner.rulefiles.schema import check_file
 
 
 class UnknownRuleError(LookupError):

@@ -12,6 +12,7 @@ same validation, so they give the same messages. A kind's own fields are declare
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from cleaner.core.kinds import KINDS, Matcher
@@ -30,10 +31,9 @@ from cleaner.core.rule import (
 )
 from cleaner.core.signals import HTML_ROLES
 from cleaner.rulefiles.checker import Checker
+from cleaner.rulefiles.files import MAX_RULE_FILE_BYTES, read_rule_file
 from cleaner.rulefiles.located import Located, compose, located, type_name
 
-#: Rule files larger than this are refused before they are parsed.
-MAX_RULE_FILE_BYTES = 1_000_000
 MAX_SCOPE_LINES = 1000
 PACK_KEYS = ("pack", "description", "rules", "cases")
 #: The keys every rule may have, whatever its kind.
@@ -316,3 +316,12 @@ def parse_pack(text: str, path: str = "<string>") -> Pack:
     if errors or pack is None:
         raise RuleFileError.from_problems(errors)
     return pack
+
+
+def check_file(path: Path) -> tuple[Pack | None, list[Problem]]:
+    """Read and validate one rule file: the pack (None if it has errors) and every problem."""
+    try:
+        text = read_rule_file(path)
+    except RuleFileError as exc:
+        return None, exc.problems
+    return check_pack(text, str(path))

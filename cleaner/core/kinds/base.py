@@ -15,8 +15,7 @@ from __future__ import annotations
 import functools
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from cleaner.core.patterns import Searcher, compile_pattern, pattern_flags
 from cleaner.core.prefilter import line_local
@@ -28,8 +27,7 @@ ANY_TEXT = "(?s)."  # the trigger of a rule without a pattern
 FieldType = Literal["pattern", "text", "boolean", "integer", "number", "choice"]
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A span one rule wants to remove, before overlaps with other rules are resolved."""
 
     start: int
@@ -37,8 +35,7 @@ class Candidate:
     captures: dict[str, str]
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """A key a kind adds to its rules, as the rule-file schema checks it.
 
     ``pattern``: an RE2 pattern (compiled, and refused if it would match any text); ``text``:
@@ -153,8 +150,7 @@ class Matcher(ABC):
         """What the kind finds within its reach: each kind's own search."""
 
 
-@dataclass(frozen=True, slots=True)
-class Reach:
+class Reach(NamedTuple):
     """Where a matcher looks, in UTF-8 ``data`` (byte offsets): within ``[lo, hi)``.
 
     ``lines``, when given, are sorted ``(start, end)`` line ranges (``end`` at the line break)
