@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import re2
 from hypothesis import HealthCheck, example, given, settings
@@ -326,6 +328,26 @@ def test_the_one_set_for_long_texts_finds_what_the_reference_finds(chain: Chain,
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(scan, "ONE_SET_FROM", 0)
         assert _key(Chain(chain.rules).candidates(text)) == _key(reference_candidates(chain, text))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chain=chains(), text=texts)
+def test_a_long_text_is_cleaned_as_a_short_one(chain: Chain, text: str) -> None:
+    """A long text uses its one set in every pass, also to find what a later pass may find."""
+    short = Chain(chain.rules).clean(text, max_removed=None)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scan, "ONE_SET_FROM", 0)
+        long = Chain(chain.rules).clean(text, max_removed=None)
+    assert (long.clean, long.spans) == (short.clean, short.spans)
+
+
+@pytest.mark.parametrize("name", ["news-furniture", "news-furniture-de", "news-furniture-ru", "seed-shape"])
+def test_the_fixtures_cleaned_as_long_texts_are_exact(name: str) -> None:
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / name
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scan, "ONE_SET_FROM", 0)
+        cleaned = load_chain().clean((folder / "input.txt").read_text(encoding="utf-8"))
+    assert cleaned.clean == (folder / "expected.txt").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -165,7 +165,7 @@ class Chain:
         scanner = self._scanner
         if scanner.whole or any(scanner.matchers[i].context_lines is None for i in scanner.in_context):
             return True
-        rules = scanner.matching_in(data[start:end] for start, end in touched)
+        rules = scanner.matching_in((data[start:end] for start, end in touched), len(data))
         bounds = ScopeBounds(data, context)
         in_touched_scope: dict[int, tuple[int, int]] = {}
         for index in scanner.scoped:

@@ -94,7 +94,9 @@ class _OneSet:
 
     def __init__(self, matchers: Sequence[Matcher], indices: Sequence[int]) -> None:
         self.indices = list(indices)
-        self._set = _set([matchers[i].trigger for i in self.indices])
+        triggers = [matchers[i].trigger for i in self.indices]
+        self._set = _set(triggers)
+        self.joinable = not any(_AT_START.search(t) or _AT_END.search(t) for t in triggers)
 
     def hits(self, piece: bytes) -> list[int]:
         """The rules whose entries match in ``piece``."""
@@ -131,32 +133,37 @@ class Scanner:
         placed = set(self.scoped) | set(self.by_block)
         self.whole = [i for i in range(len(self.matchers)) if i not in placed]
         self._whole_set = _set([self.matchers[i].trigger for i in self.whole])
-        self._block_sets = _EntrySets(self.matchers, self.by_block)
-        self._one_set: _OneSet | None = None  # for long texts, compiled when one comes
+        # The sets for the blocks of short texts, or of a long text (see ONE_SET_FROM): each
+        # compiled when a text of its kind first comes.
+        self._block_sets: _EntrySets | None = None
+        self._one_set: _OneSet | None = None
         # Head and tail rules too: a scope's few lines are searched for their entries, so a rule
         # whose entry does not match there is not compiled nor run.
         self._scoped_sets = _EntrySets(self.matchers, self.scoped)
 
-    def matching_in(self, lines: Iterable[bytes]) -> set[int]:
+    def matching_in(self, lines: Iterable[bytes], size: int) -> set[int]:
         """The line-local rules (block rules' starts included) that may match in one of these
-        pieces of whole lines; a rule left out certainly does not.
+        pieces of whole lines of a text of ``size`` bytes; a rule left out certainly does not.
 
         >>> from cleaner.core.kinds import compile_rule
         >>> from cleaner.core.rule import Rule
         >>> scanner = Scanner([compile_rule(Rule(pack="p", id="x", kind="line", pattern="^Read more$"))])
-        >>> scanner.matching_in([b"Story.", b"Read more"]), scanner.matching_in([b"Story. Read more"])
+        >>> scanner.matching_in([b"Story.", b"Read more"], 16), scanner.matching_in([b"Story. Read more"], 16)
         ({0}, set())
         """
-        pieces = [b"\n".join(lines)] if self._block_sets.joinable else lines  # one read, not one a piece
-        return {hit for piece in pieces for hit in self._block_sets.hits(piece)}
+        sets = self._sets_for(size)
+        pieces = [b"\n".join(lines)] if sets.joinable else lines  # one read, not one a piece
+        return {hit for piece in pieces for hit in sets.hits(piece)}
 
-    def _block_hits(self, size: int) -> Callable[[bytes], list[int]]:
-        """How blocks of a text of ``size`` bytes are searched: with two sets, or one for a long text."""
+    def _sets_for(self, size: int) -> _EntrySets | _OneSet:
+        """The sets the blocks of a text of ``size`` bytes are searched with: two, or one for a long text."""
         if size < ONE_SET_FROM:
-            return self._block_sets.hits
+            if self._block_sets is None:
+                self._block_sets = _EntrySets(self.matchers, self.by_block)
+            return self._block_sets
         if self._one_set is None:
             self._one_set = _OneSet(self.matchers, self.by_block)
-        return self._one_set.hits
+        return self._one_set
 
     def candidate_blocks(
         self, data: bytes, within: Sequence[tuple[int, int]] | None = None
@@ -168,7 +175,7 @@ class Scanner:
         blocks: dict[int, list[tuple[int, int]]] = {}
         if not self.by_block:
             return blocks
-        hits_in, find = self._block_hits(len(data)), data.find
+        hits_in, find = self._sets_for(len(data)).hits, data.find
         for pos, stop in within if within is not None else [(0, len(data))]:
             while pos < stop:
                 end = find(b"\n", pos + BLOCK, stop) if stop - pos > BLOCK else -1
