@@ -158,10 +158,10 @@ class DaskExecutor(_BatchingExecutor):
             time.sleep(0.05)
 
     def _start(self, calls: list[Task]) -> Any:
-        from cleaner.batch.plugin import run_batch
+        from cleaner.batch.plugin import Batch, run_batch
 
         return self._client.submit(
-            run_batch, calls, self._token, resources={self._token: 1}, retries=RETRIES, pure=False
+            run_batch, Batch(calls), self._token, resources={self._token: 1}, retries=RETRIES, pure=False
         )
 
     def _results(self, future: Any) -> list[Any]:

@@ -197,7 +197,8 @@ def _spec(lines: Iterable[str]) -> GitIgnoreSpec:
 
 def _matches(spec: GitIgnoreSpec, rel: tuple[str, ...], folder: bool) -> bool:
     """Whether the patterns take the path ``rel`` (a folder is matched with its trailing ``/``)."""
-    return spec.match_file("/".join(rel) + ("/" if folder else ""))
+    # No patterns (no --exclude, the usual case) take nothing: asked for every file of a tree.
+    return bool(spec.patterns) and spec.match_file("/".join(rel) + ("/" if folder else ""))
 
 
 def _ignored(ignores: Ignores, rel: tuple[str, ...], folder: bool) -> bool:
