@@ -90,7 +90,7 @@ class _EntrySets:
 class _OneSet:
     """The same entries in one set that reads the text as it is, an ignore-case entry keeping
     its flag: each block is read once, with no lowered copy, for a set that takes about
-    20 ms longer to compile (see :data:`ONE_SET_FROM`)."""
+    30 ms longer to compile than the two (see :data:`ONE_SET_FROM`)."""
 
     def __init__(self, matchers: Sequence[Matcher], indices: Sequence[int]) -> None:
         self.indices = list(indices)
@@ -106,9 +106,9 @@ class _OneSet:
 
 
 #: A text of this many bytes or more is searched with :class:`_OneSet`: on 100 MB of news text
-#: the two sets of :class:`_EntrySets` read it in about 0.17 s more than the one set, which costs
-#: about 20 ms to compile, once a process. Start-up, for the short texts most runs clean, stays
-#: with the quicker compile.
+#: the two sets of :class:`_EntrySets` read it in about 0.17 s more than the one set, which takes
+#: about 30 ms longer to compile, once a process. Start-up, for the short texts most runs clean,
+#: stays with the quicker compile.
 ONE_SET_FROM = 16 << 20
 
 

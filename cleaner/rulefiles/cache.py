@@ -44,7 +44,7 @@ MAX_ENTRIES = 256  # more than that, and the least recently written half goes
 _VALIDATING_CODE = ("core", "rulefiles")
 _salt: str | None = None
 # Systems whose cache folder follows the XDG base directory rules (Linux and the BSDs).
-_XDG_PLATFORM = os.name == "posix" and sys.platform != "darwin"
+_XDG_PLATFORM = os.name == "posix" and sys.platform not in ("darwin", "ios", "android")
 
 
 def cache_dir(environ: Mapping[str, str] = os.environ) -> Path | None:
