@@ -125,7 +125,12 @@ class DocResult(NamedTuple):
 
     @classmethod
     def skipped(cls, problem: str, bytes_in: int = 0, *, no_room: bool = False) -> DocResult:
-        """The result of a document that could not be cleaned, and why."""
+        """The result of a document that could not be cleaned, and why.
+
+        >>> skipped = DocResult.skipped("binary file (PNG image)", 1024)
+        >>> skipped.problem, skipped.bytes_in, skipped.spans
+        ('binary file (PNG image)', 1024, Counter())
+        """
         return cls(bytes_in, "", Counter(), problem=problem, no_room=no_room)
 
     def write_clean(self, out: IO[bytes]) -> None:

@@ -319,7 +319,13 @@ def parse_pack(text: str, path: str = "<string>") -> Pack:
 
 
 def check_file(path: Path) -> tuple[Pack | None, list[Problem]]:
-    """Read and validate one rule file: the pack (None if it has errors) and every problem."""
+    """Read and validate one rule file: the pack (None if it has errors) and every problem.
+
+    >>> from cleaner.rulefiles.files import builtin_rule_files
+    >>> pack, problems = check_file(builtin_rule_files()[0])
+    >>> pack.name == builtin_rule_files()[0].stem, [p for p in problems if p.severity == ERROR]
+    (True, [])
+    """
     try:
         text = read_rule_file(path)
     except RuleFileError as exc:
