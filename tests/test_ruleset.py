@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from cleaner.core.rule import RuleFileError
+from cleaner.core.rule import Rule, RuleFileError
 from cleaner.rulefiles.chain import load_pack, load_rules
 from cleaner.rulefiles.files import builtin_rule_files
 from cleaner.rulefiles.schema import parse_pack
@@ -184,3 +186,16 @@ def test_builtin_packs_load_in_file_name_order() -> None:
     packs = [load_pack(path).name for path in files]
     first_seen = list(dict.fromkeys(r.pack for r in load_rules()))
     assert first_seen == packs
+
+
+def test_rules_compare_without_where_their_examples_are_written_and_survive_pickling() -> None:
+    written = Rule(
+        "demo", "more", "line", "^Read more$", examples_remove=["Read more"], examples_remove_at=[(7, 11)]
+    )
+    elsewhere = written._replace(examples_remove_at=((40, 11),))
+    # != too: a tuple's own != would compare every field.
+    assert written == elsewhere and (written != elsewhere) is False and hash(written) == hash(elsewhere)
+    assert written != written._replace(enabled=False)
+    for copied in (pickle.loads(pickle.dumps(written)), copy.deepcopy(written)):
+        assert type(copied) is Rule and tuple(copied) == tuple(written)
+    assert written.option("pattern") == "^Read more$" and written.examples_remove_at == ((7, 11),)
