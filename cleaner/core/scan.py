@@ -56,6 +56,18 @@ def _set(patterns: Sequence[str], *, relaxed: bool = False) -> re2.Set | None:
     return rule_set
 
 
+def _anchored(patterns: dict[int, str]) -> tuple[set[int], set[int]]:
+    """Which of these patterns match only at the start, and which only at the end, of the text
+    they read.
+
+    >>> _anchored({0: "(?m)^Read more$", 1: "\\\\AREAD", 2: "(?-m)^x$"})
+    ({1, 2}, {2})
+    """
+    at_start = {i for i, pattern in patterns.items() if _AT_START.search(pattern)}
+    at_end = {i for i, pattern in patterns.items() if _AT_END.search(pattern)}
+    return at_start, at_end
+
+
 class _EntrySets:
     """The prefilter entries of some of a chain's rules (see :func:`set_entry`): those of
     ignore-case rules in a set that reads text lowered (:func:`cleaner.core.casing.lower_text`),
@@ -70,8 +82,7 @@ class _EntrySets:
         self._plain_set = _set([entries[i][0] for i in self.plain], relaxed=True)
         # Entries anchored at the start (end) of what they read match in a piece only when it is
         # read on its own, or as the start (end) of a longer text.
-        self.at_start = {i for i, (entry, _) in entries.items() if _AT_START.search(entry)}
-        self.at_end = {i for i, (entry, _) in entries.items() if _AT_END.search(entry)}
+        self.at_start, self.at_end = _anchored({i: entry for i, (entry, _) in entries.items()})
         # Pieces of whole lines can be read as one, joined by line breaks, when none is anchored.
         self.joinable = not (self.at_start or self.at_end)
 
@@ -94,9 +105,9 @@ class _OneSet:
 
     def __init__(self, matchers: Sequence[Matcher], indices: Sequence[int]) -> None:
         self.indices = list(indices)
-        triggers = [matchers[i].trigger for i in self.indices]
-        self._set = _set(triggers)
-        self.joinable = not any(_AT_START.search(t) or _AT_END.search(t) for t in triggers)
+        triggers = {i: matchers[i].trigger for i in self.indices}
+        self._set = _set(list(triggers.values()))
+        self.joinable = not any(_anchored(triggers))  # as for the two sets
 
     def hits(self, piece: bytes) -> list[int]:
         """The rules whose entries match in ``piece``."""
