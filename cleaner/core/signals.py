@@ -41,7 +41,7 @@ HtmlLines = Mapping[str, HtmlLine]
 HTML_ROLES = ("paragraph", "heading", "list-item", "table-cell", "quote", "other")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def _unspaced_char() -> re.Pattern[str]:
     """Compiled on first use: the class's wide ranges cost Python's ``re`` about 3 ms, a tenth
     of what the pipe form spends starting up, and an ASCII line never needs it."""
