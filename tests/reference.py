@@ -67,7 +67,8 @@ def _find(rule: Rule, text: str, lo: int, hi: int) -> Iterator[tuple[int, int, d
             opening = start.search(text, pos, hi)
             if opening is None:
                 return
-            closing = end.search(text, opening.end(), opening.start() + rule.option("max_chars"))
+            find_end = end.match if rule.option("contiguous", False) else end.search
+            closing = find_end(text, opening.end(), opening.start() + rule.option("max_chars"))
             if closing is None:
                 pos = opening.start() + 1
                 continue

@@ -197,6 +197,27 @@ def test_fixpoint_finds_a_block_whose_end_a_later_cut_brings_in_reach(gap: str, 
     assert clean_text(result.clean, chain).spans == []
 
 
+def test_fixpoint_finds_a_contiguous_block_once_a_cut_brings_its_lines_next_to_its_start() -> None:
+    """A list heading followed by an advertisement and then the list: once the advertisement
+    is cut, the list follows the heading, and the second pass must see it."""
+    lines = ["Intro.", "Related", "Sponsored: buy now", "Bus lanes approved", "Heatwave warning", "The end."]
+    text = "\n".join(lines) + "\n"
+    block = Rule(
+        pack="t",
+        id="list",
+        kind="block",
+        start="^Related$",
+        end=r"(?:\n[A-Z][a-z ]{3,30}$)+",
+        max_chars=200,
+        contiguous=True,
+    )
+    chain = Chain([block, regex("ads", r"^Sponsored: [a-z ]+\n")])
+    result = clean_text(text, chain)
+    assert result == clean_text(text, ReferenceChain(chain.rules))
+    assert result.clean == "Intro.\nThe end.\n"
+    assert clean_text(result.clean, chain).spans == []
+
+
 def test_fixpoint_has_no_pass_limit() -> None:
     # Regression: the fixpoint used to stop after 8 passes, so cleaning the clean text of a
     # deeply nested match still removed something (found by tests/test_properties.py).

@@ -185,6 +185,27 @@ def test_block_ignore_case_applies_to_both_ends() -> None:
     assert [t for t, _ in found(r, "BEFORE YOU GO now. THANK YOU")] == ["BEFORE YOU GO now. THANK YOU"]
 
 
+LIST = rule("block", start=r"^Related$", end=r"(?:\n[A-Z][a-z ]{3,30}$)+", max_chars=200, contiguous=True)
+
+
+def test_contiguous_block_takes_the_lines_right_after_its_start() -> None:
+    text = "Story.\nRelated\nBus lanes approved\nHeatwave warning\nThe mayor spoke on Tuesday.\n"
+    assert found(LIST, text) == [("Related\nBus lanes approved\nHeatwave warning", {})]
+
+
+def test_contiguous_block_never_reaches_past_a_line_its_end_does_not_match() -> None:
+    # Without contiguous, the first end within max_chars would take the sentence in between.
+    text = "Related\nThe mayor spoke on Tuesday.\nBus lanes approved\n"
+    assert found(LIST, text) == []
+    loose = rule("block", start=r"^Related$", end=r"(?:\n[A-Z][a-z ]{3,30}$)+", max_chars=200)
+    assert found(loose, text) == [(text.rstrip("\n"), {})]
+
+
+def test_contiguous_block_miss_hint_says_the_end_does_not_follow() -> None:
+    hint = compile_rule(LIST).miss_hint(LIST, "Related\nThe mayor spoke.\nBus lanes approved")
+    assert hint == "; its start matches here, its end does not right after it"
+
+
 # --- scopes ----------------------------------------------------------------------------------
 
 

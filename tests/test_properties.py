@@ -120,8 +120,9 @@ def random_rules(draw: st.DrawFn, index: int) -> Rule:
     if kind == "block":
         return Rule(
             start=draw(st.sampled_from(["a", "x", "^b"])),
-            end=draw(st.sampled_from(["b", "x", "a$"])),
+            end=draw(st.sampled_from(["b", "x", "a$", r"(?:\n[ab ]+$)+"])),
             max_chars=draw(st.integers(1, 12)),
+            contiguous=draw(st.booleans()),
             **common,
         )
     return Rule(pattern=draw(st.sampled_from(REGEXES)), **common)

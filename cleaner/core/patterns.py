@@ -93,6 +93,7 @@ part of the pattern, or use a line or block rule
 Spans = list[tuple[int, int]]  # (start, end) of the whole match and of each group; (-1, -1) if unset
 
 _UNANCHORED = re2._Anchor.UNANCHORED
+_AT_START = re2._Anchor.ANCHOR_START
 
 
 class Searcher:
@@ -113,15 +114,22 @@ class Searcher:
         self._match = raw.Match if raw is not None and hasattr(raw, "Match") else None
         self._names = sorted(regex.groupindex.items(), key=lambda item: item[1])
 
-    def search(self, data: bytes, pos: int, endpos: int) -> Spans | None:
+    def search(self, data: bytes, pos: int, endpos: int, *, at_pos: bool = False) -> Spans | None:
+        """The first match within ``data[pos:endpos]``; ``at_pos``: only one that begins at ``pos``.
+
+        >>> searcher = Searcher(compile_pattern("b+"))
+        >>> searcher.search(b"abb", 0, 3), searcher.search(b"abb", 0, 3, at_pos=True)
+        ([(1, 3)], None)
+        """
         size = len(data)
         pos, endpos = max(0, min(pos, size)), max(0, min(endpos, size))
         if pos > endpos:
             return None
         if self._match is not None:
-            spans = self._match(_UNANCHORED, data, pos, endpos)
+            spans = self._match(_AT_START if at_pos else _UNANCHORED, data, pos, endpos)
             return None if spans[0][0] < 0 else spans
-        match = self.regex.search(data, pos, endpos)
+        find = self.regex.match if at_pos else self.regex.search
+        match = find(data, pos, endpos)
         return None if match is None else [match.span(i) for i in range(self.regex.groups + 1)]
 
     def captures(self, data: bytes, spans: Spans) -> dict[str, str]:

@@ -1,5 +1,9 @@
 """``block`` rules: from a ``start`` match to the first ``end`` match within ``max_chars``
-characters, removed whole, across lines (an appeal spread over several paragraphs)."""
+characters, removed whole, across lines (an appeal spread over several paragraphs).
+
+With ``contiguous: true`` the end must begin right where the start ends: the end then says
+what follows a heading (a list of links after "Related stories"), and a later text that
+matches it is never reached across the lines between."""
 
 from __future__ import annotations
 
@@ -35,6 +39,13 @@ class BlockMatcher(Matcher):
             high=MAX_BLOCK_CHARS,
             help="a block longer than this many characters is not removed",
         ),
+        Field(
+            "contiguous",
+            "boolean",
+            required=False,
+            default=False,
+            help="the end must begin where the start ends (what follows a heading)",
+        ),
     )
     summary = "from a start pattern to the first end pattern within max_chars characters"
 
@@ -42,6 +53,7 @@ class BlockMatcher(Matcher):
         super().__init__(rule, checked=checked)
         self.max_chars: int = rule.option("max_chars")
         self.reach_back = self.max_chars
+        self.contiguous: bool = rule.option("contiguous", False)
 
     @classmethod
     def miss_hint(cls, rule: Rule, text: str) -> str:
@@ -54,11 +66,11 @@ class BlockMatcher(Matcher):
         opening = compile_pattern(rule.option("start"), ignore_case=rule.ignore_case).search(text)
         if opening is None:
             return "; its start does not match here"
-        closing = compile_pattern(rule.option("end"), ignore_case=rule.ignore_case).search(
-            text, opening.end()
-        )
+        end = compile_pattern(rule.option("end"), ignore_case=rule.ignore_case)
+        contiguous = rule.option("contiguous", False)
+        closing = end.match(text, opening.end()) if contiguous else end.search(text, opening.end())
         if closing is None:
-            return "; its start matches here, its end does not"
+            return "; its start matches here, its end does not" + (" right after it" if contiguous else "")
         length = closing.end() - opening.start()
         max_chars = rule.option("max_chars")
         if length > max_chars:
@@ -83,7 +95,7 @@ class BlockMatcher(Matcher):
                     break
                 (open_start, open_end) = found[0]
                 limit = advance_chars(data, open_start, self.max_chars)
-                closed = closing.search(data, open_end, limit)
+                closed = closing.search(data, open_end, limit, at_pos=self.contiguous)
                 if closed is None:
                     if unclosed is not None:
                         unclosed.append(open_start)
