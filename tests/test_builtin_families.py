@@ -870,3 +870,39 @@ ARTICLE_ENDINGS = [
 def test_article_endings_that_look_like_furniture_stay(ending: list[str]) -> None:
     text = FIRST + "\n\n" + "\n\n".join(ending) + "\n"
     assert cleaner.clean_text(text, CHAIN).clean == text
+
+
+# Lists of links that extraction leaves between two paragraphs, under a heading.
+INNER_LISTS = [
+    [
+        "More from this section",
+        "Council approves new bus lanes after two years",
+        "Library to close on Sundays",
+    ],
+    ["Mehr zum Thema", "Stadtrat beschließt neue Busspuren", "Warum die Mieten im Umland steigen"],
+    [
+        "Noticias relacionadas:",
+        "- El Gobierno aprueba el plan de vivienda",
+        "- La oposición pide explicaciones",
+    ],
+    ["Lire aussi", "Grève des trains : ce qu'il faut savoir", "Impôts : cinq changements à connaître"],
+    ["Leggi anche", "Sciopero dei treni, cosa sapere", "Perché gli affitti salgono in periferia"],
+    ["Читайте также", "Почему дорожает аренда в пригородах", "Правительство одобрило проект бюджета"],
+]
+
+
+@pytest.mark.parametrize("inner", INNER_LISTS, ids=lambda inner: inner[0])
+@pytest.mark.parametrize("sep", ["\n", "\n\n"], ids=["lines", "paragraphs"])
+def test_a_list_of_links_under_its_heading_goes_from_inside_a_text(inner: list[str], sep: str) -> None:
+    text = sep.join([FIRST, *inner, LAST]) + "\n"
+    assert cleaner.clean_text(text, CHAIN).clean == FIRST + sep + LAST + "\n"
+
+
+def test_the_lines_after_a_list_heading_stay_when_they_are_the_article() -> None:
+    # A heading the list rule knows, then the article's own subheading and paragraph: only the
+    # heading goes (as its own line rule says), the subheading is one line, not a list.
+    text = "\n".join([FIRST, "Read more", "What the vote means for readers", LAST]) + "\n"
+    assert (
+        cleaner.clean_text(text, CHAIN).clean
+        == "\n".join([FIRST, "What the vote means for readers", LAST]) + "\n"
+    )
