@@ -906,3 +906,20 @@ def test_the_lines_after_a_list_heading_stay_when_they_are_the_article() -> None
         cleaner.clean_text(text, CHAIN).clean
         == "\n".join([FIRST, "What the vote means for readers", LAST]) + "\n"
     )
+
+
+INNER_FURNITURE = [
+    ["Share", "Facebook", "X", "WhatsApp", "Email", "Copy link"],
+    ["Teilen", "Facebook", "E-Mail", "Link kopieren"],
+    ["Tags", "Economy", "Housing", "Bank of England"],
+    ["Mots-clés", "Économie", "Logement"],
+    ["Теги", "экономика", "жилье"],
+]
+
+
+@pytest.mark.parametrize("inner", INNER_FURNITURE, ids=lambda inner: inner[0])
+def test_share_bars_and_tag_lists_go_from_the_middle_of_a_long_text(inner: list[str]) -> None:
+    # Far from the end: thirty paragraphs follow, beyond any closing-lines scope.
+    after = [LAST] * 30
+    text = "\n\n".join([FIRST, *inner, *after]) + "\n"
+    assert cleaner.clean_text(text, CHAIN).clean == "\n\n".join([FIRST, *after]) + "\n"
