@@ -63,6 +63,7 @@ class Chain:
         # when a document first needs it; otherwise a bad pattern fails here.
         self.rules = list(rules)
         self.checked = checked
+        self._ids = tuple(rule.qualified_id for rule in self.rules)  # each pass names its cuts
         self.matchers: list[Matcher] = [compile_rule(rule, checked=checked) for rule in self.rules]
         self._scanner = Scanner(self.matchers)
         #: The rules whose removals the --max-removed guard weighs (see :mod:`cleaner.core.guard`).
@@ -74,7 +75,7 @@ class Chain:
     @property
     def rule_ids(self) -> list[str]:
         """The rules' ``pack/id``, in chain order."""
-        return [rule.qualified_id for rule in self.rules]
+        return list(self._ids)
 
     def __repr__(self) -> str:
         """The chain's size and its packs, in order.
@@ -221,7 +222,7 @@ def _one_pass(
     taken = resolve(found)
     if not taken:
         return [], data
-    rule_ids = [rule.qualified_id for rule in chain.rules]
+    rule_ids = chain._ids
     cuts: list[Cut] = [(s, e, rule_ids[index], captures) for s, e, index, captures in taken]
     ranges = [(s, e) for s, e, _, _ in taken]
     tidied = tidy_whitespace(data, ranges, context.starts_document, context.ends_document)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cleaner.core.scope import SPACES, blank
 
 Found = tuple[int, int, int, dict[str, str]]  # a candidate: start, end, rule index, captures
+_ASCII_SPACES = frozenset(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f ")  # the ASCII part of scope.SPACES
 
 
 def resolve(candidates: list[Found]) -> list[Found]:
@@ -22,7 +23,13 @@ def resolve(candidates: list[Found]) -> list[Found]:
 
 
 def _space_before(data: bytes, pos: int) -> int:
-    """The start of the whitespace run that ends at ``pos`` in UTF-8 ``data``."""
+    """The start of the whitespace run that ends at ``pos`` in UTF-8 ``data``.
+
+    >>> _space_before(b"Story.\\n\\n", 8), _space_before("Story.\\u00a0 ".encode(), 9)
+    (6, 6)
+    """
+    while pos > 0 and data[pos - 1] in _ASCII_SPACES:  # most runs: line breaks and spaces
+        pos -= 1
     while pos > 0:
         char_start = pos - 1
         while char_start > 0 and data[char_start] & 0xC0 == 0x80:  # a continuation byte
