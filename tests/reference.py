@@ -67,8 +67,12 @@ def _find(rule: Rule, text: str, lo: int, hi: int) -> Iterator[tuple[int, int, d
             opening = start.search(text, pos, hi)
             if opening is None:
                 return
-            find_end = end.match if rule.option("contiguous", False) else end.search
-            closing = find_end(text, opening.end(), opening.start() + rule.option("max_chars"))
+            limit = opening.start() + rule.option("max_chars")
+            if rule.option("contiguous", False):
+                closing = end.match(text, opening.end())
+                closing = closing if closing is not None and closing.end() <= limit else None
+            else:
+                closing = end.search(text, opening.end(), limit)
             if closing is None:
                 pos = opening.start() + 1
                 continue

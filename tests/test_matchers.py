@@ -201,6 +201,22 @@ def test_contiguous_block_never_reaches_past_a_line_its_end_does_not_match() -> 
     assert found(loose, text) == [(text.rstrip("\n"), {})]
 
 
+def test_contiguous_block_longer_than_max_chars_is_not_cut_at_the_limit() -> None:
+    # Matched only up to max_chars, [^\n]* and $ would end the block in the middle of the line.
+    bio = rule(
+        "block", start=r"^About the author$", end=r"\n[^\n]*reporter[^\n]*", max_chars=60, contiguous=True
+    )
+    short = "About the author\nJane Doe is a reporter.\nStory."
+    assert found(bio, short) == [("About the author\nJane Doe is a reporter.", {})]
+    long = "About the author\nJane Doe is a reporter, and this line goes on well past the block's bound.\n"
+    assert found(bio, long) == []
+    buttons = rule(
+        "block", start=r"^Share$", end=r"(?:\n(?:Facebook|Email)$)+", max_chars=20, contiguous=True
+    )
+    assert found(buttons, "Share\nFacebook\nEmail\n") == [("Share\nFacebook\nEmail", {})]
+    assert found(buttons, "Share\nFacebook\nEmail\nFacebook\n") == []  # the run is longer than max_chars
+
+
 def test_contiguous_block_miss_hint_says_the_end_does_not_follow() -> None:
     hint = compile_rule(LIST).miss_hint(LIST, "Related\nThe mayor spoke.\nBus lanes approved")
     assert hint == "; its start matches here, its end does not right after it"

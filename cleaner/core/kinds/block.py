@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cleaner.core.kinds.base import Candidate, Field, Matcher, Reach
-from cleaner.core.patterns import advance_chars, compile_pattern, next_char, trim_end
+from cleaner.core.patterns import Searcher, Spans, advance_chars, compile_pattern, next_char, trim_end
 from cleaner.core.rule import Rule
 
 # A block holds a start match and an end match, each at least one character long (patterns
@@ -77,6 +77,15 @@ class BlockMatcher(Matcher):
             return f"; the block here is {length} characters, longer than max_chars {max_chars}"
         return ""
 
+    def _end(self, closing: Searcher, data: bytes, open_end: int, limit: int) -> Spans | None:
+        """The end's match: the first that ends by ``limit``, or, contiguous, the one at
+        ``open_end``, matched as far as the text goes and refused if it ends past ``limit``
+        (matched only up to the limit, ``$`` or ``[^\\n]*`` would stop there, in mid-line)."""
+        if not self.contiguous:
+            return closing.search(data, open_end, limit)
+        closed = closing.search(data, open_end, len(data), at_pos=True)
+        return closed if closed is not None and closed[0][1] <= limit else None
+
     def candidates(self, reach: Reach) -> Iterator[Candidate]:
         """See :class:`Matcher`; ``unclosed`` collects where a start matched that ends no block
         (no end within ``max_chars``): a cut after it may later bring one in reach."""
@@ -95,7 +104,7 @@ class BlockMatcher(Matcher):
                     break
                 (open_start, open_end) = found[0]
                 limit = advance_chars(data, open_start, self.max_chars)
-                closed = closing.search(data, open_end, limit, at_pos=self.contiguous)
+                closed = self._end(closing, data, open_end, limit)
                 if closed is None:
                     if unclosed is not None:
                         unclosed.append(open_start)
