@@ -916,11 +916,20 @@ INNER_FURNITURE = [
     ["Теги", "экономика", "жилье"],
     ["About the author", "Maria Lentz is our transport correspondent."],
     ["Über die Autorin", "Sabine Keller ist Redakteurin im Ressort Politik."],
+    [
+        "Comments (2)",
+        "riverside_jo",
+        "3 hours ago",
+        "Finally some good news.",
+        "Reply · Like",
+        "Load more comments",
+    ],
+    ["Kommentare", "MaxK", "Das hätte man früher machen müssen.", "Antworten"],
 ]
 
 
 @pytest.mark.parametrize("inner", INNER_FURNITURE, ids=lambda inner: inner[0])
-def test_share_bars_tag_lists_and_author_boxes_go_from_the_middle_of_a_long_text(inner: list[str]) -> None:
+def test_furniture_blocks_go_from_the_middle_of_a_long_text(inner: list[str]) -> None:
     # Far from the end: thirty paragraphs follow, beyond any closing-lines scope.
     after = [LAST] * 30
     text = "\n\n".join([FIRST, *inner, *after]) + "\n"
