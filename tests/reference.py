@@ -118,7 +118,7 @@ def reference_candidates(
 class ReferenceChain(Chain):
     """A chain whose every pass runs every rule over the whole text (no prefilter, no hints)."""
 
-    def find(self, data: bytes, *, context=WHOLE_DOCUMENT, touched=None, unclosed=None, only=None):
+    def find(self, data: bytes, *, context=WHOLE_DOCUMENT, touched=None, unclosed=None, only=None, reopen=()):
         text = data.decode("utf-8")
         found = reference_candidates(self, text, context.starts_document, context.ends_document)
         byte_at = {offset: len(text[:offset].encode("utf-8")) for s, e, _, _ in found for offset in (s, e)}

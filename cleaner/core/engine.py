@@ -122,13 +122,15 @@ class Chain:
         touched: Sequence[tuple[int, int]] | None = None,
         unclosed: list[int] | None = None,
         only: set[int] | None = None,
+        reopen: Sequence[int] = (),
     ) -> list[Found]:
         """All rules' candidate spans in UTF-8 ``data``, byte offsets (what the engine uses).
 
         ``touched``: sorted ``(start, end)`` ranges of whole lines outside which the
         line-local rules are known to find nothing (the lines an earlier pass cut into).
         ``unclosed`` collects where a block rule's start matched without an end in reach.
-        ``only``: the indices of the rules to run, or None for all of them.
+        ``only``: the indices of the rules to run, or None for all of them. ``reopen``: where
+        block rules' starts ended no block in an earlier pass (see :meth:`Scanner.candidates`).
         """
         if not self.matchers or not data:
             return []
@@ -138,7 +140,7 @@ class Chain:
             return bounds.region(self.rules[index])
 
         document = Document(data, context.html_lines)
-        found = self._scanner.candidates(data, region, touched, unclosed, document, only)
+        found = self._scanner.candidates(data, region, touched, unclosed, document, only, reopen)
         return [(c.start, c.end, index, c.captures) for c, index in found]
 
     def may_find_more(
@@ -212,13 +214,14 @@ def _one_pass(
     touched: list[tuple[int, int]] | None = None,
     unclosed: list[int] | None = None,
     only: set[int] | None = None,
+    reopen: Sequence[int] = (),
 ) -> tuple[list[Cut], bytes]:
     """One round of matching and tidying: cuts in ``data``'s byte offsets, and the cut text.
 
     ``unclosed`` collects where a block rule's start matched without an end in reach;
     ``only``: the indices of the rules to run (None: all).
     """
-    found = chain.find(data, context=context, touched=touched, unclosed=unclosed, only=only)
+    found = chain.find(data, context=context, touched=touched, unclosed=unclosed, only=only, reopen=reopen)
     taken = resolve(found)
     if not taken:
         return [], data
@@ -363,7 +366,7 @@ def clean_text(
             break
         found_unclosed: list[int] = []
         only = None if rules is True else rules
-        more, cleaner_data = _one_pass(current, chain, context, touched, found_unclosed, only)
+        more, cleaner_data = _one_pass(current, chain, context, touched, found_unclosed, only, unclosed)
         if not more:
             break
         unclosed = _after_cuts(sorted(set(unclosed) | set(found_unclosed)), more)

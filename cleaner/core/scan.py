@@ -17,6 +17,7 @@ Everything works on UTF-8 bytes and byte offsets; callers convert offsets once.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Sequence
 
@@ -209,6 +210,7 @@ class Scanner:
         unclosed: list[int] | None = None,
         document: Document | None = None,
         only: set[int] | None = None,
+        reopen: Sequence[int] = (),
     ) -> list[tuple[Candidate, int]]:
         """Every rule's candidates in ``data`` (byte offsets), with the rule's index.
 
@@ -218,13 +220,17 @@ class Scanner:
         ``max_chars``: its end can be brought in reach by a cut. ``unclosed`` collects where
         a line-local block rule's start matched without an end (see ``BlockMatcher``).
         ``only``: the rules to run (those that may find more in a later pass), or None for all.
+        ``reopen``: in a later pass, where a block rule's start found no end in an earlier one
+        (sorted): a cut up to ``max_chars`` after it may have brought its end in reach, so block
+        rules search those lines again, besides the touched ones.
         """
         by_block = only is None or not only.isdisjoint(self.by_block)
         blocks = self.candidate_blocks(data, touched) if by_block else {}
         if touched is not None:
             for index in self.by_block_blocks:
                 if only is None or index in only:
-                    blocks[index] = reaching_back(data, touched, self.matchers[index].reach_back)
+                    near = reopened(data, touched, reopen, self.matchers[index].reach_back)
+                    blocks[index] = _merged([*blocks.get(index, ()), *near])
         hits = set(blocks) | self._scoped_hits(data, region)
         if self._whole_set is not None:
             hits.update(self.whole[hit] for hit in self._whole_set.Match(data) or ())
@@ -284,20 +290,42 @@ class Scanner:
         return max((self.matchers[i].reach_back for i in self.by_block_blocks), default=0)
 
 
-def reaching_back(data: bytes, ranges: Sequence[tuple[int, int]], chars: int) -> list[tuple[int, int]]:
-    """The ranges, each widened back to the start of the line ``chars`` characters before it
-    (merged where they meet), for block rules, whose start may lie that far before a cut.
+def reopened(
+    data: bytes, touched: Sequence[tuple[int, int]], starts: Sequence[int], chars: int
+) -> list[tuple[int, int]]:
+    """The lines of ``starts`` (sorted) that lie within a touched range or up to ``chars``
+    characters before one: where a block's start may now reach an end a cut brought closer.
 
-    A UTF-8 character is at most four bytes, so going back ``4 * chars`` bytes is far enough.
+    A UTF-8 character is at most four bytes, so ``4 * chars`` bytes back is far enough.
 
-    >>> reaching_back(b"ab\\ncd\\nef\\ngh\\nij\\nkl", [(12, 14), (15, 17)], 1)
-    [(6, 17)]
+    >>> data = b"ab\\ncd\\nef\\ngh\\nij\\nkl"
+    >>> reopened(data, [(12, 14)], [1, 4, 13], 3), reopened(data, [(12, 14)], [1], 2)
+    ([(0, 5), (12, 14)], [])
     """
-    widened: list[tuple[int, int]] = []
-    for start, end in ranges:
-        start = data.rfind(b"\n", 0, max(0, start - 4 * chars)) + 1
-        if widened and start <= widened[-1][1] + 1:
-            widened[-1] = (widened[-1][0], max(widened[-1][1], end))
+    firsts = [start for start, _ in touched]
+    lines: list[tuple[int, int]] = []
+    for pos in starts:
+        # The first touched range that ends at or after pos: the nearest one a cut may reach.
+        at = bisect.bisect_left(firsts, pos + 1) - 1
+        if at < 0 or touched[at][1] < pos:
+            at += 1
+        if at >= len(touched) or touched[at][0] - 4 * chars > pos:
+            continue
+        line_end = data.find(b"\n", pos)
+        lines.append((data.rfind(b"\n", 0, pos) + 1, len(data) if line_end < 0 else line_end))
+    return _merged(lines)
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted ranges, those that overlap or meet (one byte apart, a line break) merged.
+
+    >>> _merged([(6, 8), (0, 2), (2, 4), (9, 12)])
+    [(0, 4), (6, 12)]
+    """
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
-            widened.append((start, end))
-    return widened
+            merged.append((start, end))
+    return merged
