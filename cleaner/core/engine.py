@@ -41,7 +41,7 @@ from cleaner.core.guard import DEFAULT_MAX_REMOVED, guard_max_removed
 from cleaner.core.kinds import Matcher, compile_rule
 from cleaner.core.result import Cut, Result, char_offsets
 from cleaner.core.rule import Rule
-from cleaner.core.scan import Scanner
+from cleaner.core.scan import Scanner, reopened
 from cleaner.core.scope import WHOLE_DOCUMENT, Context, ScopeBounds
 from cleaner.core.signals import Document, HtmlLines
 from cleaner.core.tidy import Found, resolve, tidy_whitespace
@@ -183,12 +183,9 @@ class Chain:
                 in_touched_scope[index] = region
         # A cut in a scope brings other lines into it: the rule looks at them if its entry matches.
         rules.update(scanner.scoped_entry_matches(data, in_touched_scope))
-        reach = 4 * scanner.block_reach()  # bytes: a character is at most four
-        for start, end in touched if unclosed else ():
-            at = bisect.bisect_left(unclosed, start - reach)
-            if at < len(unclosed) and unclosed[at] <= end:
-                rules.update(scanner.by_block_blocks)
-                break
+        # The same test the scan makes of each block rule's reach, with the longest one.
+        if unclosed and reopened(data, touched, unclosed, scanner.block_reach()):
+            rules.update(scanner.by_block_blocks)
         return rules
 
     def clean(
