@@ -154,6 +154,24 @@ def test_rules_without_examples_warn_but_load() -> None:
     ]
 
 
+def test_a_line_rule_that_can_cross_a_line_break_warns_and_names_the_field() -> None:
+    # "\\s" also matches a line break: the rule would be searched over the whole text and every
+    # rule would run again after each cut, which made a 5 % boilerplate stream a quarter slower.
+    text = (
+        "pack: demo\nrules:\n  - id: footer\n    kind: line\n    pattern: '^About\\s?us$'\n"
+        "    examples:\n      remove: [About us]\n      keep: [About the town]\n"
+    )
+    pack, problems = check_pack(text, "demo.yaml")
+    assert pack is not None
+    assert [str(problem) for problem in problems] == [
+        "demo.yaml:5:14: warning: pattern may match across a line break (\\s, (?s), or a negated "
+        "class without \\n), so the rule is searched over the whole text and every later pass "
+        "runs all rules again; write [ \\t] where no line break is meant"
+    ]
+    fixed = text.replace("\\s?", "[ \\t]?")
+    assert check_pack(fixed, "demo.yaml")[1] == []
+
+
 def test_builtin_packs_are_valid_and_carry_examples() -> None:
     for path in builtin_rule_files():
         pack, problems = check_pack(path.read_text(encoding="utf-8"), str(path))

@@ -129,3 +129,28 @@ def _removed(rule: Rule, matcher: Matcher) -> set[int]:
         result = Chain([rule._replace(enabled=True)]).clean(ORDINARY_TEXT, max_removed=None)
         spans = [(span.start, span.end) for span in result.spans if span.rule != TIDY_RULE]
     return {i for start, end in spans for i in range(start, end)}
+
+
+def locality_warning(rule: Rule) -> tuple[str, str] | None:
+    """``(field, message)`` when a ``line`` rule's pattern or a ``block`` rule's start may match
+    across a line break. Such a rule cannot be searched line block by line block: it is
+    searched over the whole text, and after every cut each rule runs again. It is almost
+    always a ``\\s`` meant as ``[ \\t]``.
+
+    >>> locality_warning(Rule(pack="p", id="x", kind="line", pattern=r"^About\\s?us$"))[1][:37]
+    'pattern may match across a line break'
+    >>> locality_warning(Rule(pack="p", id="x", kind="line", pattern=r"^About[ \\t]?us$")) is None
+    True
+    """
+    from cleaner.core.kinds import compile_rule, kind_of
+
+    if rule.kind not in ("line", "block") or rule.scope != "anywhere":
+        return None
+    if compile_rule(rule).line_local:
+        return None
+    field = next(iter(kind_of(rule).patterns(rule)))
+    return field, (
+        f"{field} may match across a line break (\\s, (?s), or a negated class without \\n), so "
+        "the rule is searched over the whole text and every later pass runs all rules again; "
+        "write [ \\t] where no line break is meant"
+    )

@@ -207,7 +207,7 @@ def _warn_without_examples(check: Checker, at: Located, rule: Rule, what: str) -
 def _check_patterns(check: Checker, rule: Rule, fields: dict[str, Located]) -> bool:
     """Compile each pattern with RE2, then refuse rules that would remove (nearly) any text."""
     from cleaner.core.patterns import PatternError, compile_pattern
-    from cleaner.rulefiles.lint import breadth_problem
+    from cleaner.rulefiles.lint import breadth_problem, locality_warning
 
     ok = True
     for key, source in KINDS[rule.kind].patterns(rule).items():
@@ -220,6 +220,9 @@ def _check_patterns(check: Checker, rule: Rule, fields: dict[str, Located]) -> b
         key, message = problem
         check.error(fields[key], message)
         ok = False
+    if ok and (warning := locality_warning(rule)) is not None:
+        key, message = warning
+        check.warn(fields[key], message)
     return ok
 
 
