@@ -106,7 +106,7 @@ SITES: tuple[Site, ...] = (
             Furniture(0.5, _fixed("Advertisement")),
         ),
         tail=(
-            Furniture(0.6, _fixed("Get the Morning Tide newsletter: harbour news before breakfast. Sign up")),
+            Furniture(0.6, _fixed("Get the Morning Tide newsletter: harbour news before breakfast. Join in")),
             Furniture(1.0, lambda rng, s: f"© {s.year} Harbour Gazette Ltd. All rights reserved."),
             Furniture(0.5, lambda rng, s: f"{rng.randrange(0, 300)} comments"),
         ),

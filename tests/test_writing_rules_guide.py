@@ -89,9 +89,9 @@ def test_following_the_guide_step_by_step(workdir: Path) -> None:
         )
         .replace(
             "    pattern: '^Get the .+ newsletter(?=:)'\n",
-            "    pattern: '^Get the [A-Z][\\w ]{0,40} newsletter: .{0,200}Sign up$'\n"
+            "    pattern: '^Get the [A-Z][\\w ]{0,40} newsletter: .{0,200}Join in$'\n"
             "    examples:\n"
-            '      remove: ["Get the Morning Tide newsletter: harbour news before breakfast. Sign up"]\n'
+            '      remove: ["Get the Morning Tide newsletter: harbour news before breakfast. Join in"]\n'
             '      keep: ["Get the newsletter out on time, the editor told us: nothing else mattered."]\n',
         )
     )
