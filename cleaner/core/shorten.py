@@ -7,7 +7,10 @@ patterns: the second half of a vocabulary of phrases, a date grammar after a lab
 is cut, in each of its alternatives, once it has read :data:`CERTAIN` characters that every
 match must contain (a letter, digit or punctuation mark counts one; a digit class, a space or a
 class of letters half). The built-in chain's sets compile in about four fifths of the time, and
-say "may match" a little more often, which costs an exact search of that block.
+say "may match" a little more often, which costs an exact search of that block. A group whose
+alternatives are of both kinds (a vocabulary of one-word buttons and long phrases) is cut in
+its long alternatives, while the short ones keep what follows them: otherwise one short
+word would leave the whole vocabulary uncut.
 
 >>> shorten("(?m)^[ \\t]*(?:related articles|more on this story)[ \\t]*:[^\\n]*$")
 '(?m)^[ \\t]*(?:related a|more on t)'
@@ -38,15 +41,25 @@ def _cut(alternatives: Alternatives, certain: float) -> Alternatives:
 def _cut_sequence(sequence: Items, certain: float) -> Items:
     kept: Items = []
     have = 0.0
-    for item in sequence:
+    for position, item in enumerate(sequence):
         if have >= certain:
             break
         weight = _weight(item)
+        opening = "(?:" if item.text == "(" or item.text.startswith("(?P<") else item.text
         if item.group is not None and item.repeat in ("", "+", "+?") and have + weight > certain:
             # A group repeated once or more starts with one of its alternatives: cut inside it.
-            opening = "(?:" if item.text == "(" or item.text.startswith("(?P<") else item.text
             kept.append(Item(opening, _cut(item.group, certain - have)))
             break
+        if item.group is not None and item.repeat == "":
+            long = [alternative for alternative in item.group if _least([alternative]) > certain - have]
+            if long and len(long) < len(item.group):
+                # Long and short alternatives (a vocabulary with "Print" and "Listen to this
+                # article"): the long ones are cut, the short ones keep what follows them.
+                short = [alternative for alternative in item.group if alternative not in long]
+                rest = _cut_sequence(sequence[position + 1 :], certain - have - _least(short))
+                split = [[Item(opening, _cut(long, certain - have))], [Item(opening, short), *rest]]
+                kept.append(Item("(?:", split))
+                break
         kept.append(item)
         have += weight
     return kept
