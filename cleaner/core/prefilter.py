@@ -215,7 +215,7 @@ def set_entry(trigger: str) -> tuple[str, bool]:
     trigger keeps its case, which costs a set nothing and keeps "AP" from matching in "happy".
 
     >>> set_entry("(?mi)^Read more: [^\\n]{0,80}$"), set_entry("(?m)^[A-Z]{40,}$")
-    (('(?m)^read more', True), ('(?m)^[A-Z]+$', False))
+    (('(?m)^read mor', True), ('(?m)^[A-Z]+$', False))
     """
     known = _set_entries.get(trigger)
     if known is None:
