@@ -51,13 +51,14 @@ def _cut_sequence(sequence: Items, certain: float) -> Items:
             kept.append(Item(opening, _cut(item.group, certain - have)))
             break
         if item.group is not None and item.repeat == "":
-            long = [alternative for alternative in item.group if _least([alternative]) > certain - have]
-            if long and len(long) < len(item.group):
+            budget = certain - have
+            long = [alternative for alternative in item.group if _least([alternative]) > budget]
+            short = [alternative for alternative in item.group if _least([alternative]) <= budget]
+            if long and short:
                 # Long and short alternatives (a vocabulary with "Print" and "Listen to this
                 # article"): the long ones are cut, the short ones keep what follows them.
-                short = [alternative for alternative in item.group if alternative not in long]
-                rest = _cut_sequence(sequence[position + 1 :], certain - have - _least(short))
-                split = [[Item(opening, _cut(long, certain - have))], [Item(opening, short), *rest]]
+                rest = _cut_sequence(sequence[position + 1 :], budget - _least(short))
+                split = [[Item(opening, _cut(long, budget))], [Item(opening, short), *rest]]
                 kept.append(Item("(?:", split))
                 break
         kept.append(item)
