@@ -5,7 +5,7 @@ from __future__ import annotations
 from cleaner.core.scope import SPACES, blank
 
 Found = tuple[int, int, int, dict[str, str]]  # a candidate: start, end, rule index, captures
-_ASCII_SPACES = frozenset(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f ")  # the ASCII part of scope.SPACES
+_ASCII_SPACES = frozenset(byte for byte in range(128) if chr(byte).isspace())  # as scope.SPACES
 
 
 def resolve(candidates: list[Found]) -> list[Found]:
