@@ -52,8 +52,10 @@ def _cut_sequence(sequence: Items, certain: float) -> Items:
             break
         if item.group is not None and item.repeat == "":
             budget = certain - have
-            long = [alternative for alternative in item.group if _least([alternative]) > budget]
-            short = [alternative for alternative in item.group if _least([alternative]) <= budget]
+            long: Alternatives = []
+            short: Alternatives = []
+            for alternative in item.group:
+                (long if _least([alternative]) > budget else short).append(alternative)
             if long and short:
                 # Long and short alternatives (a vocabulary with "Print" and "Listen to this
                 # article"): the long ones are cut, the short ones keep what follows them.
