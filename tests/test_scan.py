@@ -141,7 +141,7 @@ patterns = st.lists(st.sampled_from(PIECES), min_size=1, max_size=5).map("".join
 
 
 def _rule(draw, index: int) -> Rule:
-    kind = draw(st.sampled_from(["phrase", "regex", "line", "block"]))
+    kind = draw(st.sampled_from(["phrase", "regex", "line", "block", "signals"]))
     scope = draw(st.sampled_from(["anywhere", "anywhere", "head", "tail"]))
     common = {
         "pack": "gen",
@@ -157,6 +157,8 @@ def _rule(draw, index: int) -> Rule:
             word_boundary=draw(st.booleans()),
             **common,
         )
+    if kind == "signals":  # without a pattern: it may match in any text, and is in no set
+        return Rule(max_words=draw(st.integers(1, 4)), **common)
     if kind == "block":
         return Rule(start=draw(patterns), end=draw(patterns), max_chars=draw(st.integers(1, 60)), **common)
     return Rule(pattern=draw(patterns), **common)

@@ -68,6 +68,7 @@ class Matcher(ABC):
     summary: ClassVar[str]  # what the kind removes, one line (rules show, docs)
     rule: Rule
     trigger: str  # an RE2 pattern (with its flags) that matches wherever this rule could match
+    matches_any_text: bool  # the trigger matches any text that is not empty (the rule has no pattern)
     # How many characters before a changed line a match may start (a block's start may lie
     # that far before the cut that brought its end in reach); 0: matches lie within lines.
     reach_back: int = 0
@@ -90,6 +91,7 @@ class Matcher(ABC):
         self._sources = sources
         self._searchers: dict[str, Searcher] = {}
         # Without a pattern, a rule may match in any text (its scope or conditions narrow it).
+        self.matches_any_text = not sources
         self.trigger = pattern_flags(rule.ignore_case) + next(iter(sources.values()), ANY_TEXT)
         if not checked:
             for name in sources:
