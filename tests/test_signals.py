@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import cleaner
 from cleaner.core.engine import Chain, clean_text
+from cleaner.core.kinds.signals import SignalsMatcher
 from cleaner.core.rule import Rule
 from cleaner.core.signals import Document, HtmlLine
 from cleaner.rulefiles.schema import check_pack
@@ -230,3 +231,26 @@ def test_before_first_prose_false_leaves_the_title_alone() -> None:
     chain = _signals(max_words=6, sentence_end=False, before_first_prose=False, pattern=r"\S")
     text = "Harbour news\n" + ARTICLE + "What next\n" + ARTICLE
     assert clean_text(text, chain).clean == "Harbour news\n" + ARTICLE + ARTICLE
+
+
+class _EveryLine(SignalsMatcher):
+    """The same rule, looking at every line in reach however the text's prose lies."""
+
+    def _beside_prose(self, doc: Document) -> tuple[int, int]:
+        return 0, len(doc.data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(lines, max_size=12), st.sampled_from(["after_last_prose", "before_first_prose"]), st.booleans()
+)
+def test_runs_beside_prose_are_found_without_reading_every_line(
+    parts: list[str], side: str, prose_may_qualify: bool
+) -> None:
+    """Only the lines past the last (before the first) prose line are looked at, unless that
+    line meets the conditions itself: what is found is what looking at every line finds."""
+    conditions = {"max_words": 20} if prose_may_qualify else {"max_words": 6, "sentence_end": False}
+    rule = Rule("p", "x", "signals", min_run=2, **{side: True}, **conditions)
+    text = "\n".join(parts)
+    found = list(SignalsMatcher(rule).find(text, 0, len(text)))
+    assert found == list(_EveryLine(rule).find(text, 0, len(text)))

@@ -143,10 +143,31 @@ class SignalsMatcher(Matcher):
         doc = known if known is not None and known.data is reach.data else Document(reach.data)
         if self._pages_only and doc.html_lines is None:
             return iter(())
-        found = [cand for start, end in reach.windows() for cand in self._lines(doc, start, end)]
+        lo, hi = self._beside_prose(doc) if self._runs else (0, len(doc.data))
+        found = [
+            cand for start, end in reach.windows() for cand in self._lines(doc, max(start, lo), min(end, hi))
+        ]
         if self._runs:
             found = self._in_context(doc, found)
         return iter(found)
+
+    def _beside_prose(self, doc: Document) -> tuple[int, int]:
+        """Where a run that ``after_last_prose`` or ``before_first_prose`` keeps can lie: past
+        the last prose line, or before the first, unless that line meets the conditions itself
+        (and so may belong to a run). Most texts end (and start) with prose, so the lines of a
+        ``tail`` (``head``) scope are not looked at one by one."""
+        lo, hi = 0, len(doc.data)
+        if self._after_prose:
+            last = doc.last_prose()
+            if last >= 0:
+                start, end = doc.line_at(last)
+                if self._qualifies(doc, start, end) is None:
+                    lo = end + 1
+        if self._before_prose:
+            first = doc.first_prose()
+            if first < len(doc.data) and self._qualifies(doc, *doc.line_at(first)) is None:
+                hi = first - 1
+        return lo, hi
 
     def _lines(self, doc: Document, pos: int, stop: int) -> Iterator[Candidate]:
         """The qualifying lines that start or end within ``[pos, stop]``; with a pattern, only
