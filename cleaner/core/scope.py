@@ -92,7 +92,8 @@ class ScopeBounds:
         data, starts, end = self.data, self._tail_starts, self._tail_searched
         while len(starts) < lines and end > 0:
             start = data.rfind(b"\n", 0, end) + 1
-            if not blank(data, start, end):
+            # Most lines are empty or open with a printable ASCII character: no need to look further.
+            if start < end and (0x20 < data[start] < 0x80 or not blank(data, start, end)):
                 starts.append(start)
             end = start - 1
         self._tail_searched = end
