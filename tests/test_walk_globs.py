@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pathspec import GitIgnoreSpec
 from texts import COUNCIL, HARBOUR, write_files
 from typer.testing import CliRunner
 
@@ -122,3 +125,23 @@ def test_no_ignore_without_a_directory_is_refused(tmp_path: Path) -> None:
     assert result.stderr == (
         "cleaner: error: --no-ignore reads .gitignore files inside directories, and no input is one\n"
     )
+
+
+SUFFIX_GLOBS = ["*.txt", "*.md", "*.jsonl.gz", "*.gz", "*.x-y", "*.TXT"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(SUFFIX_GLOBS), min_size=1, max_size=4),
+    st.lists(st.sampled_from(["a", "b.d", "x"]), max_size=2),
+    st.text(st.sampled_from("ab.-"), max_size=3),
+    st.sampled_from([".txt", ".TXT", ".md", ".gz", ".jsonl.gz", ".jsonl", ".x-y", ".txt.bak", "txt", ""]),
+)
+def test_suffix_globs_take_the_files_pathspec_takes(
+    globs: list[str], folders: list[str], stem: str, ending: str
+) -> None:
+    """``*.EXT`` globs are decided by the name's ending, exactly as gitignore matching decides them."""
+    name = stem + ending or "x"
+    spec = GitIgnoreSpec.from_lines(globs)
+    expected = spec.match_file("/".join([*folders, name]))
+    assert Walker(globs).selects((*folders, name)) == (expected and not name.startswith("."))

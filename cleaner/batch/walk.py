@@ -23,6 +23,7 @@ writes, met through a link or a hard link) stops the walk with :class:`InputColl
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,8 @@ from pathlib import Path
 from pathspec import GitIgnoreSpec
 
 GITIGNORE = ".gitignore"
+# A glob that takes the files whose name ends with a plain suffix, at any depth.
+_SUFFIX_GLOB = re.compile(r"\*((?:\.[\w-]+)+)")
 #: The ``.gitignore`` files that apply in a folder, outermost first: (folder's parts, spec).
 Ignores = tuple[tuple[tuple[str, ...], GitIgnoreSpec], ...]
 
@@ -86,6 +89,7 @@ class Walker:
         self.exclude = tuple(exclude)
         self.gitignore = gitignore
         self._include = _spec(self.include)
+        self._include_endings = _name_endings(self.include)
         self._exclude = _spec(self.exclude)
         self._avoid = _identities(avoid)
         self._avoid_inodes = {ino for _, ino in self._avoid}
@@ -112,7 +116,7 @@ class Walker:
             is_folder = folder or depth < len(parts)
             if name.startswith(".") or _matches(self._exclude, parts[:depth], is_folder):
                 return False
-        return folder or (bool(parts) and _matches(self._include, parts, False))
+        return folder or (bool(parts) and self._included(parts))
 
     def files(
         self, top: Path, on_folder: Callable[[tuple[str, ...], list[str]], None] | None = None
@@ -156,13 +160,17 @@ class Walker:
                 continue
             if is_dir:
                 picked.append(_Folder(rel, folder.path / name, ignores))
-            elif _matches(self._include, rel, False):
+            elif self._included(rel):
                 self._check_guard(entry)
                 picked.append(Found(rel, folder.path / name))  # parses the name alone, not the folder again
                 names.append(name)
         if on_folder is not None:
             on_folder(parts, names)
         return picked
+
+    def _included(self, rel: tuple[str, ...]) -> bool:
+        endings = self._include_endings
+        return rel[-1].endswith(endings) if endings is not None else _matches(self._include, rel, False)
 
     def _check_guard(self, entry: os.DirEntry) -> None:
         if not self._guard:
@@ -193,6 +201,22 @@ def _spec(lines: Iterable[str]) -> GitIgnoreSpec:
     """Patterns matched with Python's ``re``: names that are not valid UTF-8 reach here with
     ``surrogateescape`` characters, which the RE2 backend cannot encode."""
     return GitIgnoreSpec.from_lines(lines, backend="simple")
+
+
+def _name_endings(patterns: Iterable[str]) -> tuple[str, ...] | None:
+    """The endings a file's name must have, when every pattern is ``*.EXT`` (the default
+    includes): what pathspec would decide for each file of a tree, without its path handling.
+
+    >>> _name_endings(["*.txt", "*.jsonl.gz"]), _name_endings(["*.txt", "a/*.md"]), _name_endings([])
+    (('.txt', '.jsonl.gz'), None, None)
+    """
+    endings = []
+    for pattern in patterns:
+        match = _SUFFIX_GLOB.fullmatch(pattern)
+        if match is None:
+            return None
+        endings.append(match[1])
+    return tuple(endings) or None
 
 
 def _matches(spec: GitIgnoreSpec, rel: tuple[str, ...], folder: bool) -> bool:
