@@ -109,6 +109,9 @@ PIECES = [
     r"\z",
     "(?:Now|today)",
     "(?:more|gallery)",
+    # Optional groups as long as an entry's budget (a label before a date), and shorter.
+    "(?:Published on|Last updated on)?",
+    "(?:Now|today)?",
     r"\w+",
     r"[A-Z]",
     "(?s:.)",

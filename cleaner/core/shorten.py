@@ -16,6 +16,12 @@ word would leave the whole vocabulary uncut.
 '(?m)^[ \\t]*(?:related|more on )'
 >>> shorten("(?m)^[0-9]+ min read$")
 '(?m)^[0-9]+ min rea'
+
+An optional group as long as the budget (a label before a date) is cut too; what follows it
+is then another alternative:
+
+>>> shorten("(?m)^(?:Published on|Last updated on)? [0-9]+ [A-Z][a-z]+ [0-9]{4}$")
+'(?m)^(?:Publish|Last upd| [0-9]+ [A-Z][a-z]+ [0-9]{4}$)'
 """
 
 from __future__ import annotations
@@ -35,7 +41,28 @@ def shorten(entry: str, certain: float = CERTAIN) -> str:
 
 
 def _cut(alternatives: Alternatives, certain: float) -> Alternatives:
-    return [_cut_sequence(sequence, certain) for sequence in alternatives]
+    return _without_longer([_cut_sequence(sequence, certain) for sequence in alternatives])
+
+
+def _without_longer(alternatives: Alternatives) -> Alternatives:
+    """The alternatives, less those that begin with another one, item by item: a match of the
+    longer contains a match of the shorter at its start. Cut vocabularies hold many such ("sign
+    up for our" and "sign up to our" are both "sign up" once cut), and each costs the set.
+
+    >>> render(_without_longer(parse("sign up|sign up|sign upx|newsl")))
+    'sign up|newsl'
+    """
+    rendered = [tuple(item.render() for item in sequence) for sequence in alternatives]
+    kept: set[tuple[str, ...]] = set()
+    for items in sorted(set(rendered), key=len):
+        if not any(items[:length] in kept for length in range(len(items))):
+            kept.add(items)
+    result: Alternatives = []
+    for sequence, items in zip(alternatives, rendered, strict=True):
+        if items in kept:
+            kept.remove(items)  # of equal alternatives, the first stays
+            result.append(sequence)
+    return result
 
 
 def _cut_sequence(sequence: Items, certain: float) -> Items:
@@ -46,6 +73,15 @@ def _cut_sequence(sequence: Items, certain: float) -> Items:
             break
         weight = _weight(item)
         opening = "(?:" if item.text == "(" or item.text.startswith("(?P<") else item.text
+        if item.group is not None and item.repeat == "?" and _least(item.group) >= certain - have:
+            # An optional group as long as the budget (a label before a date): a match has it,
+            # cut inside it, or only what follows. Kept so when that is shorter. (Only then: what
+            # follows is cut once, so a run of optional groups costs no more than before.)
+            rest = _cut_sequence(sequence[position + 1 :], certain - have)
+            split = [Item("(?:", _without_longer([*_cut(item.group, certain - have), rest]))]
+            whole = [item, *rest]
+            kept += split if len(render([split])) < len(render([whole])) else whole
+            break
         if item.group is not None and item.repeat in ("", "+", "+?") and have + weight > certain:
             # A group repeated once or more starts with one of its alternatives: cut inside it.
             kept.append(Item(opening, _cut(item.group, certain - have)))
