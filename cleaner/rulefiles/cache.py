@@ -33,11 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.core import prefilter
+from cleaner.core.kinds import kind_of
 from cleaner.core.rule import ERROR, Case, Pack, Problem, Rule, RuleFileError
 from cleaner.rulefiles.files import read_rule_file
 
 CACHE_ENV = "CLEANER_CACHE_DIR"
-FORMAT = 4  # 2: a rule's kind fields are its options; 3: set entries stored; 4: signed
+FORMAT = 5  # 2: a rule's kind fields are its options; 3: set entries stored; 4: signed; 5: answers by rule
 MAX_ENTRIES = 256  # more than that, and the least recently written half goes
 # The code whose behaviour an entry records (the engine and the rule-file readers, relative to
 # the package): a change to any of it makes every entry stale.
@@ -128,14 +129,12 @@ def check_file_cached(path: Path) -> tuple[Pack | None, list[Problem]]:
     return pack, problems
 
 
-def _analysis(pack: Pack) -> dict[str, dict[str, Any]]:
-    """The per-pattern answers stored with a pack: line locality and set entries, by trigger."""
-    from cleaner.core.kinds import compile_rule
-
-    triggers = [compile_rule(rule, checked=True).trigger for rule in pack.rules]
+def _analysis(pack: Pack) -> dict[str, list[Any]]:
+    """The answers stored with a pack, one per rule in order: its trigger's line locality and set entry."""
+    triggers = [kind_of(rule).trigger_of(rule) for rule in pack.rules]
     return {
-        "line_local": {trigger: prefilter.line_local(trigger) for trigger in triggers},
-        "set_entries": {trigger: prefilter.set_entry(trigger) for trigger in triggers},
+        "line_local": [prefilter.line_local(trigger) for trigger in triggers],
+        "set_entries": [prefilter.set_entry(trigger) for trigger in triggers],
     }
 
 
@@ -179,8 +178,12 @@ def _read(entry: Path, source: str, key: bytes) -> Pack | None:
         rules = tuple(_rule(fields, source) for fields in data["rules"])
         cases = tuple(Case(**fields) for fields in data["cases"])
         pack = Pack(data["name"], data["description"], rules, source, cases)
-        prefilter.remember_line_locality(stored["line_local"])
-        prefilter.remember_set_entries(stored["set_entries"])
+        # The answers come in rule order: keyed by the patterns, they stored each pattern twice more.
+        triggers = [kind_of(rule).trigger_of(rule) for rule in rules]
+        if not len(triggers) == len(stored["line_local"]) == len(stored["set_entries"]):
+            return None
+        prefilter.remember_line_locality(dict(zip(triggers, stored["line_local"], strict=True)))
+        prefilter.remember_set_entries(dict(zip(triggers, stored["set_entries"], strict=True)))
     except (OSError, ValueError, KeyError, TypeError):  # missing, unreadable, or not ours
         return None
     return pack

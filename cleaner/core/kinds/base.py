@@ -90,9 +90,8 @@ class Matcher(ABC):
         sources = self.patterns(rule)
         self._sources = sources
         self._searchers: dict[str, Searcher] = {}
-        # Without a pattern, a rule may match in any text (its scope or conditions narrow it).
         self.matches_any_text = not sources
-        self.trigger = pattern_flags(rule.ignore_case) + next(iter(sources.values()), ANY_TEXT)
+        self.trigger = self.trigger_of(rule)
         if not checked:
             for name in sources:
                 self.searcher(name)
@@ -102,6 +101,12 @@ class Matcher(ABC):
         """The rule's RE2 patterns by field, trigger first: what loading compiles and lints."""
         fields = [field.name for field in cls.fields if field.type == "pattern"]
         return {name: rule.option(name) for name in fields if rule.option(name) is not None}
+
+    @classmethod
+    def trigger_of(cls, rule: Rule) -> str:
+        """The pattern, with its flags, that matches wherever the rule may: its first pattern.
+        Without a pattern, a rule may match in any text (its scope or conditions narrow it)."""
+        return pattern_flags(rule.ignore_case) + next(iter(cls.patterns(rule).values()), ANY_TEXT)
 
     @classmethod
     def miss_hint(cls, rule: Rule, text: str) -> str:
