@@ -254,3 +254,29 @@ def test_runs_beside_prose_are_found_without_reading_every_line(
     text = "\n".join(parts)
     found = list(SignalsMatcher(rule).find(text, 0, len(text)))
     assert found == list(_EveryLine(rule).find(text, 0, len(text)))
+
+
+@pytest.mark.parametrize(
+    ("line", "reports"),
+    [
+        ("Support independent journalism, the minister told the conference.", True),
+        ("Unterstützen Sie unsere Arbeit, so der Verleger.", True),
+        ("Apoya el periodismo independiente, dijo el editor.", True),
+        ("Soutenez notre travail — a déclaré la directrice.", True),
+        ("Поддержите редакцию, сказал главный редактор.", True),
+        ("Support independent journalism: become a member today.", False),
+        ("By continuing to browse, you agree to our use of cookies.", False),
+        ("Sign up for our newsletter, delivered every morning.", False),
+    ],
+)
+def test_reported_speech_keeps_a_call_that_someone_is_reported_to_have_made(line: str, reports: bool) -> None:
+    chain = _signals(
+        pattern="^(?:Support|Unterstützen|Apoya|Soutenez|Поддержите|By continuing|Sign up)",
+        reported_speech=False,
+    )
+    result = clean_text(f"{ARTICLE}{line}\n", chain, max_removed=None)
+    assert (line in result.clean) == reports
+    if not reports:
+        assert [span.captures for span in result.spans if span.rule == "demo/lines"] == [
+            {"reported_speech": "false"}
+        ]

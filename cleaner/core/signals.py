@@ -1,6 +1,7 @@
 """Line signals: what a line *is* (its length, its share of stopwords, capitals and digits,
-whether it ends a sentence, whether it repeats an earlier line, what an HTML page made of it),
-computed on demand for the lines a rule asks about, once per line and pass.
+whether it ends a sentence or reports speech, whether it repeats an earlier line, what an
+HTML page made of it), computed on demand for the lines a rule asks about, once per line and
+pass.
 
 A :class:`Document` is one cleaning pass's view of the text. Rules of the ``signals`` kind
 (:mod:`cleaner.core.kinds.signals`) ask it about lines by their byte range.
@@ -14,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from cleaner.core import stopwords
+from cleaner.core.speech import reports_speech
 
 # Sentence punctuation a line may end with, then closing quotes or brackets.
 _SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*\s*\Z")
@@ -212,6 +214,7 @@ SIGNALS: dict[str, Callable[[Document, int, int], Any]] = {
     "words": lambda doc, s, e: word_count(doc.text(s, e)),
     "length": lambda doc, s, e: len(doc.text(s, e).strip()),
     "sentence_end": lambda doc, s, e: ends_sentence(doc.text(s, e)),
+    "reported_speech": lambda doc, s, e: reports_speech(doc.text(s, e)),
     "capitals": lambda doc, s, e: share(doc.text(s, e), str.isupper, str.isalpha),
     "digits": lambda doc, s, e: share(doc.text(s, e), str.isdigit, _not_space),
     "stopwords": lambda doc, s, e: stopwords.stopword_share(doc.text(s, e), doc.language),

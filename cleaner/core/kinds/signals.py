@@ -1,14 +1,15 @@
 """``signals`` rules: remove whole lines by what they *are*, not only by what they say.
 
 A rule lists conditions on line signals (:mod:`cleaner.core.signals`): how many words and
-characters, the share of stopwords, capitals and digits, whether the line ends a sentence,
-whether it repeats an earlier line, and for text extracted from HTML what the page made of it
-(a heading, a list item, …) and how much of it was link text (``html: false`` keeps a rule to
-plain text, ``html: true`` to pages; a rule with conditions on a page's facts never looks at
-plain text line by line). A line is removed when every condition holds (and, if given,
-``pattern`` matches in it). Other conditions look around the line, in the spirit of jusText's
-context pass; they judge the *run* a line belongs to, the consecutive non-blank lines that all
-meet the conditions, counted whole even where it reaches past the rule's scope:
+characters, the share of stopwords, capitals and digits, whether the line ends a sentence or
+reports speech ("…, the minister said"), whether it repeats an earlier line, and for text
+extracted from HTML what the page made of it (a heading, a list item, …) and how much of it
+was link text (``html: false`` keeps a rule to plain text, ``html: true`` to pages; a rule
+with conditions on a page's facts never looks at plain text line by line). A line is removed
+when every condition holds (and, if given, ``pattern`` matches in it). Other conditions look
+around the line, in the spirit of jusText's context pass; they judge the *run* a line belongs
+to, the consecutive non-blank lines that all meet the conditions, counted whole even where it
+reaches past the rule's scope:
 
 - ``min_run: N`` / ``max_run: N``: the run has at least (at most) N lines (a short list of
   teaser headlines, not one short line, nor the long list of an article's recipe or results);
@@ -38,6 +39,7 @@ from cleaner.core.signals import HTML_ROLES, Document
 # (field, signal, comparison): "min" and "max" bound a number, "is" compares a value.
 _CONDITIONS: tuple[tuple[str, str, str], ...] = (
     ("sentence_end", "sentence_end", "is"),
+    ("reported_speech", "reported_speech", "is"),
     ("min_words", "words", "min"),
     ("max_words", "words", "max"),
     ("min_length", "length", "min"),
@@ -85,6 +87,7 @@ class SignalsMatcher(Matcher):
     fields = (
         Field("pattern", "pattern", required=False, help="an RE2 pattern the line must also match"),
         Field("sentence_end", "boolean", required=False, help="whether the line ends a sentence"),
+        Field("reported_speech", "boolean", required=False, help="whether the line says who said it"),
         Field("min_words", "integer", required=False, **_COUNT),
         Field("max_words", "integer", required=False, **_COUNT),
         Field("min_length", "integer", required=False, help="characters, spaces at the ends aside", **_COUNT),
