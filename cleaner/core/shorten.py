@@ -77,10 +77,10 @@ def _cut_sequence(sequence: Items, certain: float) -> Items:
             # An optional group as long as the budget (a label before a date): a match has it,
             # cut inside it, or only what follows. Kept so when that is shorter. (Only then: what
             # follows is cut once, so a run of optional groups costs no more than before.)
-            rest = _cut_sequence(sequence[position + 1 :], certain - have)
-            split = [Item("(?:", _without_longer([*_cut(item.group, certain - have), rest]))]
-            whole = [item, *rest]
-            kept += split if len(render([split])) < len(render([whole])) else whole
+            after = _cut_sequence(sequence[position + 1 :], certain - have)
+            either = [Item("(?:", _without_longer([*_cut(item.group, certain - have), after]))]
+            whole = [item, *after]
+            kept += either if len(render([either])) < len(render([whole])) else whole
             break
         if item.group is not None and item.repeat in ("", "+", "+?") and have + weight > certain:
             # A group repeated once or more starts with one of its alternatives: cut inside it.
