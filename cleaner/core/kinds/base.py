@@ -105,7 +105,16 @@ class Matcher(ABC):
     @classmethod
     def trigger_of(cls, rule: Rule) -> str:
         """The pattern, with its flags, that matches wherever the rule may: its first pattern.
-        Without a pattern, a rule may match in any text (its scope or conditions narrow it)."""
+        Without a pattern, a rule may match in any text (its scope or conditions narrow it).
+
+        >>> from cleaner.core.kinds import kind_of
+        >>> rule = Rule("p", "x", "line", pattern="^Read more$", ignore_case=True)
+        >>> kind_of(rule).trigger_of(rule)
+        '(?mi)^Read more$'
+        >>> rule = Rule("p", "y", "signals", scope="tail", max_words=6)
+        >>> kind_of(rule).trigger_of(rule)
+        '(?m)(?s).'
+        """
         return pattern_flags(rule.ignore_case) + next(iter(cls.patterns(rule).values()), ANY_TEXT)
 
     @classmethod
