@@ -23,10 +23,12 @@ def blank(text: str | bytes, start: int, end: int) -> bool:
     """
     if isinstance(text, str):
         return not text[start:end].strip()
+    if start < end and 0x20 < text[start] < 0x80:  # a printable ASCII character: most lines open so
+        return False
     rest = text[start:end].lstrip()
     if not rest:
         return True
-    if 0x20 < rest[0] < 0x80:  # a printable ASCII character: most lines say so at once
+    if 0x20 < rest[0] < 0x80:
         return False
     return SPACES.fullmatch(rest) is not None
 
@@ -92,8 +94,7 @@ class ScopeBounds:
         data, starts, end = self.data, self._tail_starts, self._tail_searched
         while len(starts) < lines and end > 0:
             start = data.rfind(b"\n", 0, end) + 1
-            # Most lines are empty or open with a printable ASCII character: no need to look further.
-            if start < end and (0x20 < data[start] < 0x80 or not blank(data, start, end)):
+            if not blank(data, start, end):
                 starts.append(start)
             end = start - 1
         self._tail_searched = end
