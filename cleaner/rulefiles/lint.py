@@ -142,13 +142,15 @@ def locality_warning(rule: Rule) -> tuple[str, str] | None:
     >>> locality_warning(Rule(pack="p", id="x", kind="line", pattern=r"^About[ \\t]?us$")) is None
     True
     """
-    from cleaner.core.kinds import compile_rule, kind_of
+    from cleaner.core.kinds import kind_of
+    from cleaner.core.prefilter import line_local
 
     if rule.kind not in ("line", "block") or rule.scope != "anywhere":
         return None
-    if compile_rule(rule).line_local:
+    kind = kind_of(rule)
+    if line_local(kind.trigger_of(rule)):  # what the matcher asks, without compiling its patterns again
         return None
-    field = next(iter(kind_of(rule).patterns(rule)))
+    field = next(iter(kind.patterns(rule)))
     return field, (
         f"{field} may match across a line break (\\s, (?s), or a negated class without \\n), so "
         "the rule is searched over the whole text and every later pass runs all rules again; "
