@@ -178,10 +178,9 @@ def _read(entry: Path, source: str, key: bytes) -> Pack | None:
         rules = tuple(_rule(fields, source) for fields in data["rules"])
         cases = tuple(Case(**fields) for fields in data["cases"])
         pack = Pack(data["name"], data["description"], rules, source, cases)
-        # The answers come in rule order: keyed by the patterns, they stored each pattern twice more.
+        # The answers come in rule order (keyed by the patterns, they stored each pattern twice
+        # more); a count that differs raises ValueError, and the entry is checked again.
         triggers = [kind_of(rule).trigger_of(rule) for rule in rules]
-        if not len(triggers) == len(stored["line_local"]) == len(stored["set_entries"]):
-            return None
         prefilter.remember_line_locality(dict(zip(triggers, stored["line_local"], strict=True)))
         prefilter.remember_set_entries(dict(zip(triggers, stored["set_entries"], strict=True)))
     except (OSError, ValueError, KeyError, TypeError):  # missing, unreadable, or not ours
