@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from cleaner import Chain
-from cleaner.core import prefilter
+from cleaner.core import openings, prefilter
+from cleaner.core.kinds import kind_of
 from cleaner.core.rule import RuleFileError
 from cleaner.rulefiles import cache as packcache
 from cleaner.rulefiles.cache import CACHE_ENV, check_file_cached
@@ -194,15 +195,31 @@ def test_a_cached_chain_starts_without_analysing_patterns(
     load_packs(builtin_rule_files())  # fills the cache
     monkeypatch.setattr(prefilter, "_line_locality", {})
     monkeypatch.setattr(prefilter, "_set_entries", {})
+    monkeypatch.setattr(openings, "_openings", {})
     packs = load_packs(builtin_rule_files())  # from the cache, with the stored answers
 
-    def refuse(pattern: str) -> bool:
+    def refuse(pattern: str, **_: object) -> bool:
         raise AssertionError(f"analysed {pattern!r} again")
 
     monkeypatch.setattr(prefilter, "_analyse_line_locality", refuse)
     monkeypatch.setattr(prefilter, "relax", refuse)  # set entries are relaxed patterns
+    monkeypatch.setattr(openings, "line_opening_of", refuse)
     chain = Chain([rule for pack in packs for rule in pack.rules if rule.enabled], checked=True)
     assert chain.clean("open image in gallery A pier ( AP )\n\nThe pier.\n").clean == "The pier.\n"
+
+
+def test_the_stored_answers_are_those_worked_out_afresh(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_packs(builtin_rule_files())  # fills the cache
+    for memo in ("_line_locality", "_set_entries"):
+        monkeypatch.setattr(prefilter, memo, {})
+    monkeypatch.setattr(openings, "_openings", {})
+    packs = load_packs(builtin_rule_files())
+    triggers = [kind_of(rule).trigger_of(rule) for pack in packs for rule in pack.rules]
+    stored = [(prefilter._set_entries[t], openings._openings[t]) for t in triggers]
+    monkeypatch.setattr(prefilter, "_set_entries", {})
+    monkeypatch.setattr(openings, "_openings", {})
+    assert stored == [(prefilter.set_entry(t), openings.line_opening(t)) for t in triggers]
+    assert sum(opening is not None and opening.rest is not None for _, opening in stored) > 5
 
 
 def test_a_warm_start_reads_no_yaml(tmp_path: Path) -> None:

@@ -4,9 +4,10 @@ Reading a rule file means parsing YAML, checking every field and compiling every
 which costs more than cleaning a short article. Once a file has loaded without errors, the
 resulting pack is stored as JSON under the cache folder, keyed by a hash of the file's text and
 of the code that validates it; the next run with the same file loads the JSON instead. Each
-entry also holds the line-locality of the rules' patterns (:func:`cleaner.core.prefilter.line_local`)
-and their entries in the prefilter set (:func:`cleaner.core.prefilter.set_entry`), the other
-per-pattern analysis a chain needs at start-up.
+entry also holds the line-locality of the rules' patterns (:func:`cleaner.core.prefilter.line_local`),
+their entries in the prefilter set (:func:`cleaner.core.prefilter.set_entry`) and the openings
+of those (:func:`cleaner.core.openings.line_opening`), the other per-pattern analysis a chain
+needs at start-up.
 
 The folder is ``$CLEANER_CACHE_DIR``, else the user's cache folder as platformdirs finds it
 (``$XDG_CACHE_HOME/cleaner``, else ``~/.cache/cleaner`` on Linux; ``~/Library/Caches/cleaner``
@@ -32,13 +33,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from cleaner.core import prefilter
+from cleaner.core import openings, prefilter
 from cleaner.core.kinds import kind_of
 from cleaner.core.rule import ERROR, Case, Pack, Problem, Rule, RuleFileError
 from cleaner.rulefiles.files import read_rule_file
 
 CACHE_ENV = "CLEANER_CACHE_DIR"
-FORMAT = 5  # 2: a rule's kind fields are its options; 3: set entries stored; 4: signed; 5: answers by rule
+# 2: a rule's kind fields are its options; 3: set entries stored; 4: signed; 5: answers by rule;
+# 6: line openings stored
+FORMAT = 6
 MAX_ENTRIES = 256  # more than that, and the least recently written half goes
 # The code whose behaviour an entry records (the engine and the rule-file readers, relative to
 # the package): a change to any of it makes every entry stale.
@@ -130,11 +133,13 @@ def check_file_cached(path: Path) -> tuple[Pack | None, list[Problem]]:
 
 
 def _analysis(pack: Pack) -> dict[str, list[Any]]:
-    """The answers stored with a pack, one per rule in order: its trigger's line locality and set entry."""
+    """The answers stored with a pack, one per rule in order: its trigger's line locality, set
+    entry and line opening."""
     triggers = [kind_of(rule).trigger_of(rule) for rule in pack.rules]
     return {
         "line_local": [prefilter.line_local(trigger) for trigger in triggers],
         "set_entries": [prefilter.set_entry(trigger) for trigger in triggers],
+        "openings": [openings.line_opening(trigger) for trigger in triggers],
     }
 
 
@@ -183,6 +188,11 @@ def _read(entry: Path, source: str, key: bytes) -> Pack | None:
         triggers = [kind_of(rule).trigger_of(rule) for rule in rules]
         prefilter.remember_line_locality(dict(zip(triggers, stored["line_local"], strict=True)))
         prefilter.remember_set_entries(dict(zip(triggers, stored["set_entries"], strict=True)))
+        found = [
+            None if found is None else openings.Opening(found[0], tuple(found[1]), found[2])
+            for found in stored["openings"]
+        ]
+        openings.remember_openings(dict(zip(triggers, found, strict=True)))
     except (OSError, ValueError, KeyError, TypeError):  # missing, unreadable, or not ours
         return None
     return pack
