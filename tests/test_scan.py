@@ -335,6 +335,16 @@ def test_the_one_set_for_long_texts_finds_what_the_reference_finds(chain: Chain,
         assert _key(Chain(chain.rules).candidates(text)) == _key(reference_candidates(chain, text))
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chain=chains(), text=texts)
+def test_the_sets_for_later_short_texts_find_what_the_reference_finds(chain: Chain, text: str) -> None:
+    """Once a process has searched enough text, short texts are searched with the sets alone,
+    without the table of line openings: forced here from the first text."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scan, "GATED_UNTIL", 0)
+        assert _key(Chain(chain.rules).candidates(text)) == _key(reference_candidates(chain, text))
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(chain=chains(), text=texts)
 def test_a_long_text_is_cleaned_as_a_short_one(chain: Chain, text: str) -> None:

@@ -21,15 +21,14 @@ import bisect
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-import re2
-
 from cleaner.core.casing import FOLDS_TO_ASCII, lower_text
+from cleaner.core.gate import OpeningGate
 from cleaner.core.kinds import Candidate, Matcher
-from cleaner.core.prefilter import relax, set_entry
+from cleaner.core.openings import line_opening
+from cleaner.core.prefilter import set_entry
+from cleaner.core.sets import entry_set
 from cleaner.core.signals import Document
 
-# Generous memory for the set's automaton, so that RE2's fast DFA is used, never its fallback.
-_MAX_MEM = 256 << 20
 # Bytes per block: each set search costs a few microseconds besides its bytes, and a block
 # where a rule's entry matches is searched again by that rule, so blocks are neither tiny nor large.
 BLOCK = 4 << 10
@@ -38,23 +37,6 @@ BLOCK = 4 << 10
 _SINGLE_LINE = r"\(\?[a-zA-Z]*-[a-zA-Z]*m"
 _AT_START = re.compile(r"\\A|" + _SINGLE_LINE)
 _AT_END = re.compile(r"\\z|" + _SINGLE_LINE)
-
-
-def _set(patterns: Sequence[str], *, relaxed: bool = False) -> re2.Set | None:
-    """One RE2 set of ``patterns``, relaxed first (:func:`relax`) unless ``relaxed``."""
-    if not patterns:
-        return None
-    options = re2.Options()
-    options.log_errors = False
-    options.max_mem = _MAX_MEM
-    rule_set = re2.Set.SearchSet(options)
-    for pattern in patterns:
-        try:
-            rule_set.Add(pattern if relaxed else relax(pattern))
-        except re2.error:  # cannot happen for a pattern RE2 accepts; "any text" is always safe
-            rule_set.Add("(?s).")
-    rule_set.Compile()
-    return rule_set
 
 
 def _anchored(patterns: dict[int, str]) -> tuple[set[int], set[int]]:
@@ -80,16 +62,27 @@ def _split_any_text(matchers: Sequence[Matcher], indices: Sequence[int]) -> tupl
 class _EntrySets:
     """The prefilter entries of some of a chain's rules (see :func:`set_entry`): those of
     ignore-case rules in a set that reads text lowered (:func:`cleaner.core.casing.lower_text`),
-    the others in a set that reads it as it is."""
+    the others in a set that reads it as it is. ``gated``: the entries a table of line openings
+    can answer for (:class:`cleaner.core.gate.OpeningGate`) are left to it, out of the sets."""
 
-    def __init__(self, matchers: Sequence[Matcher], indices: Sequence[int]) -> None:
+    def __init__(self, matchers: Sequence[Matcher], indices: Sequence[int], *, gated: bool = False) -> None:
         self.anywhere, indices = _split_any_text(matchers, indices)
         entries = {i: set_entry(matchers[i].trigger) for i in indices}
+        self._gate: OpeningGate | None = None
+        if gated:
+            found = {i: opening for i in indices if (opening := line_opening(matchers[i].trigger))}
+            gate = OpeningGate({i: (opening, *entries[i]) for i, opening in found.items()})
+            if gate.rules:
+                self._gate = gate
+                # A rule the gate took stays in a set only for its alternatives without an opening.
+                left = {i: rest for i in gate.rules if (rest := found[i].rest) is not None}
+                entries.update({i: (rest, entries[i][1]) for i, rest in left.items()})
+                indices = [i for i in indices if i not in gate.rules or i in left]
         self.lowered = [i for i in indices if entries[i][1]]
         self.plain = [i for i in indices if not entries[i][1]]
         lowered = [entries[i][0] for i in self.lowered]
-        self._lowered_set = _set([*lowered, f"[{FOLDS_TO_ASCII}]"] if lowered else [], relaxed=True)
-        self._plain_set = _set([entries[i][0] for i in self.plain], relaxed=True)
+        self._lowered_set = entry_set([*lowered, f"[{FOLDS_TO_ASCII}]"] if lowered else [], relaxed=True)
+        self._plain_set = entry_set([entries[i][0] for i in self.plain], relaxed=True)
         # Entries anchored at the start (end) of what they read match in a piece only when it is
         # read on its own, or as the start (end) of a longer text.
         self.at_start, self.at_end = _anchored({i: entry for i, (entry, _) in entries.items()})
@@ -99,12 +92,16 @@ class _EntrySets:
     def hits(self, piece: bytes) -> list[int]:
         """The rules whose entries match in ``piece``."""
         hits: list[int] = list(self.anywhere) if piece else []
+        lowered = None
         if self._lowered_set is not None:
-            found = self._lowered_set.Match(lower_text(piece)) or ()
+            lowered = lower_text(piece)
+            found = self._lowered_set.Match(lowered) or ()
             # The last entry: a character that folds to an ASCII letter, where any rule may match.
             hits += self.lowered if len(self.lowered) in found else [self.lowered[k] for k in found]
         if self._plain_set is not None:
             hits += [self.plain[k] for k in self._plain_set.Match(piece) or ()]
+        if self._gate is not None:
+            hits += [hit for hit in self._gate.hits(piece, lowered) if hit not in hits]
         return hits
 
 
@@ -116,7 +113,7 @@ class _OneSet:
     def __init__(self, matchers: Sequence[Matcher], indices: Sequence[int]) -> None:
         self.anywhere, self.indices = _split_any_text(matchers, indices)
         triggers = {i: matchers[i].trigger for i in self.indices}
-        self._set = _set(list(triggers.values()))
+        self._set = entry_set(list(triggers.values()))
         self.joinable = not any(_anchored(triggers))  # as for the two sets
 
     def hits(self, piece: bytes) -> list[int]:
@@ -132,6 +129,11 @@ class _OneSet:
 #: about 30 ms longer to compile, once a process. Start-up, for the short texts most runs clean,
 #: stays with the quicker compile.
 ONE_SET_FROM = 16 << 20
+#: Until a process has searched this many bytes of shorter texts, their blocks are searched with
+#: sets that leave to a table of line openings what it can answer for (see
+#: :class:`cleaner.core.gate.OpeningGate`): the sets compile in a third of the time, and the
+#: table reads a few KB as quickly as they do, but a few MB a little more slowly.
+GATED_UNTIL = 2 << 20
 
 
 class Scanner:
@@ -154,11 +156,13 @@ class Scanner:
         self.in_context = [i for i, m in enumerate(self.matchers) if m.depends_on_neighbours]
         placed = set(self.scoped) | set(self.by_block)
         self.whole = [i for i in range(len(self.matchers)) if i not in placed]
-        self._whole_set = _set([self.matchers[i].trigger for i in self.whole])
-        # The sets for the blocks of short texts, or of a long text (see ONE_SET_FROM): each
-        # compiled when a text of its kind first comes.
+        self._whole_set = entry_set([self.matchers[i].trigger for i in self.whole])
+        # The sets for the blocks of the first short texts, of the short texts after them (see
+        # GATED_UNTIL), or of a long text (see ONE_SET_FROM): each compiled when first needed.
+        self._gated_sets: _EntrySets | None = None
         self._block_sets: _EntrySets | None = None
         self._one_set: _OneSet | None = None
+        self._searched = 0
         # Head and tail rules too: a scope's few lines are searched for their entries, so a rule
         # whose entry does not match there is not compiled nor run.
         self._scoped_sets = _EntrySets(self.matchers, self.scoped)
@@ -178,7 +182,13 @@ class Scanner:
         return {hit for piece in pieces for hit in sets.hits(piece)}
 
     def _sets_for(self, size: int) -> _EntrySets | _OneSet:
-        """The sets the blocks of a text of ``size`` bytes are searched with: two, or one for a long text."""
+        """The sets the blocks of a text of ``size`` bytes are searched with: two and a table of
+        openings for the first short texts, two for later ones, or one for a long text."""
+        if size < ONE_SET_FROM and self._searched < GATED_UNTIL:
+            self._searched += size
+            if self._gated_sets is None:
+                self._gated_sets = _EntrySets(self.matchers, self.by_block, gated=True)
+            return self._gated_sets
         if size < ONE_SET_FROM:
             if self._block_sets is None:
                 self._block_sets = _EntrySets(self.matchers, self.by_block)
