@@ -27,6 +27,8 @@ from cleaner.core.openings import Opening, line_opening_of
             tuple(f"{a}{b}.{c}{d}" for a in "0123" for b in "0123456789" for c in "01" for d in "0123456789"),
             None,
         ),
+        # A hyphen escaped in a class is one of its characters, not a range.
+        ("(?m)^[a\\-c]bcdef", False, "", ("-bcdef", "abcdef", "cbcdef"), None),
         # An ignore-case group of ASCII letters, in an entry that reads lowered text.
         ("(?m)^(?i:[Gg])allery", True, "", ("gallery",), None),
         # Alternatives that may open with any word stay with the set.

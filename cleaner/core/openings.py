@@ -256,34 +256,39 @@ def _chars(text: str) -> set[str] | None:
 
 def _class_members(text: str) -> set[str] | None:
     """The members of a class such as ``[ \\t•]`` or ``[0-9]``; None for a negated one, or one
-    with Perl, Unicode or POSIX classes, or with a range of many characters."""
+    with Perl, Unicode or POSIX classes, or with a range of many characters.
+
+    >>> sorted(_class_members("[a\\-c]")), sorted(_class_members("[a-c]"))
+    (['-', 'a', 'c'], ['a', 'b', 'c'])
+    """
     if text.startswith("[^") or "[:" in text:
         return None
+    # Each member's characters, and whether it was written escaped: "\\-" is a hyphen, never a range.
     body, members, at = text[1:-1], [], 0
     while at < len(body):
         if body[at] == "\\":
             escaped = body[at : at + 2]
             if escaped in _ESCAPED:
-                members.append(_ESCAPED[escaped])
+                members.append((_ESCAPED[escaped], True))
             elif escaped[1:].isalnum():
                 return None
             else:
-                members.append(escaped[1:])
+                members.append((escaped[1:], True))
             at += 2
         else:
-            members.append(body[at])
+            members.append((body[at], False))
             at += 1
     chars: set[str] = set()
     at = 0
     while at < len(members):
-        if at + 2 < len(members) and members[at + 1] == "-" and len(members[at]) == len(members[at + 2]) == 1:
-            low, high = ord(members[at]), ord(members[at + 2])
-            if not 0 <= high - low <= 64:
+        if at + 2 < len(members) and members[at + 1] == ("-", False):
+            (low, _), (high, _) = members[at], members[at + 2]
+            if len(low) != 1 or len(high) != 1 or not 0 <= ord(high) - ord(low) <= 64:
                 return None
-            chars.update(map(chr, range(low, high + 1)))
+            chars.update(map(chr, range(ord(low), ord(high) + 1)))
             at += 3
         else:
-            chars.update(members[at])
+            chars.update(members[at][0])
             at += 1
     return chars
 
