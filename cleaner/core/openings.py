@@ -258,7 +258,7 @@ def _class_members(text: str) -> set[str] | None:
     """The members of a class such as ``[ \\t•]`` or ``[0-9]``; None for a negated one, or one
     with Perl, Unicode or POSIX classes, or with a range of many characters.
 
-    >>> sorted(_class_members("[a\\-c]")), sorted(_class_members("[a-c]"))
+    >>> sorted(_class_members("[a\\\\-c]")), sorted(_class_members("[a-c]"))
     (['-', 'a', 'c'], ['a', 'b', 'c'])
     """
     if text.startswith("[^") or "[:" in text:
