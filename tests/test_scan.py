@@ -329,23 +329,24 @@ def test_every_builtin_rule_is_line_local_or_scoped() -> None:
     assert [m.rule.qualified_id for m in spread] == []
 
 
+@pytest.mark.parametrize(
+    "forced",
+    [
+        # Long texts are searched with one set of case-keeping entries instead of two.
+        "ONE_SET_FROM",
+        # Once a process has searched enough text, short texts are searched with the sets alone,
+        # without the table of line openings.
+        "GATED_UNTIL",
+    ],
+)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(chain=chains(), text=texts)
-def test_the_one_set_for_long_texts_finds_what_the_reference_finds(chain: Chain, text: str) -> None:
-    """Long texts are searched with one set of case-keeping entries instead of two: forced here
-    on short texts, it must find the same."""
+def test_the_sets_of_each_kind_of_text_find_what_the_reference_finds(
+    forced: str, chain: Chain, text: str
+) -> None:
+    """Each way of searching, forced from the first short text, must find the same."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(scan, "ONE_SET_FROM", 0)
-        assert _key(Chain(chain.rules).candidates(text)) == _key(reference_candidates(chain, text))
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(chain=chains(), text=texts)
-def test_the_sets_for_later_short_texts_find_what_the_reference_finds(chain: Chain, text: str) -> None:
-    """Once a process has searched enough text, short texts are searched with the sets alone,
-    without the table of line openings: forced here from the first text."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(scan, "GATED_UNTIL", 0)
+        patch.setattr(scan, forced, 0)
         assert _key(Chain(chain.rules).candidates(text)) == _key(reference_candidates(chain, text))
 
 
