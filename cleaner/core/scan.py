@@ -131,8 +131,8 @@ class _OneSet:
 ONE_SET_FROM = 16 << 20
 #: Until a process has searched this many bytes of shorter texts, their blocks are searched with
 #: sets that leave to a table of line openings what it can answer for (see
-#: :class:`cleaner.core.gate.OpeningGate`): the sets compile in a third of the time, and the
-#: table reads a few KB as quickly as they do, but a few MB a little more slowly.
+#: :class:`cleaner.core.gate.OpeningGate`): the sets compile and warm up in half the time, and
+#: the table reads a few KB as quickly as they do, but a few MB more slowly.
 GATED_UNTIL = 2 << 20
 
 

@@ -188,11 +188,11 @@ def _read(entry: Path, source: str, key: bytes) -> Pack | None:
         triggers = [kind_of(rule).trigger_of(rule) for rule in rules]
         prefilter.remember_line_locality(dict(zip(triggers, stored["line_local"], strict=True)))
         prefilter.remember_set_entries(dict(zip(triggers, stored["set_entries"], strict=True)))
-        found = [
-            None if found is None else openings.Opening(found[0], tuple(found[1]), found[2])
-            for found in stored["openings"]
+        opened = [
+            None if answer is None else openings.Opening(answer[0], tuple(answer[1]), answer[2])
+            for answer in stored["openings"]
         ]
-        openings.remember_openings(dict(zip(triggers, found, strict=True)))
+        openings.remember_openings(dict(zip(triggers, opened, strict=True)))
     except (OSError, ValueError, KeyError, TypeError):  # missing, unreadable, or not ours
         return None
     return pack
