@@ -194,20 +194,46 @@ _Spelled = list[tuple[str, bool]]
 
 
 def _spelled(sequence: Items, *, lowered: bool, folded: bool = False) -> _Spelled:
-    """Every literal text a match of ``sequence`` starts with, as far as it is spelled out."""
+    """Every literal text a match of ``sequence`` starts with, as far as it is spelled out (no
+    further than :data:`KEPT_CHARACTERS`: the rest would be cut)."""
     spelled: _Spelled = [("", True)]
-    for item in sequence:
-        if not any(complete for _, complete in spelled):
-            break
-        more = _item_spelled(item, lowered=lowered, folded=folded)
-        if more is None:
-            return [(prefix, False) for prefix, _ in spelled]
-        grown = [(prefix, False) for prefix, complete in spelled if not complete]
-        grown += [(prefix + text, done) for prefix, complete in spelled if complete for text, done in more]
-        if len(grown) > max(_MOST_OPENINGS, len(spelled) + len(more)):
-            return [(prefix, False) for prefix, _ in spelled]
-        spelled = grown
+    at = 0
+    while at < len(sequence) and any(complete for _, complete in spelled):
+        # A run of plain characters (most of a vocabulary) is added to every opening at once.
+        run = []
+        while at < len(sequence) and (char := _plain_char(sequence[at], folded=folded)) is not None:
+            run.append(char)
+            at += 1
+        if run:
+            text = "".join(run)
+            spelled = [(prefix + text, True) if complete else (prefix, False) for prefix, complete in spelled]
+        else:
+            more = _item_spelled(sequence[at], lowered=lowered, folded=folded)
+            at += 1
+            if more is None:
+                return [(prefix, False) for prefix, _ in spelled]
+            grown = [(prefix, False) for prefix, complete in spelled if not complete]
+            grown += [
+                (prefix + text, done) for prefix, complete in spelled if complete for text, done in more
+            ]
+            if len(grown) > max(_MOST_OPENINGS, len(spelled) + len(more)):
+                return [(prefix, False) for prefix, _ in spelled]
+            spelled = grown
+        spelled = [(prefix, complete and len(prefix) < KEPT_CHARACTERS) for prefix, complete in spelled]
     return spelled
+
+
+def _plain_char(item: Item, *, folded: bool) -> str | None:
+    """The one character an item matches, when it is a plain character; else None."""
+    if item.group is not None or item.repeat:
+        return None
+    chars = _chars(item.text)
+    if chars is None or len(chars) != 1:
+        return None
+    (char,) = chars
+    if folded:
+        return char.lower() if char.isascii() else None
+    return char
 
 
 def _item_spelled(item: Item, *, lowered: bool, folded: bool) -> _Spelled | None:
