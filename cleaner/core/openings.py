@@ -194,8 +194,7 @@ _Spelled = list[tuple[str, bool]]
 
 
 def _spelled(sequence: Items, *, lowered: bool, folded: bool = False) -> _Spelled:
-    """Every literal text a match of ``sequence`` starts with, as far as it is spelled out (no
-    further than :data:`KEPT_CHARACTERS`: the rest would be cut)."""
+    """Every literal text a match of ``sequence`` starts with, as far as it is spelled out."""
     spelled: _Spelled = [("", True)]
     at = 0
     while at < len(sequence) and any(complete for _, complete in spelled):
@@ -219,7 +218,6 @@ def _spelled(sequence: Items, *, lowered: bool, folded: bool = False) -> _Spelle
             if len(grown) > max(_MOST_OPENINGS, len(spelled) + len(more)):
                 return [(prefix, False) for prefix, _ in spelled]
             spelled = grown
-        spelled = [(prefix, complete and len(prefix) < KEPT_CHARACTERS) for prefix, complete in spelled]
     return spelled
 
 
