@@ -225,13 +225,8 @@ def _plain_char(item: Item, *, folded: bool) -> str | None:
     """The one character an item matches, when it is a plain character; else None."""
     if item.group is not None or item.repeat:
         return None
-    chars = _chars(item.text)
-    if chars is None or len(chars) != 1:
-        return None
-    (char,) = chars
-    if folded:
-        return char.lower() if char.isascii() else None
-    return char
+    chars = _spelled_chars(item.text, folded=folded)
+    return next(iter(chars)) if chars is not None and len(chars) == 1 else None
 
 
 def _item_spelled(item: Item, *, lowered: bool, folded: bool) -> _Spelled | None:
@@ -248,14 +243,8 @@ def _item_spelled(item: Item, *, lowered: bool, folded: bool) -> _Spelled | None
     if item.group is None:
         if item.text == "\\b":
             return [("", True)]
-        chars = _chars(item.text)
-        if chars is None or len(chars) > _MOST_CLASS_CHARACTERS:
-            return None
-        if folded:
-            if not all(char.isascii() for char in chars):
-                return None
-            chars = {char.lower() for char in chars}
-        return [(char, not item.repeat) for char in sorted(chars)]
+        chars = _spelled_chars(item.text, folded=folded)
+        return None if chars is None else [(char, not item.repeat) for char in sorted(chars)]
     ignore_case = item.text == "(?i:" and lowered
     if item.text not in _PLAIN_GROUPS and not item.text.startswith("(?P<") and not ignore_case:
         return None
@@ -265,6 +254,17 @@ def _item_spelled(item: Item, *, lowered: bool, folded: bool) -> _Spelled | None
         for pair in _spelled(sequence, lowered=lowered, folded=folded or ignore_case)
     ]
     return spelled if not item.repeat else [(text, False) for text, _ in spelled]
+
+
+def _spelled_chars(text: str, *, folded: bool) -> set[str] | None:
+    """The characters an atom matches, as openings spell them: a few of them (:func:`_chars`),
+    and in an ignore-case group of an entry that reads lowered text, ASCII letters lowered."""
+    chars = _chars(text)
+    if chars is None or len(chars) > _MOST_CLASS_CHARACTERS:
+        return None
+    if folded:
+        return {char.lower() for char in chars} if all(char.isascii() for char in chars) else None
+    return chars
 
 
 def _chars(text: str) -> set[str] | None:
