@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 from cleaner.messages import EXIT_SIGNAL_BASE
@@ -35,6 +33,7 @@ class StopRequest:
         self.signum = 0
         self._waiting = False
         self._previous: dict[int, Any] = {}
+        self._stretch = _Waiting(self)
 
     def __enter__(self) -> StopRequest:
         if threading.current_thread() is threading.main_thread():
@@ -58,12 +57,34 @@ class StopRequest:
         if self.signum:
             raise Interrupted(self.signum)
 
-    @contextlib.contextmanager
-    def waiting(self) -> Iterator[None]:
-        """A stretch where a signal stops the run at once (nothing is being written)."""
-        self._waiting = True
-        try:
-            self.check()
-            yield
-        finally:
-            self._waiting = False
+    def waiting(self) -> _Waiting:
+        """A stretch where a signal stops the run at once (nothing is being written).
+
+        >>> stop = StopRequest()
+        >>> with stop.waiting():
+        ...     stop._waiting
+        True
+        >>> stop._waiting
+        False
+        """
+        return self._stretch
+
+
+class _Waiting:
+    """The context of :meth:`StopRequest.waiting`: a class rather than a generator, since a
+    run enters it twice per input (about a microsecond each way saved on 10,000 files)."""
+
+    __slots__ = ("_request",)
+
+    def __init__(self, request: StopRequest) -> None:
+        self._request = request
+
+    def __enter__(self) -> None:
+        request = self._request
+        request._waiting = True  # before the check: a signal from now on raises at once
+        if request.signum:
+            request._waiting = False
+            raise Interrupted(request.signum)
+
+    def __exit__(self, *exc: object) -> None:
+        self._request._waiting = False
