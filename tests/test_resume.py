@@ -12,10 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from texts import COUNCIL, HARBOUR, PNG, article_tree, corpus_bytes, write_files
 from typer.testing import CliRunner
 
 from cleaner.batch.corpus import split_record_source
+from cleaner.batch.journal import journal_line, parse_journal_line
 from cleaner.batch.plan import DEFAULT_INCLUDE
 from cleaner.batch.walk import Walker
 from cleaner.commands.app import app
@@ -223,3 +226,18 @@ def test_resume_without_the_report_cleans_everything_again(tmp_path: Path) -> No
     assert result.exit_code == 0
     assert f"cleaner: warning: {report} does not exist, so every input is cleaned again" in result.stderr
     assert report.read_text().count('"source": "a.txt"') > 0
+
+
+@given(
+    st.text(st.characters(blacklist_categories=("Cs",)) | st.sampled_from(["\udcff", '"', "\\"])),
+    st.none() | st.text(),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_journal_line_is_the_json_of_its_source_and_digest_and_reads_back(
+    source: str, digest: str | None
+) -> None:
+    line = journal_line(source, digest)
+    entry = source if digest is None else [source, digest]
+    encoded = json.dumps(entry, ensure_ascii=False).encode("utf-8", "backslashreplace") + b"\n"
+    assert line == encoded and line.count(b"\n") == 1
+    assert parse_journal_line(line) == (source, digest)
