@@ -11,15 +11,13 @@ one shard task for a corpus (or a byte range of one) that a worker reads and wri
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import functools
 import sys
 import zlib
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cleaner.batch.corpus import Chunk, LineReader, bounded_lines, is_gzip, read_chunks
 from cleaner.batch.journal import Finished, file_sha256
@@ -77,8 +75,7 @@ class Event(enum.Enum):
     FAILED = "failed"  # could not be read
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One thing the collector does for a unit, in order; ``task`` is work for an executor."""
 
     unit: Unit
@@ -195,7 +192,7 @@ class Planner:
             sweep_temporaries(self.layout.output, shards)
         for number, (start, end) in enumerate(ranges):
             unit = self.layout.unit(index, (shard_name(root.name, number),), root.path)
-            unit = dataclasses.replace(unit, corpus=True)
+            unit = unit._replace(corpus=True)
             if self.resume and self.ledger.finished_before(unit.key):
                 digest = self.ledger.output_digest(unit.key)
                 if _up_to_date(unit, digest) is not None:
@@ -205,8 +202,8 @@ class Planner:
             carried = functools.partial(_range_bytes, str(root.path), start, end, self.max_record_bytes)
             step = self._worker_step(unit, task, carried)
             if isinstance(step.task, ShardTask) and step.task.data is not None:  # the range's lines only
-                step = dataclasses.replace(step, task=step.task._replace(start=0, end=None))
-            yield dataclasses.replace(step, progress=end - start)
+                step = step._replace(task=step.task._replace(start=0, end=None))
+            yield step._replace(progress=end - start)
 
     def _doc_step(self, unit: Unit, path: Path) -> Step:
         size = regular_size(path)

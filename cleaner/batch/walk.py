@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pathspec import GitIgnoreSpec
 
@@ -41,8 +42,7 @@ class InputCollision(ValueError):
     """A file the run writes turned out to be one of its inputs; the message names both."""
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
+class Found(NamedTuple):
     """A file to clean (or, with ``error``, a folder that could not be listed)."""
 
     parts: tuple[str, ...]  # path below the walked directory
