@@ -25,11 +25,19 @@ class Cluster:
         self.workers: list[subprocess.Popen] = []
         self.address = ""
 
-    def start(self, workers: int = 2) -> Cluster:
+    def start(self, workers: int = 2, *scheduler_args: str) -> Cluster:
         file = self.folder / "scheduler.json"
         file.unlink(missing_ok=True)
         self.scheduler = self._spawn(
-            "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(file)
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-dashboard",
+            "--scheduler-file",
+            str(file),
+            *scheduler_args,
         )
         deadline = time.monotonic() + 60
         while not file.exists() or not file.read_text().strip():

@@ -264,6 +264,43 @@ def test_a_killed_scheduler_stops_the_run_in_one_line_and_resume_finishes_it(tmp
     assert files_below(out) == outputs and got.read_bytes() == report
 
 
+# Notes each time the scheduler is asked to fetch results for a client (its "gather" handler).
+GATHERS = """
+import os
+
+def dask_setup(scheduler):
+    handler = scheduler.handlers["gather"]
+
+    async def noted(*args, **kwargs):
+        open(os.environ["CLEANER_TEST_GATHERS"], "a").write("gather\\n")
+        return await handler(*args, **kwargs)
+
+    scheduler.handlers["gather"] = noted
+"""
+
+
+def test_results_come_from_the_workers_not_through_the_scheduler(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    article_tree(raw, 30)
+    outputs, report, _ = baseline(tmp_path, raw)
+    gathers = tmp_path / "gathers.txt"
+    cluster = Cluster(tmp_path / "cluster", {"CLEANER_TEST_GATHERS": str(gathers)})
+    try:
+        cluster.start(2, "--preload", str(_preload(tmp_path, GATHERS)))
+        runs = {}
+        for direct in ("", "False"):  # Dask's default, then a configuration that says no
+            out, got = tmp_path / f"out{direct}", tmp_path / f"dask{direct}.jsonl"
+            env = {"DASK_DISTRIBUTED__CLIENT__DIRECT_TO_WORKERS": direct} if direct else {}
+            done = cleaner(
+                raw, "-o", out, "--report", got, "-q", "--scheduler", cluster.address, "--shared", env=env
+            )
+            assert (done.returncode, files_below(out), got.read_bytes()) == (0, outputs, report)
+            runs[direct] = gathers.read_text().count("gather") if gathers.exists() else 0
+    finally:
+        cluster.stop()
+    assert runs[""] == 0 and runs["False"] > 0
+
+
 def test_an_unfit_worker_gets_no_tasks_and_is_named(tmp_path: Path, cluster: Cluster) -> None:
     raw = tmp_path / "raw"
     article_tree(raw, 20)

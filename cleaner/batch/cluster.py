@@ -17,8 +17,9 @@ The worker's side is :mod:`cleaner.batch.plugin`.
   task that fails on a worker is retried :data:`RETRIES` times. Outputs are written whole and
   the same each time, so running a task twice is harmless.
 - **Bounded.** Results stay on the workers until this process collects them, in input order,
-  one batch at a time; the batches in flight are capped by a number that does not grow with the
-  cluster (:data:`MAX_BATCHES_IN_FLIGHT`), so this process's memory does not either.
+  one batch at a time, from the worker that holds each (see :func:`_direct_to_workers`); the
+  batches in flight are capped by a number that does not grow with the cluster
+  (:data:`MAX_BATCHES_IN_FLIGHT`), so this process's memory does not either.
 - **Quiet.** Dask's own loggers and warnings are silenced; a cluster that
   fails (the scheduler gone, every worker lost) stops the run with one line, and ``--resume``
   continues it.
@@ -122,7 +123,12 @@ class DaskExecutor(_BatchingExecutor):
             if self._cluster is None:
                 # A Client waits forever on a service that accepts and never speaks Dask: ask first.
                 asyncio.run(asyncio.wait_for(_handshake(distributed, address, wait), wait + 1))
-            self._client = distributed.Client(self._cluster or address, timeout=wait, set_as_default=False)
+            self._client = distributed.Client(
+                self._cluster or address,
+                timeout=wait,
+                set_as_default=False,
+                direct_to_workers=_direct_to_workers(),
+            )
         except (OSError, asyncio.TimeoutError) as exc:
             raise ExecutorError(f"no Dask scheduler answered in {wait:g} s ({_why(exc)})") from None
 
@@ -210,6 +216,24 @@ class _Quiet:
 async def _handshake(distributed: Any, address: str, wait: float) -> None:
     comm = await distributed.comm.connect(address, timeout=wait)
     await comm.close()
+
+
+def _direct_to_workers() -> bool:
+    """Whether results are fetched from the workers that hold them: yes, unless Dask's
+    configuration (``distributed.client.direct-to-workers``) says no.
+
+    Through the scheduler, every report part would cross the network twice and cost the
+    scheduler its handling; straight from the workers, the scheduler only says where each
+    result is. Dask fetches through the scheduler what it cannot fetch from a worker, so a
+    client that cannot reach the workers still gets its results, after a connection timeout.
+
+    >>> _direct_to_workers()
+    True
+    """
+    import dask
+
+    configured = dask.config.get("distributed.client.direct-to-workers", None)
+    return True if configured is None else bool(configured)
 
 
 def _seconds(variable: str, default: float) -> float:
