@@ -62,17 +62,19 @@ class StopRequest:
 
         >>> stop = StopRequest()
         >>> with stop.waiting():
-        ...     stop._waiting
-        True
-        >>> stop._waiting
-        False
+        ...     pass
+        >>> stop.signum = 15  # as the handler sets it when a signal came while writing
+        >>> with stop.waiting():
+        ...     pass
+        Traceback (most recent call last):
+        cleaner.batch.stopping.Interrupted: 15
         """
         return self._stretch
 
 
 class _Waiting:
-    """The context of :meth:`StopRequest.waiting`: a class rather than a generator, since a
-    run enters it twice per input (about a microsecond each way saved on 10,000 files)."""
+    """The context of :meth:`StopRequest.waiting`: a class rather than a generator, which
+    takes a microsecond longer each time, and a run enters it twice per input."""
 
     __slots__ = ("_request",)
 
