@@ -73,8 +73,8 @@ class StopRequest:
 
 
 class _Waiting:
-    """The context of :meth:`StopRequest.waiting`: a class rather than a generator, which
-    takes a microsecond longer each time, and a run enters it twice per input."""
+    """The context of :meth:`StopRequest.waiting`. A class: a generator's context takes a
+    microsecond longer to enter and leave, and a run enters this one twice per input."""
 
     __slots__ = ("_request",)
 
