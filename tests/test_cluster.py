@@ -272,7 +272,8 @@ def dask_setup(scheduler):
     handler = scheduler.handlers["gather"]
 
     async def noted(*args, **kwargs):
-        open(os.environ["CLEANER_TEST_GATHERS"], "a").write("gather\\n")
+        with open(os.environ["CLEANER_TEST_GATHERS"], "a") as notes:
+            notes.write("gather\\n")
         return await handler(*args, **kwargs)
 
     scheduler.handlers["gather"] = noted
