@@ -88,18 +88,9 @@ def line_opening_of(entry: str, *, lowered: bool) -> Opening | None:
     from cleaner.core.syntax import parse, render  # only for a pattern not cached, like shorten
 
     tree = parse(entry)
-    if tree is None:
+    if tree is None or (flagged := _after_flags(tree[0], multi_line=False)) is None:
         return None
-    lead: Items = []
-    for item in tree[0]:
-        if (flags := _flags_of(item)) is None:
-            break
-        if "i" in flags.group(1):
-            return None
-        lead.append(item)
-    multi_line = False
-    for item in lead:
-        multi_line = _multi_line_after(item, multi_line)
+    lead, multi_line = tree[0][: flagged[0]], flagged[1]
     skip: set[str] = set()
     prefixes: set[str] = set()
     rest: Alternatives = []
@@ -124,11 +115,16 @@ def _flags_of(item: Item) -> re.Match[str] | None:
     return _FLAGS.fullmatch(item.text) if item.group is None else None
 
 
-def _multi_line_after(item: Item, multi_line: bool) -> bool:
-    """Whether ``^`` matches at each line's start after a flags item (``(?m)``, ``(?s-m)``)."""
-    flags = _flags_of(item)
-    assert flags is not None
-    return (multi_line or "m" in flags.group(1)) and "m" not in (flags.group(2) or "")
+def _after_flags(sequence: Items, *, multi_line: bool) -> tuple[int, bool] | None:
+    """How many flags items (``(?m)``, ``(?s-m)``) open ``sequence``, and whether ``^`` matches
+    at each line's start after them; None when one of them turns ignore-case on."""
+    at = 0
+    while at < len(sequence) and (flags := _flags_of(sequence[at])) is not None:
+        if "i" in flags.group(1):
+            return None
+        multi_line = (multi_line or "m" in flags.group(1)) and "m" not in (flags.group(2) or "")
+        at += 1
+    return at, multi_line
 
 
 class _Split(NamedTuple):
@@ -142,12 +138,9 @@ def _split(sequence: Items, *, multi_line: bool, lowered: bool) -> _Split | None
     alternatives of its first group (or of the whole), with the rest; None for none at all."""
     from cleaner.core.syntax import Item
 
-    at = 0
-    while at < len(sequence) and (flags := _flags_of(sequence[at])) is not None:
-        if "i" in flags.group(1):
-            return None
-        multi_line = _multi_line_after(sequence[at], multi_line)
-        at += 1
+    if (flagged := _after_flags(sequence, multi_line=multi_line)) is None:
+        return None
+    at, multi_line = flagged
     if at == len(sequence) or sequence[at].text != "^" or sequence[at].repeat or not multi_line:
         return None
     at += 1
