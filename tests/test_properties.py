@@ -1,9 +1,10 @@
 """Property tests for the engine's invariants (DESIGN.md, invariants 1-4).
 
 Documents are built from boilerplate fragments the built-in packs target, article words that
-look like them, and every kind of whitespace (``\\n``, ``\\r\\n``, blank lines, tabs, unicode
-spaces). Each property runs over the built-in chain and over small random chains of every
-rule kind and scope, whose patterns are drawn from a tiny alphabet so that they match often.
+look like them, symbols and list marks that decorate a line, and every kind of whitespace
+(``\\n``, ``\\r\\n``, blank lines, tabs, unicode spaces). Each property runs over the built-in
+chain and over small random chains of every rule kind and scope, whose patterns are drawn
+from a tiny alphabet so that they match often.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ BOILERPLATE = [
     "open image in gallery A pier at dawn (Reuters)",
     "open image in gallery The mayor ( Jane Doe/Harbour Photos )",
     "Read more",
+    "📩 Read more →",
+    "- Support Now",
 ]
 ARTICLE = [
     "The",
@@ -55,9 +58,13 @@ ARTICLE = [
     "café",
     "東京",
     "🚢",
+    "► ",
+    "- ",
+    "→",
     ".",
 ]
-WHITESPACE = [" ", "  ", "\t", "\n", "\r\n", "\n\n", "\r\n\r\n", "\n \n", "\u00a0", "\u2028"]
+WHITESPACE = [" ", "  ", "\t", "\n", "\r\n", "\n\n", "\r\n\r\n", "\n \n"]
+WHITESPACE += ["\u00a0", "\u202f", "\u200b", "\u2028"]
 
 
 def documents(fragments: list[str]) -> st.SearchStrategy[str]:

@@ -7,7 +7,9 @@ Semantics, in order:
    matches; an RE2 set over the whole document for the other rules); each
    rule's exact matcher then runs only there, with the whole document as context, so it
    finds exactly what it would find on the whole document, and text without boilerplate
-   costs one scan. See :mod:`cleaner.core.scan`.
+   costs one scan. See :mod:`cleaner.core.scan`. Rules see odd spaces as spaces and the
+   symbols and list marks that open or close a line as spaces too (:mod:`cleaner.core.view`);
+   a cut takes its line's decorations along, and cuts are made in the text itself.
 2. **Overlaps.** Candidates are taken by start offset (then longest, then chain order). A
    candidate that begins inside text already claimed keeps only its unclaimed tail, so the
    removed text is the union of all matches and every character is credited to exactly one
@@ -34,9 +36,9 @@ is not the document's start), ``ends_document=False`` that text comes after it.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Sequence
 
+from cleaner.core.cuts import after_cuts, cut_out, kept_segments, to_original, touched_lines
 from cleaner.core.guard import DEFAULT_MAX_REMOVED, guard_max_removed
 from cleaner.core.kinds import Matcher, compile_rule
 from cleaner.core.result import Cut, Result, char_offsets
@@ -45,6 +47,7 @@ from cleaner.core.scan import Scanner, reopened
 from cleaner.core.scope import WHOLE_DOCUMENT, Context, ScopeBounds
 from cleaner.core.signals import Document, HtmlLines
 from cleaner.core.tidy import Found, resolve, tidy_whitespace
+from cleaner.core.view import decorations_folded, folded_spaces, widened
 
 TIDY_RULE = "tidy/whitespace"
 
@@ -107,8 +110,10 @@ class Chain:
         >>> chain.candidates("é Read more")
         [(2, 11, 0, {})]
         """
-        data = text.encode("utf-8")
-        found = self.find(data, context=Context(starts_document, ends_document))
+        # What the rules see of it, as when cleaning (see :mod:`cleaner.core.view`).
+        data = (folded_spaces(text) or text).encode("utf-8")
+        view = decorations_folded(data, ends_document=ends_document)
+        found = self.find(view, context=Context(starts_document, ends_document))
         if len(data) == len(text):
             return found
         char_at = char_offsets(data, [offset for s, e, _, _ in found for offset in (s, e)])
@@ -205,6 +210,7 @@ def _rebuild_chain(rules: list[Rule], checked: bool) -> Chain:
 
 
 def _one_pass(
+    view: bytes,
     data: bytes,
     chain: Chain,
     context: Context,
@@ -212,111 +218,27 @@ def _one_pass(
     unclosed: list[int] | None = None,
     only: set[int] | None = None,
     reopen: Sequence[int] = (),
-) -> tuple[list[Cut], bytes]:
-    """One round of matching and tidying: cuts in ``data``'s byte offsets, and the cut text.
+) -> list[Cut]:
+    """One round of matching (in ``view``, the folded ``data``) and tidying: cuts in byte
+    offsets, sorted.
 
     ``unclosed`` collects where a block rule's start matched without an end in reach;
     ``only``: the indices of the rules to run (None: all).
     """
-    found = chain.find(data, context=context, touched=touched, unclosed=unclosed, only=only, reopen=reopen)
+    found = chain.find(view, context=context, touched=touched, unclosed=unclosed, only=only, reopen=reopen)
     taken = resolve(found)
     if not taken:
-        return [], data
+        return []
+    if view is not data:  # a cut takes along its line's decorations
+        spans = widened([(s, e) for s, e, _, _ in taken], view, data)
+        taken = [(s, e, *found[2:]) for (s, e), found in zip(spans, taken, strict=True)]
     rule_ids = chain._ids
     cuts: list[Cut] = [(s, e, rule_ids[index], captures) for s, e, index, captures in taken]
     ranges = [(s, e) for s, e, _, _ in taken]
     tidied = tidy_whitespace(data, ranges, context.starts_document, context.ends_document)
     cuts += [(s, e, TIDY_RULE, {}) for s, e in tidied]
     cuts.sort(key=lambda cut: cut[0])
-    pieces, pos = [], 0
-    for start, end, _, _ in cuts:
-        pieces.append(data[pos:start])
-        pos = end
-    pieces.append(data[pos:])
-    return cuts, b"".join(pieces)
-
-
-def _touched_lines(clean: bytes, cuts: list[Cut]) -> list[tuple[int, int]]:
-    """The lines of ``clean`` (``(start, end)``, end at the line break) next to each cut.
-
-    ``cuts`` are the pass's removals in the text it was cut from. Around each place text
-    was removed, the line holding it and the line before it are returned. Places come in
-    order, so a place on the line found last needs no search: each byte of ``clean`` is
-    searched at most once, however many cuts a long line has.
-
-    >>> _touched_lines(b"ab\\nef\\ngh", [(3, 6, "x", {})])  # "cd\\n" was cut from "ab\\ncd\\nef\\ngh"
-    [(0, 5)]
-    """
-    merged: list[tuple[int, int]] = []
-    removed = 0
-    for start, end, _, _ in cuts:
-        at = start - removed
-        removed += end - start
-        for pos in (at - 1, at) if at > 0 else (at,):
-            if merged and merged[-1][0] <= pos <= merged[-1][1]:
-                continue  # on a line already taken
-            line_start = clean.rfind(b"\n", merged[-1][1] if merged else 0, pos) + 1
-            if merged and line_start == 0:
-                line_start = merged[-1][1] + 1
-            line_end = clean.find(b"\n", pos)
-            line = (line_start, len(clean) if line_end < 0 else line_end)
-            if merged and line[0] <= merged[-1][1] + 1:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], line[1]))
-            else:
-                merged.append(line)
-    return merged
-
-
-def _after_cuts(positions: list[int], cuts: list[Cut]) -> list[int]:
-    """Where ``positions`` (sorted) of a text are once ``cuts`` (sorted) are cut out of it; a
-    position inside a cut is dropped.
-
-    >>> _after_cuts([1, 4, 9], [(3, 5, "x", {}), (6, 8, "y", {})])
-    [1, 5]
-    """
-    moved, removed, k = [], 0, 0
-    for pos in positions:
-        while k < len(cuts) and cuts[k][1] <= pos:
-            removed += cuts[k][1] - cuts[k][0]
-            k += 1
-        if k < len(cuts) and cuts[k][0] <= pos:
-            continue
-        moved.append(pos - removed)
-    return moved
-
-
-def _to_original(cuts: list[Cut], kept: list[tuple[int, int]]) -> list[Cut]:
-    """Map cuts found in a clean text back to the original, splitting at earlier cuts.
-
-    ``kept`` lists the original ``(start, end)`` segments whose concatenation is the clean text.
-    """
-    clean_starts, offset = [], 0
-    for start, end in kept:
-        clean_starts.append(offset)
-        offset += end - start
-    mapped = []
-    for start, end, rule, captures in cuts:
-        k = bisect.bisect_right(clean_starts, start) - 1
-        while start < end:
-            seg_start, seg_end = kept[k]
-            base = clean_starts[k]
-            piece_end = min(end, base + (seg_end - seg_start))
-            if piece_end > start:
-                mapped.append((seg_start + start - base, seg_start + piece_end - base, rule, captures))
-            start = piece_end
-            k += 1
-    return mapped
-
-
-def _kept_segments(length: int, cuts: list[Cut]) -> list[tuple[int, int]]:
-    kept, pos = [], 0
-    for start, end, _, _ in cuts:
-        if start > pos:
-            kept.append((pos, start))
-        pos = end
-    if pos < length:
-        kept.append((pos, length))
-    return kept
+    return cuts
 
 
 def clean_text(
@@ -346,28 +268,42 @@ def clean_text(
     >>> [(s.rule, s.start, s.end) for s in result.spans]
     [('demo/more', 0, 9), ('tidy/whitespace', 9, 11)]
     """
+    spaced = folded_spaces(text)
+    if spaced is not None:  # same length: the spans found in it are the spans of ``text``
+        found = clean_text(
+            spaced, chain, max_removed=max_removed, starts_document=starts_document,
+            ends_document=ends_document, html_lines=html_lines,
+        )  # fmt: skip
+        return found.of_text(text)
     data = text.encode("utf-8") if encoded is None else encoded
     context = Context(starts_document, ends_document, html_lines)
     unclosed: list[int] = []
-    cuts, current = _one_pass(data, chain, context, unclosed=unclosed)
+    # Rules match a view of the text with the lines' decorations as spaces, byte for byte, so
+    # offsets are shared. Each pass looks at a fresh view of the text cut so far, as cleaning
+    # the clean text again would: a cut can bring a symbol to the start or end of a line.
+    view = decorations_folded(data, ends_document=ends_document)
+    cuts = _one_pass(view, data, chain, context, unclosed=unclosed)
     if not cuts:
         return Result(text, [], clean_utf8=data)
-    unclosed = _after_cuts(unclosed, cuts)  # where they are in the cut text
+    kept = cut_out(data, cuts)
+    current = decorations_folded(kept, ends_document=ends_document)
+    unclosed = after_cuts(unclosed, cuts)  # where they are in the cut text
     # No cap on passes: a cap would break idempotence on deeply nested matches (``aaa…bbb``
     # under a rule ``ab``). Each pass removes at least one character, so the loop ends.
     last = cuts
     while True:
-        touched = _touched_lines(current, last)
+        touched = touched_lines(current, last)
         rules = chain.may_find_more(current, touched, context, unclosed)
         if not rules:
             break
         found_unclosed: list[int] = []
         only = None if rules is True else rules
-        more, cleaner_data = _one_pass(current, chain, context, touched, found_unclosed, only, unclosed)
+        more = _one_pass(current, kept, chain, context, touched, found_unclosed, only, unclosed)
         if not more:
             break
-        unclosed = _after_cuts(sorted(set(unclosed) | set(found_unclosed)), more)
+        unclosed = after_cuts(sorted(set(unclosed) | set(found_unclosed)), more)
         last = more
-        cuts = sorted(cuts + _to_original(more, _kept_segments(len(data), cuts)), key=lambda cut: cut[0])
-        current = cleaner_data
-    return guard_max_removed(text, Result._of_cuts(text, data, cuts, current), max_removed, chain.guarded)
+        cuts = sorted(cuts + to_original(more, kept_segments(len(data), cuts)), key=lambda cut: cut[0])
+        kept = cut_out(kept, more)
+        current = decorations_folded(kept, ends_document=ends_document)
+    return guard_max_removed(text, Result._of_cuts(text, data, cuts, kept), max_removed, chain.guarded)

@@ -64,6 +64,21 @@ class Result:
         result._spans, result._cuts = None, (text, data, cuts)
         return result
 
+    def of_text(self, text: str) -> Result:
+        """The same cuts made in ``text``, a text as long as the one this result came from
+        (the rules saw ``text`` as that one: see :mod:`cleaner.core.view`).
+
+        >>> Result("a c", [Span("demo/b", 1, 3, " b")]).of_text("a\u00a0b c").spans[0].text
+        '\xa0b'
+        """
+        spans = [Span(s.rule, s.start, s.end, text[s.start : s.end], s.line, s.captures) for s in self.spans]
+        pieces, pos = [], 0
+        for span in spans:
+            pieces.append(text[pos : span.start])
+            pos = max(pos, span.end)
+        pieces.append(text[pos:])
+        return Result("".join(pieces), spans)
+
     @property
     def clean(self) -> str:
         if self._clean is None:

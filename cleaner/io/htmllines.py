@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cleaner.core.signals import HtmlLine, HtmlLines
+from cleaner.core.view import line_key
 
 # The kinds of text a line may be, and the tags that make them: trafilatura's tree's own, and
 # the raw tags its fallback extractors leave. Links are read from the page itself.
@@ -223,7 +224,7 @@ def html_facts(text: str, infos: tuple[LineInfo, ...]) -> HtmlLines:
     """
     facts: dict[str, HtmlLine] = {}
     for line, info in zip(text.split("\n"), infos, strict=False):
-        key = line.strip()
+        key = line_key(line)
         if key and key not in facts:
             facts[key] = HtmlLine(_role(info), info.link_share)
     return facts

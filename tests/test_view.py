@@ -1,0 +1,97 @@
+"""Rules see odd spaces and a line's decorations as spaces; the cuts are made in the text itself."""
+
+from __future__ import annotations
+
+import pytest
+
+import cleaner
+from cleaner.core.engine import Chain
+from cleaner.core.rule import Rule
+from cleaner.core.view import decorations_folded
+
+CHAIN = cleaner.load_chain()
+ARTICLE = "The council voted on Tuesday to keep the library open for five more years.\n\n"
+CLOSING = "\n\nThe mayor said the money would come from the harbour fund, as it did in 2015.\n"
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "📩 Sign up for our newsletter",
+        "► Read more",
+        "- Share this:",
+        "— Lesen Sie auch",
+        "» Leia também",
+        "Related stories →",
+        "🔔 Suivez-nous sur Facebook 👉",
+        "Read\u00a0more",
+        "Partager\u202f:",
+        "\u200b Comments are closed.",
+        "• Teilen mit:",
+        "Read more >>",
+    ],
+)
+def test_decorated_and_oddly_spaced_furniture_goes_with_its_symbols(furniture: str) -> None:
+    text = ARTICLE + furniture + CLOSING
+    result = CHAIN.clean(text)
+    assert result.clean == ARTICLE + CLOSING.lstrip("\n")
+    line = next(span for span in result.spans if not span.rule.startswith("tidy/"))
+    assert line.text == furniture  # the report holds the symbols and odd spaces, not plain spaces
+    assert text[line.start : line.end] == line.text
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "★★★★☆",  # a line made only of symbols is its own text
+        "• • •",
+        "- 5 things to know before the vote",  # a mark before a figure: only a rule may say
+        "→ The minister said the plan would be ready by May, and the council agreed.",
+        "Der Stadtrat tagt\u00a0am\u00a0Dienstag, sagte die Bürgermeisterin, und alle kamen.",
+    ],
+)
+def test_article_lines_with_symbols_and_odd_spaces_are_kept_byte_for_byte(kept: str) -> None:
+    text = ARTICLE + kept + CLOSING
+    result = CHAIN.clean(text)
+    assert result.clean == text
+    assert result.spans == []
+
+
+def test_a_symbol_that_labels_a_figure_is_still_seen_by_the_rule_that_wants_it() -> None:
+    result = CHAIN.clean(ARTICLE + "⏱ 7 min" + CLOSING)
+    assert [span.text for span in result.spans if span.rule == "dates/reading-time"] == ["⏱ 7 min"]
+
+
+def test_a_phrase_rule_takes_its_lines_decorations_along() -> None:
+    chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
+    result = chain.clean("Story.\n► Read more →\nEnd.\n")
+    assert result.clean == "Story.\nEnd.\n"
+    assert (result.spans[0].rule, result.spans[0].text) == ("demo/more", "► Read more →")
+
+
+def test_cleaning_cleaned_text_removes_nothing_when_a_cut_brings_a_symbol_to_a_line_start() -> None:
+    chain = Chain(
+        [
+            Rule(pack="demo", id="tag", kind="regex", pattern=r"^\[ad\] "),
+            Rule(pack="demo", id="more", kind="line", pattern=r"^[ \t]*Read more[ \t]*$"),
+        ]
+    )
+    once = chain.clean("Story.\n[ad] ► Read more\nEnd.\n")
+    assert once.clean == "Story.\nEnd.\n"
+    assert chain.clean(once.clean).spans == []
+
+
+def test_the_last_line_of_a_window_may_go_on_so_its_end_is_not_folded() -> None:
+    part = "Intro\nRead more →".encode()
+    assert decorations_folded(part, ends_document=False) == part
+    assert decorations_folded(part, ends_document=True) == b"Intro\nRead more    "
+
+
+def test_the_report_restores_the_original_bytes() -> None:
+    text = ARTICLE + "📩\u00a0Sign up for our newsletter →" + CLOSING
+    result = CHAIN.clean(text)
+    restored = result.clean
+    for span in result.spans:  # in offset order: each goes back where it was
+        restored = restored[: span.start] + span.text + restored[span.start :]
+    assert restored == text
+    assert "📩\u00a0Sign up" in result.spans[0].text
