@@ -102,18 +102,17 @@ class Chain:
     def candidates(
         self, text: str, *, starts_document: bool = True, ends_document: bool = True
     ) -> list[tuple[int, int, int, dict[str, str]]]:
-        """All rules' candidate spans in ``text`` as ``(start, end, rule_index, captures)``,
-        character offsets.
+        """All rules' candidate spans in ``text`` as given, as ``(start, end, rule_index,
+        captures)``, character offsets. (Cleaning matches a view of its text with odd spaces
+        and a line's decorations as spaces: see :mod:`cleaner.core.view`.)
 
         >>> from cleaner.core.rule import Rule
         >>> chain = Chain([Rule(pack="demo", id="more", kind="phrase", pattern="Read more")])
         >>> chain.candidates("é Read more")
         [(2, 11, 0, {})]
         """
-        # What the rules see of it, as when cleaning (see :mod:`cleaner.core.view`).
-        data = (folded_spaces(text) or text).encode("utf-8")
-        view = decorations_folded(data, ends_document=ends_document)
-        found = self.find(view, context=Context(starts_document, ends_document))
+        data = text.encode("utf-8")
+        found = self.find(data, context=Context(starts_document, ends_document))
         if len(data) == len(text):
             return found
         char_at = char_offsets(data, [offset for s, e, _, _ in found for offset in (s, e)])

@@ -219,7 +219,7 @@ def html_facts(text: str, infos: tuple[LineInfo, ...]) -> HtmlLines:
 
     >>> infos = (LineInfo(heading=True, found=True), LineInfo(item=True, link_share=1.0, found=True))
     >>> facts = html_facts("Floods\\n- Read more\\n", infos)
-    >>> facts["Floods"], facts["- Read more"]
+    >>> facts["Floods"], facts["Read more"]  # as rules see the line (see cleaner.core.view)
     (HtmlLine(role='heading', link_share=None), HtmlLine(role='list-item', link_share=1.0))
     """
     facts: dict[str, HtmlLine] = {}
