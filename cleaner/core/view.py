@@ -128,18 +128,22 @@ def widened(cuts: list[tuple[int, int]], view: bytes, data: bytes) -> list[tuple
     if view is data:
         return cuts
     result: list[tuple[int, int]] = []
+    # Each search stops at the neighbouring cut: a cut with another on its line has no marks
+    # between them to take, and a long line with many cuts is read once, not once a cut.
     for k, (start, end) in enumerate(cuts):
-        line_start = view.rfind(b"\n", 0, start) + 1
-        before = data[line_start:start]
-        if before != view[line_start:start] and not view[line_start:start].strip():
-            floor = result[-1][1] if result else 0
-            start = max(floor, start - len(before.lstrip()))
-        line_end = view.find(b"\n", end)
-        line_end = len(view) if line_end < 0 else line_end
-        after = data[end:line_end]
-        if after != view[end:line_end] and not view[end:line_end].strip():
-            ceiling = cuts[k + 1][0] if k + 1 < len(cuts) else line_end
-            end = min(ceiling, end + len(after.rstrip()))
+        floor = result[-1][1] if result else 0
+        line_start = view.rfind(b"\n", floor, start) + 1 or (0 if floor == 0 else -1)
+        if line_start >= 0:
+            before = data[line_start:start]
+            if before != view[line_start:start] and not view[line_start:start].strip():
+                start -= len(before.lstrip())
+        ceiling = cuts[k + 1][0] if k + 1 < len(cuts) else len(view)
+        line_end = view.find(b"\n", end, ceiling)
+        line_end = (len(view) if ceiling == len(view) else -1) if line_end < 0 else line_end
+        if line_end >= 0:
+            after = data[end:line_end]
+            if after != view[end:line_end] and not view[end:line_end].strip():
+                end += len(after.rstrip())
         result.append((start, end))
     return result
 
