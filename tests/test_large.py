@@ -312,3 +312,35 @@ def test_the_command_streams_input_over_the_real_limit(tmp_path: Path) -> None:
     assert cleaner.restore(clean, map(record_span, records)) == text
     caption_lines = [number for number, line in enumerate(text.split("\n"), 1) if line.startswith("open")]
     assert [r["line"] for r in records if r["rule"] != "tidy/whitespace"] == caption_lines
+
+
+def test_a_large_file_in_a_tree_is_sized_and_streamed_by_its_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text, clean = big_article(300)
+    raw = tmp_path / "raw"
+    (raw / "deep").mkdir(parents=True)
+    (raw / "deep" / "big.txt").write_text(text, encoding="utf-8")
+    (raw / "small.txt").write_text(HARBOUR, encoding="utf-8")
+
+    def tree_run(name: str, stream_above: int | None, jobs: int) -> tuple[dict[str, bytes], bytes]:
+        out, report = tmp_path / name, tmp_path / f"{name}.jsonl"
+        options = BatchOptions((str(raw),), output=out, report=report, jobs=jobs, quiet=True)
+        assert run(options, CHAIN, stream_above=stream_above) == 0
+        return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*.txt")}, report.read_bytes()
+
+    def planner_looks(path: object) -> int:
+        raise AssertionError(f"the planner looked at {path}")
+
+    monkeypatch.setattr("cleaner.batch.plan.regular_size", planner_looks)  # the workers do
+    calls: list[StreamTask] = []
+    with streamed_in_small_windows(calls):
+        streamed = tree_run("streamed", 10_000, jobs=1)
+    assert [(task.path, task.spool_dir) for task in calls] == [
+        (str(raw / "deep" / "big.txt"), str(tmp_path / "streamed" / "deep"))
+    ]
+    whole = tree_run("whole", None, jobs=1)
+    in_pool = tree_run("pool", 10_000, jobs=2)  # worker processes stream with the real windows
+    assert streamed == whole == in_pool
+    assert streamed[0]["deep/big.txt"] == clean.encode()
+    assert not list(tmp_path.rglob("*.part"))  # no temporary file left beside an output

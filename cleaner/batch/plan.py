@@ -35,6 +35,7 @@ from cleaner.batch.layout import (
 from cleaner.batch.ledger import Ledger
 from cleaner.batch.parquet import ParquetTask, is_parquet
 from cleaner.batch.shards import ShardTask, shard_name, shard_ranges
+from cleaner.batch.sized import SizedDocTask
 from cleaner.batch.tasks import DocTask
 from cleaner.batch.walk import Walker
 from cleaner.io import remote
@@ -80,7 +81,7 @@ class Step(NamedTuple):
 
     unit: Unit
     event: Event
-    task: DocTask | Chunk | StreamTask | ShardTask | ParquetTask | None = None
+    task: DocTask | SizedDocTask | Chunk | StreamTask | ShardTask | ParquetTask | None = None
     reason: str | None = None
     progress: int = 0  # input bytes this step accounts for (the progress bar)
     digest: str | None = None  # resumed: the SHA-256 of the output the stopped run wrote
@@ -206,14 +207,18 @@ class Planner:
             yield step._replace(progress=end - start)
 
     def _doc_step(self, unit: Unit, path: Path) -> Step:
+        if self.local and self.workers_write and unit.output is not None:
+            # The worker sizes the file (see :mod:`cleaner.batch.sized`): planning reads nothing of it.
+            return Step(
+                unit, Event.DOC, SizedDocTask(unit.source, str(path), str(unit.output), self.stream_above)
+            )
         size = regular_size(path)
         if self.stream_above is not None and size > self.stream_above:
             return Step(unit, Event.STREAM, _stream_task(unit, Large(str(path))))
         if self.stream_above is not None and size < 0 and not self.layout.tree:
             return self._pipe_step(unit, path)
         if self.local:
-            output = None if unit.output is None or not self.workers_write else str(unit.output)
-            return Step(unit, Event.DOC, DocTask(unit.source, str(path), output=output))
+            return Step(unit, Event.DOC, DocTask(unit.source, str(path)))
         try:
             return Step(unit, Event.DOC, DocTask(unit.source, str(path), path.read_bytes()))
         except OSError as exc:
