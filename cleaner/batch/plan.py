@@ -97,9 +97,11 @@ class Planner:
     written here (after its records: see :class:`cleaner.batch.collector.Collector`).
     With ``whole_corpora`` (a cluster on shared storage), each corpus of a tree is one shard
     task that its worker reads and writes; a corpus at a URL always is. A text document larger
-    than ``stream_above`` bytes becomes a ``stream`` step (:mod:`cleaner.batch.large`),
-    cleaned in this process; ``None`` never streams. A pipe named as the one input is read as
-    standard input is; ``max_record_bytes`` bounds JSONL records read here.
+    than ``stream_above`` bytes is cleaned in windows: by its worker when the workers read and
+    write the files (:mod:`cleaner.batch.sized`: nothing here looks at the file), else as a
+    ``stream`` step in this process (:mod:`cleaner.batch.large`); ``None`` never streams. A
+    pipe named as the one input is read as standard input is; ``max_record_bytes`` bounds
+    JSONL records read here.
     """
 
     def __init__(

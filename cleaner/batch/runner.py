@@ -109,9 +109,9 @@ def run(options: BatchOptions, chain: Chain, *, stream_above: int | None = STREA
     Raises :class:`UsageError` for options that do not fit together, for a file the run would
     write that is one of its inputs (:mod:`cleaner.batch.guards`), and for outputs or a
     report another run is writing (locked), before doing anything.
-    A single input (not a directory or several) of more than ``stream_above`` bytes is cleaned
-    in windows, in bounded memory, with the same output and report (:mod:`cleaner.batch.large`);
-    ``--diff`` reads it whole, and ``None`` never streams.
+    An input file of more than ``stream_above`` bytes is cleaned in windows, in bounded memory,
+    with the same output and report (:mod:`cleaner.batch.large`; in a tree, by the worker that
+    cleans it: :mod:`cleaner.batch.sized`); ``--diff`` reads it whole, and ``None`` never streams.
 
     >>> import tempfile, cleaner
     >>> top = Path(tempfile.mkdtemp())
