@@ -7,7 +7,7 @@ import pytest
 import cleaner
 from cleaner.core.engine import Chain
 from cleaner.core.rule import Rule
-from cleaner.core.view import decorations_folded
+from cleaner.core.view import decorations_folded, widened
 
 CHAIN = cleaner.load_chain()
 ARTICLE = "The council voted on Tuesday to keep the library open for five more years.\n\n"
@@ -95,3 +95,19 @@ def test_the_report_restores_the_original_bytes() -> None:
         restored = restored[: span.start] + span.text + restored[span.start :]
     assert restored == text
     assert "📩\u00a0Sign up" in result.spans[0].text
+
+
+@pytest.mark.parametrize("line", ["- →", "► ★", "• • •", "★★★"])
+def test_a_line_of_marks_alone_is_not_blank_to_the_rules(line: str) -> None:
+    view = decorations_folded(f"Story.\n{line}\nEnd.\n".encode(), ends_document=True)
+    assert view.split(b"\n")[1].strip()
+
+
+def test_marks_go_with_a_cut_next_to_a_cut_that_took_a_line_break() -> None:
+    data = "Intro.\n► Read more →\nEnd.\n".encode()
+    view = decorations_folded(data, ends_document=True)
+    start, end = data.index(b"Read"), data.index(b" \xe2\x86\x92")  # "Read more", the arrow's space after
+    line_break = data.index(b"\n", end)
+    # the cut before ends after the line break; the cut after starts at the next one
+    cuts = widened([(0, 7), (start, end), (line_break, line_break + 1)], view, data)
+    assert [data[s:e].decode() for s, e in cuts] == ["Intro.\n", "► Read more →", "\n"]

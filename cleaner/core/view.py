@@ -6,10 +6,12 @@ have to spell out every variant of each:
 - **Spaces.** Pages put no-break, thin and zero-width spaces where a space goes ("Read\\u00a0more",
   "Partager\\u202f:"). Rules see each of them as one space.
 - **Decorations.** Sites open or close a label with a symbol of their choice: "📩 Sign up for our
-  newsletter", "► Read more", "Related stories →". A run of pictographs, arrows, geometric
-  shapes or bullets at either end of a line that holds other text is, for the rules, that
-  many spaces (byte for byte, so offsets stay those of the text). A line made only of symbols,
-  and symbols inside a line, are left as they are.
+  newsletter", "► Read more", "Related stories →", "- Share this:". A run of pictographs,
+  arrows, geometric shapes or bullets at either end of a line that holds other text, and
+  the list and quote marks that open one ("- ", "* ", "» ", "— "), are for the rules that
+  many spaces (byte for byte, so offsets stay those of the text). A line made only of
+  marks, marks inside a line, and a symbol before a figure ("⏱ 7 min", "💬 12": it says
+  what the figure is) are left as they are.
 
 The clean text and the report are always cut from the text itself: a removed line keeps its
 symbols in the report, and kept text is never changed.
@@ -131,14 +133,15 @@ def widened(cuts: list[tuple[int, int]], view: bytes, data: bytes) -> list[tuple
     # Each search stops at the neighbouring cut: a cut with another on its line has no marks
     # between them to take, and a long line with many cuts is read once, not once a cut.
     for k, (start, end) in enumerate(cuts):
+        # A line break that the cut before took (at floor - 1) still starts this line.
         floor = result[-1][1] if result else 0
-        line_start = view.rfind(b"\n", floor, start) + 1 or (0 if floor == 0 else -1)
+        line_start = view.rfind(b"\n", max(floor - 1, 0), start) + 1 or (0 if floor == 0 else -1)
         if line_start >= 0:
             before = data[line_start:start]
             if before != view[line_start:start] and not view[line_start:start].strip():
                 start -= len(before.lstrip())
         ceiling = cuts[k + 1][0] if k + 1 < len(cuts) else len(view)
-        line_end = view.find(b"\n", end, ceiling)
+        line_end = view.find(b"\n", end, ceiling + 1)  # the next cut may start at the break
         line_end = (len(view) if ceiling == len(view) else -1) if line_end < 0 else line_end
         if line_end >= 0:
             after = data[end:line_end]
