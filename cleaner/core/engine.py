@@ -47,7 +47,7 @@ from cleaner.core.scan import Scanner, reopened
 from cleaner.core.scope import WHOLE_DOCUMENT, Context, ScopeBounds
 from cleaner.core.signals import Document, HtmlLines
 from cleaner.core.tidy import Found, resolve, tidy_whitespace
-from cleaner.core.view import decorations_folded, folded_spaces, widened
+from cleaner.core.view import decorations_folded, folded_spaces, plain, refolded, widened
 
 TIDY_RULE = "tidy/whitespace"
 
@@ -267,31 +267,33 @@ def clean_text(
     >>> [(s.rule, s.start, s.end) for s in result.spans]
     [('demo/more', 0, 9), ('tidy/whitespace', 9, 11)]
     """
-    spaced = folded_spaces(text)
+    data = text.encode("utf-8") if encoded is None else encoded
+    is_plain = plain(data)  # one pass over the bytes; most text is seen as it is
+    spaced = None if is_plain else folded_spaces(text, data)
     if spaced is not None:  # same length: the spans found in it are the spans of ``text``
         found = clean_text(
             spaced, chain, max_removed=max_removed, starts_document=starts_document,
             ends_document=ends_document, html_lines=html_lines,
         )  # fmt: skip
         return found.of_text(text)
-    data = text.encode("utf-8") if encoded is None else encoded
     context = Context(starts_document, ends_document, html_lines)
     unclosed: list[int] = []
     # Rules match a view of the text with the lines' decorations as spaces, byte for byte, so
-    # offsets are shared. Each pass looks at a fresh view of the text cut so far, as cleaning
-    # the clean text again would: a cut can bring a symbol to the start or end of a line.
-    view = decorations_folded(data, ends_document=ends_document)
+    # offsets are shared. The text is cut alongside it; the lines a cut changed are folded
+    # again, as cleaning the clean text would see them (a mark may now open a line).
+    view = data if is_plain else decorations_folded(data, ends_document=ends_document)
     cuts = _one_pass(view, data, chain, context, unclosed=unclosed)
     if not cuts:
         return Result(text, [], clean_utf8=data)
     kept = cut_out(data, cuts)
-    current = decorations_folded(kept, ends_document=ends_document)
+    current = kept if view is data else cut_out(view, cuts)
     unclosed = after_cuts(unclosed, cuts)  # where they are in the cut text
     # No cap on passes: a cap would break idempotence on deeply nested matches (``aaa…bbb``
     # under a rule ``ab``). Each pass removes at least one character, so the loop ends.
     last = cuts
     while True:
-        touched = touched_lines(current, last)
+        touched = touched_lines(kept, last)
+        current = refolded(current, kept, touched, ends_document=ends_document)
         rules = chain.may_find_more(current, touched, context, unclosed)
         if not rules:
             break
@@ -303,6 +305,7 @@ def clean_text(
         unclosed = after_cuts(sorted(set(unclosed) | set(found_unclosed)), more)
         last = more
         cuts = sorted(cuts + to_original(more, kept_segments(len(data), cuts)), key=lambda cut: cut[0])
+        folded = current is not kept
         kept = cut_out(kept, more)
-        current = decorations_folded(kept, ends_document=ends_document)
+        current = cut_out(current, more) if folded else kept
     return guard_max_removed(text, Result._of_cuts(text, data, cuts, kept), max_removed, chain.guarded)

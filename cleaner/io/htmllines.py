@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cleaner.core.signals import HtmlLine, HtmlLines
-from cleaner.core.view import line_key
+from cleaner.core.view import line_as_seen
 
 # The kinds of text a line may be, and the tags that make them: trafilatura's tree's own, and
 # the raw tags its fallback extractors leave. Links are read from the page itself.
@@ -224,7 +224,7 @@ def html_facts(text: str, infos: tuple[LineInfo, ...]) -> HtmlLines:
     """
     facts: dict[str, HtmlLine] = {}
     for line, info in zip(text.split("\n"), infos, strict=False):
-        key = line_key(line)
+        key = line_as_seen(line)
         if key and key not in facts:
             facts[key] = HtmlLine(_role(info), info.link_share)
     return facts

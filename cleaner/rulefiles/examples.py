@@ -39,7 +39,7 @@ from cleaner.core.rule import (
     split_marked,
 )
 from cleaner.core.signals import HtmlLine, HtmlLines
-from cleaner.core.view import line_key
+from cleaner.core.view import line_as_seen
 from cleaner.messages import plural
 from cleaner.rulefiles.schema import check_file
 
@@ -183,11 +183,11 @@ def _page_facts(rule: Rule) -> Callable[[str], HtmlLines | None]:
     text (a rule without ``examples.html``)."""
     if not rule.examples_html:
         return lambda text: None
-    listed = {line_key(line): HtmlLine(role, link) for line, role, link in rule.examples_html}
+    listed = {line_as_seen(line): HtmlLine(role, link) for line, role, link in rule.examples_html}
     plain = HtmlLine("paragraph", 0.0)
 
     def facts(text: str) -> HtmlLines:
-        lines = (line_key(line) for line in text.splitlines())
+        lines = (line_as_seen(line) for line in text.splitlines())
         return {line: listed.get(line, plain) for line in lines if line}
 
     return facts
