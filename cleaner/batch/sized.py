@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from cleaner.batch.settings import Settings
 from cleaner.batch.tasks import NO_ROOM, DocResult, DocTask, run_doc
+from cleaner.io.output import make_folders
 from cleaner.io.remote import write_location
 from cleaner.io.stream import regular_size
 from cleaner.messages import cannot_write
@@ -83,7 +84,7 @@ def _made_folder(output: str) -> str | None:
     """
     folder = os.path.dirname(output)
     try:
-        os.makedirs(folder, exist_ok=True)
+        make_folders(folder)  # not os.makedirs: it recurses once per level of a deep tree
     except OSError:
         return None  # the output's own write says why
     return folder
