@@ -47,7 +47,7 @@ from cleaner.core.scan import Scanner, reopened
 from cleaner.core.scope import WHOLE_DOCUMENT, Context, ScopeBounds
 from cleaner.core.signals import Document, HtmlLines
 from cleaner.core.tidy import Found, resolve, tidy_whitespace
-from cleaner.core.view import decorations_folded, folded_spaces, plain, refolded, widened
+from cleaner.core.view import decorations_folded, folded_spaces, refolded, widened
 
 TIDY_RULE = "tidy/whitespace"
 
@@ -268,8 +268,7 @@ def clean_text(
     [('demo/more', 0, 9), ('tidy/whitespace', 9, 11)]
     """
     data = text.encode("utf-8") if encoded is None else encoded
-    is_plain = plain(data)  # one pass over the bytes; most text is seen as it is
-    spaced = None if is_plain else folded_spaces(text, data)
+    spaced = folded_spaces(text, data)
     if spaced is not None:  # same length: the spans found in it are the spans of ``text``
         found = clean_text(
             spaced, chain, max_removed=max_removed, starts_document=starts_document,
@@ -281,7 +280,7 @@ def clean_text(
     # Rules match a view of the text with the lines' decorations as spaces, byte for byte, so
     # offsets are shared. The text is cut alongside it; the lines a cut changed are folded
     # again, as cleaning the clean text would see them (a mark may now open a line).
-    view = data if is_plain else decorations_folded(data, ends_document=ends_document)
+    view = decorations_folded(data, ends_document=ends_document)  # ``data`` itself, most often
     cuts = _one_pass(view, data, chain, context, unclosed=unclosed)
     if not cuts:
         return Result(text, [], clean_utf8=data)

@@ -74,32 +74,19 @@ _CLOSING = re2.compile(
 )
 _ASCII_CLOSING = re.compile(rb">+[ \t\r]*(?=\n|\Z)")
 _ODD_SPACE_KINDS = tuple(re2.compile(p, _BYTES) for p in (rb"\xe2(?:" + _E2_SPACES + rb")", *_OTHER_SPACES))
-# Anything that could make the view differ from the text: most text has none.
-_ANY_KINDS = (
-    *_ODD_SPACE_KINDS,
-    *(
-        re2.compile(p, _BYTES)
-        for p in (
-            rb"\xe2(?:" + _E2_SYMBOLS + rb")",
-            _EMOJI,
-            rb"\n[ \t]*" + _LIST_MARK,
-            rb"(?m)>[ \t\r]*$",
-            rb"(?m)\xc2\xbb[ \t\r]*$",
-            rb"(?m)\xe2\x80\xba[ \t\r]*$",
-        )
-    ),
+# Any mark a line could be decorated with (a symbol anywhere, a list mark after a line break,
+# a closing before one): most text has none, and is then its own view.
+_MARK_KINDS = tuple(
+    re2.compile(p, _BYTES)
+    for p in (
+        rb"\xe2(?:" + _E2_SYMBOLS + rb")",
+        _EMOJI,
+        rb"\n[ \t]*" + _LIST_MARK,
+        rb"(?m)>[ \t\r]*$",
+        rb"(?m)\xc2\xbb[ \t\r]*$",
+        rb"(?m)\xe2\x80\xba[ \t\r]*$",
+    )
 )
-
-
-def plain(data: bytes) -> bool:
-    """Whether UTF-8 ``data`` is its own view: no odd space, no symbol, no mark at a line's edge.
-
-    >>> plain(b"Read more"), plain("- Read more".encode()), plain("Read\\u00a0more".encode())
-    (True, False, False)
-    """
-    if _OPENING_AT_START.match(data):
-        return False
-    return not any(kind.search(data) for kind in _ANY_KINDS)
 
 
 def folded_spaces(text: str, utf8: bytes) -> str | None:
@@ -128,9 +115,11 @@ def decorations_folded(data: bytes, *, ends_document: bool) -> bytes:
     >>> decorations_folded("Read more →".encode(), ends_document=False) == "Read more →".encode()
     True
     """
-    runs = [(m.start() + 1, m.end()) for m in _OPENING_AFTER_BREAK.finditer(data)]
     first = _OPENING_AT_START.match(data)
-    if first is not None and first.end() > 0:
+    if first is None and not any(kind.search(data) for kind in _MARK_KINDS):
+        return data
+    runs = [(m.start() + 1, m.end()) for m in _OPENING_AFTER_BREAK.finditer(data)]
+    if first is not None:
         runs.insert(0, first.span())
     if data.isascii():
         after_space = (m for m in _ASCII_CLOSING.finditer(data) if data[m.start() - 1 : m.start()] in b" \t")
