@@ -29,6 +29,11 @@ CLOSING = "\n\nThe mayor said the money would come from the harbour fund, as it 
         "\u200b Comments are closed.",
         "• Teilen mit:",
         "Read more >>",
+        "[Advertisement]",
+        "**Read more:**",
+        "__Share this__",
+        "- [Newsletter abonnieren] →",
+        "【相关阅读】",
     ],
 )
 def test_decorated_and_oddly_spaced_furniture_goes_with_its_symbols(furniture: str) -> None:
@@ -48,6 +53,9 @@ def test_decorated_and_oddly_spaced_furniture_goes_with_its_symbols(furniture: s
         "- 5 things to know before the vote",  # a mark before a figure: only a rule may say
         "→ The minister said the plan would be ready by May, and the council agreed.",
         "Der Stadtrat tagt\u00a0am\u00a0Dienstag, sagte die Bürgermeisterin, und alle kamen.",
+        "[1]",  # a wrapped figure is a note mark
+        "[Advertisement] and [Share this]",  # two wrappings: the line is not one label
+        "**The council will vote again in May, the mayor said.**",
     ],
 )
 def test_article_lines_with_symbols_and_odd_spaces_are_kept_byte_for_byte(kept: str) -> None:

@@ -12,6 +12,9 @@ have to spell out every variant of each:
   many spaces (byte for byte, so offsets stay those of the text). A line made only of
   marks, marks inside a line, and a symbol before a figure ("⏱ 7 min", "💬 12": it says
   what the figure is) are left as they are.
+- **Wrappings.** A whole line between brackets or emphasis marks ("[Advertisement]",
+  "**Read more:**", "__Share this__", "【Related】") is the line inside them; a wrapped figure
+  ("[1]") is left as it is.
 
 The clean text and the report are always cut from the text itself: a removed line keeps its
 symbols in the report, and kept text is never changed.
@@ -73,6 +76,9 @@ _CLOSING = re2.compile(
     _BYTES,
 )
 _ASCII_CLOSING = re.compile(rb">+[ \t\r]*(?=\n|\Z)")
+# Wrappings: what closes a line, and what must then open it (after any folded marks).
+_WRAPS = {b"]": b"[", b"**": b"**", b"__": b"__", "\u3011".encode(): "\u3010".encode()}
+_WRAP_END = re2.compile(rb"(?m)(?:\]|\*\*|__|\xe3\x80\x91)[ \t\r]*$", _BYTES)
 _ODD_SPACE_KINDS = tuple(re2.compile(p, _BYTES) for p in (rb"\xe2(?:" + _E2_SPACES + rb")", *_OTHER_SPACES))
 # Any mark a line could be decorated with (a symbol anywhere, a list mark after a line break,
 # a closing before one): most text has none, and is then its own view.
@@ -85,6 +91,10 @@ _MARK_KINDS = tuple(
         rb"(?m)>[ \t\r]*$",
         rb"(?m)\xc2\xbb[ \t\r]*$",
         rb"(?m)\xe2\x80\xba[ \t\r]*$",
+        rb"(?m)\][ \t\r]*$",
+        rb"(?m)\*\*[ \t\r]*$",
+        rb"(?m)__[ \t\r]*$",
+        rb"(?m)\xe3\x80\x91[ \t\r]*$",
     )
 )
 
@@ -141,7 +151,33 @@ def decorations_folded(data: bytes, *, ends_document: bool) -> bytes:
             continue
         folded = bytearray(data) if folded is None else folded
         folded[start:end] = b" " * (end - start)
-    return data if folded is None else bytes(folded)
+    return _unwrapped(data if folded is None else bytes(folded), ends_document=ends_document)
+
+
+def _unwrapped(view: bytes, *, ends_document: bool) -> bytes:
+    """``view`` with the brackets or emphasis marks that wrap a whole line as spaces.
+
+    >>> decorations_folded(b"[Advertisement]\\n- **Read more:**\\n[1]\\n[a] and [b]", ends_document=True)
+    b' Advertisement \\n    Read more:  \\n[1]\\n[a] and [b]'
+    """
+    out: bytearray | None = None
+    for match in _WRAP_END.finditer(view):
+        if match.end() == len(view) and not ends_document:
+            continue  # the line may go on in the text that follows
+        closer = view[match.start() : match.end()].rstrip()
+        opener = _WRAPS[closer]
+        start = view.rfind(b"\n", 0, match.start()) + 1
+        while start < match.start() and view[start] in b" \t":
+            start += 1
+        inside = view[start + len(opener) : match.start()]
+        if not view.startswith(opener, start) or not inside.strip() or inside.strip()[:1].isdigit():
+            continue
+        if opener in inside or closer in inside:
+            continue  # "[a] and [b]": two wrappings, not one
+        out = bytearray(view) if out is None else out
+        out[start : start + len(opener)] = b" " * len(opener)
+        out[match.start() : match.start() + len(closer)] = b" " * len(closer)
+    return view if out is None else bytes(out)
 
 
 def widened(cuts: list[tuple[int, int]], view: bytes, data: bytes) -> list[tuple[int, int]]:
