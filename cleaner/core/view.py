@@ -82,21 +82,22 @@ _WRAP_END = re2.compile(rb"(?m)(?:\]|\*\*|__|\xe3\x80\x91)[ \t\r]*$", _BYTES)
 _ODD_SPACE_KINDS = tuple(re2.compile(p, _BYTES) for p in (rb"\xe2(?:" + _E2_SPACES + rb")", *_OTHER_SPACES))
 # Any mark a line could be decorated with (a symbol anywhere, a list mark after a line break,
 # a closing before one): most text has none, and is then its own view.
-_MARK_KINDS = tuple(
-    re2.compile(p, _BYTES)
-    for p in (
-        rb"\xe2(?:" + _E2_SYMBOLS + rb")",
-        _EMOJI,
-        rb"\n[ \t]*" + _LIST_MARK,
-        rb"(?m)>[ \t\r]*$",
-        rb"(?m)\xc2\xbb[ \t\r]*$",
-        rb"(?m)\xe2\x80\xba[ \t\r]*$",
-        rb"(?m)\][ \t\r]*$",
-        rb"(?m)\*\*[ \t\r]*$",
-        rb"(?m)__[ \t\r]*$",
-        rb"(?m)\xe3\x80\x91[ \t\r]*$",
-    )
+_MARK_KIND_PATTERNS = (
+    rb"\xe2(?:" + _E2_SYMBOLS + rb")",
+    _EMOJI,
+    rb"\n[ \t]*" + _LIST_MARK,
+    rb"(?m)>[ \t\r]*$",
+    rb"(?m)\xc2\xbb[ \t\r]*$",
+    rb"(?m)\xe2\x80\xba[ \t\r]*$",
+    rb"(?m)\][ \t\r]*$",
+    rb"(?m)\*\*[ \t\r]*$",
+    rb"(?m)__[ \t\r]*$",
+    rb"(?m)\xe3\x80\x91[ \t\r]*$",
 )
+_MARK_KINDS = tuple(re2.compile(p, _BYTES) for p in _MARK_KIND_PATTERNS)
+# A short text (an article) is searched once for all kinds: ten calls cost more than the bytes.
+_ANY_MARK = (re2.compile(b"|".join(b"(?:" + p + b")" for p in _MARK_KIND_PATTERNS), _BYTES),)
+_SHORT = 8192
 
 
 def folded_spaces(text: str, utf8: bytes) -> str | None:
@@ -126,7 +127,8 @@ def decorations_folded(data: bytes, *, ends_document: bool) -> bytes:
     True
     """
     first = _OPENING_AT_START.match(data)
-    if first is None and not any(kind.search(data) for kind in _MARK_KINDS):
+    kinds = _ANY_MARK if len(data) < _SHORT else _MARK_KINDS
+    if first is None and not any(kind.search(data) for kind in kinds):
         return data
     runs = [(m.start() + 1, m.end()) for m in _OPENING_AFTER_BREAK.finditer(data)]
     if first is not None:
