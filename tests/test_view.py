@@ -34,6 +34,8 @@ CLOSING = "\n\nThe mayor said the money would come from the harbour fund, as it 
         "__Share this__",
         "- [Newsletter abonnieren] →",
         "【相关阅读】",
+        "*Share this*",
+        "| Newsletter abonnieren |",  # a table row of one cell
     ],
 )
 def test_decorated_and_oddly_spaced_furniture_goes_with_its_symbols(furniture: str) -> None:
@@ -56,6 +58,8 @@ def test_decorated_and_oddly_spaced_furniture_goes_with_its_symbols(furniture: s
         "[1]",  # a wrapped figure is a note mark
         "[Advertisement] and [Share this]",  # two wrappings: the line is not one label
         "**The council will vote again in May, the mayor said.**",
+        "(Reporting by the council's own auditors)",  # parentheses say something: they stay
+        "| 6 | Wednesday, 9 February | 9 am | Normal hill |",  # a table's row of figures and text
     ],
 )
 def test_article_lines_with_symbols_and_odd_spaces_are_kept_byte_for_byte(kept: str) -> None:

@@ -12,9 +12,10 @@ have to spell out every variant of each:
   many spaces (byte for byte, so offsets stay those of the text). A line made only of
   marks, marks inside a line, and a symbol before a figure ("⏱ 7 min", "💬 12": it says
   what the figure is) are left as they are.
-- **Wrappings.** A whole line between brackets or emphasis marks ("[Advertisement]",
-  "**Read more:**", "__Share this__", "【Related】") is the line inside them; a wrapped figure
-  ("[1]") is left as it is.
+- **Wrappings.** A whole line between square brackets or emphasis marks ("[Advertisement]",
+  "**Read more:**", "*Share this*", "【Related】") is the line inside them; a wrapped figure
+  ("[1]") is left as it is. Parentheses and quotation marks say something (an aside, a credit,
+  a quote), and stay.
 
 The clean text and the report are always cut from the text itself: a removed line keeps its
 symbols in the report, and kept text is never changed.
@@ -58,27 +59,33 @@ _SYMBOL = (
     rb"(?:\xe2(?:" + _E2_SYMBOLS + rb")|" + _EMOJI + rb")(?:\xef\xb8[\x8e\x8f]|\xe2\x80\x8d|\xe2\x83\xa3)*"
 )
 # List and quote marks open a line only with a space after them ("- Read more", "> Lesen Sie
-# auch"; en and em dashes, closing guillemets): "-5 degrees" and "*Required" start with text.
-_LIST_MARK = rb"(?:[-*>]|\xe2\x80[\x93\x94\xba]|\xc2\xbb)+[ \t]"
+# auch"; en and em dashes, closing guillemets, a table cell's bar): "-5 degrees" and "*Required"
+# start with text.
+_LIST_MARK = rb"(?:[-*>|]|\xe2\x80[\x93\x94\xba]|\xc2\xbb)+[ \t]"
 _MARK = rb"(?:" + _SYMBOL + rb"|" + _LIST_MARK + rb")"
 _OPENING = rb"[ \t]*" + _MARK + rb"(?:[ \t]*" + _MARK + rb")*"
 # Python's engine finds a literal quickly, so openings are searched from the line break before them.
 _OPENING_AT_START = re.compile(_OPENING)
 _OPENING_AFTER_BREAK = re.compile(rb"\n" + _OPENING)
-# Closings: symbols, or closing guillemets and ">" after a space ("Read more >"). RE2 runs this in one
-# pass; Python's engine would try it at every byte. Without a non-ASCII byte only ">" can close.
+# Closings: symbols, or closing guillemets, ">" and a cell's "|" after a space ("Read more >"). RE2
+# runs this in one pass; Python's engine would try it at every byte. Without a non-ASCII byte only
+# ">" and "|" can close.
 _CLOSING = re2.compile(
     rb"(?m)(?:"
     + _SYMBOL
-    + rb"|[ \t](?:>|\xc2\xbb|\xe2\x80\xba)+)(?:[ \t]*(?:"
+    + rb"|[ \t](?:[>|]|\xc2\xbb|\xe2\x80\xba)+)(?:[ \t]*(?:"
     + _SYMBOL
-    + rb"|>|\xc2\xbb|\xe2\x80\xba))*[ \t\r]*$",
+    + rb"|[>|]|\xc2\xbb|\xe2\x80\xba))*[ \t\r]*$",
     _BYTES,
 )
-_ASCII_CLOSING = re.compile(rb">+[ \t\r]*(?=\n|\Z)")
+# A letter or figure (any byte of a non-ASCII character counts): what makes a line more than marks.
+_WORDY = re.compile(rb"[A-Za-z0-9\x80-\xff]")
+_ASCII_CLOSING = re.compile(rb"[>|]+[ \t\r]*(?=\n|\Z)")
 # Wrappings: what closes a line, and what must then open it (after any folded marks).
-_WRAPS = {b"]": b"[", b"**": b"**", b"__": b"__", "\u3011".encode(): "\u3010".encode()}
-_WRAP_END = re2.compile(rb"(?m)(?:\]|\*\*|__|\xe3\x80\x91)[ \t\r]*$", _BYTES)
+_WRAPS = {b"]": b"[", b"**": b"**", b"__": b"__", b"*": b"*", "\u3011".encode(): "\u3010".encode()}
+# Longer closers first: "**" is one closer, not "*" after a "*".
+_CLOSERS = b"|".join(re.escape(closer) for closer in sorted(_WRAPS, key=len, reverse=True))
+_WRAP_END = re2.compile(b"(?m)(?:" + _CLOSERS + rb")[ \t\r]*$", _BYTES)
 _ODD_SPACE_KINDS = tuple(re2.compile(p, _BYTES) for p in (rb"\xe2(?:" + _E2_SPACES + rb")", *_OTHER_SPACES))
 # Any mark a line could be decorated with (a symbol anywhere, a list mark after a line break,
 # a closing before one): most text has none, and is then its own view.
@@ -86,16 +93,15 @@ _MARK_KIND_PATTERNS = (
     rb"\xe2(?:" + _E2_SYMBOLS + rb")",
     _EMOJI,
     rb"\n[ \t]*" + _LIST_MARK,
-    rb"(?m)>[ \t\r]*$",
+    rb"(?m)[>|][ \t\r]*$",
     rb"(?m)\xc2\xbb[ \t\r]*$",
     rb"(?m)\xe2\x80\xba[ \t\r]*$",
-    rb"(?m)\][ \t\r]*$",
-    rb"(?m)\*\*[ \t\r]*$",
-    rb"(?m)__[ \t\r]*$",
+    # Wrappings, by the first byte of their closers.
+    rb"(?m)[\]*_][ \t\r]*$",
     rb"(?m)\xe3\x80\x91[ \t\r]*$",
 )
 _MARK_KINDS = tuple(re2.compile(p, _BYTES) for p in _MARK_KIND_PATTERNS)
-# A short text (an article) is searched once for all kinds: ten calls cost more than the bytes.
+# A short text (an article) is searched once for all kinds: a call per kind costs more than its bytes.
 _ANY_MARK = (re2.compile(b"|".join(b"(?:" + p + b")" for p in _MARK_KIND_PATTERNS), _BYTES),)
 _SHORT = 8192
 
@@ -142,15 +148,15 @@ def decorations_folded(data: bytes, *, ends_document: bool) -> bytes:
     for start, end in runs:
         line_end = data.find(b"\n", end)
         rest = data[end : len(data) if line_end < 0 else line_end].strip()
-        if not rest or rest[:1].isdigit():
+        if not _WORDY.search(rest) or rest[:1].isdigit():
             continue  # nothing but marks on the line, or a symbol that labels a figure ("⏱ 7 min")
         folded = bytearray(data) if folded is None else folded
         folded[start:end] = b" " * (end - start)
     for start, end in closing:
         if end == len(data) and not ends_document:
             continue  # the line may go on in the text that follows
-        if not data[data.rfind(b"\n", 0, start) + 1 : start].strip():
-            continue
+        if not _WORDY.search(data, data.rfind(b"\n", 0, start) + 1, start):
+            continue  # nothing but marks before it: "| --- | --- |" is a table's rule, not a label
         folded = bytearray(data) if folded is None else folded
         folded[start:end] = b" " * (end - start)
     return _unwrapped(data if folded is None else bytes(folded), ends_document=ends_document)
@@ -167,12 +173,14 @@ def _unwrapped(view: bytes, *, ends_document: bool) -> bytes:
         if match.end() == len(view) and not ends_document:
             continue  # the line may go on in the text that follows
         closer = view[match.start() : match.end()].rstrip()
-        opener = _WRAPS[closer]
         start = view.rfind(b"\n", 0, match.start()) + 1
         while start < match.start() and view[start] in b" \t":
             start += 1
+        opener = _WRAPS[closer]
+        if not view.startswith(opener, start):
+            continue
         inside = view[start + len(opener) : match.start()]
-        if not view.startswith(opener, start) or not inside.strip() or inside.strip()[:1].isdigit():
+        if not inside.strip() or inside.strip()[:1].isdigit():
             continue
         if opener in inside or closer in inside:
             continue  # "[a] and [b]": two wrappings, not one
