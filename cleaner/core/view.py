@@ -28,13 +28,14 @@ symbols in the report, and kept text is never changed.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import re2
 
 # No-break, en/em/thin/hair, narrow no-break, medium mathematical and ideographic spaces, the
 # Ogham space mark, and the zero-width space, word joiner and byte-order mark.
-_ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200b\u202f\u205f\u2060\u3000\ufeff]")
+_ODD_SPACES = "[\u00a0\u1680\u2000-\u200b\u202f\u205f\u2060\u3000\ufeff]"
 
 _BYTES = re2.Options()
 _BYTES.encoding = re2.Options.Encoding.LATIN1  # the patterns below spell UTF-8 byte by byte
@@ -64,9 +65,6 @@ _SYMBOL = (
 _LIST_MARK = rb"(?:[-*>|]|\xe2\x80[\x93\x94\xba]|\xc2\xbb)+[ \t]"
 _MARK = rb"(?:" + _SYMBOL + rb"|" + _LIST_MARK + rb")"
 _OPENING = rb"[ \t]*" + _MARK + rb"(?:[ \t]*" + _MARK + rb")*"
-# Python's engine finds a literal quickly, so openings are searched from the line break before them.
-_OPENING_AT_START = re.compile(_OPENING)
-_OPENING_AFTER_BREAK = re.compile(rb"\n" + _OPENING)
 # Closings: symbols, or closing guillemets, ">" and a cell's "|" after a space ("Read more >"). RE2
 # runs this in one pass; Python's engine would try it at every byte. Without a non-ASCII byte only
 # ">" and "|" can close.
@@ -92,7 +90,7 @@ _ODD_SPACE_KINDS = tuple(re2.compile(p, _BYTES) for p in (rb"\xe2(?:" + _E2_SPAC
 _MARK_KIND_PATTERNS = (
     rb"\xe2(?:" + _E2_SYMBOLS + rb")",
     _EMOJI,
-    rb"\n[ \t]*" + _LIST_MARK,
+    rb"(?:\A|\n)[ \t]*" + _LIST_MARK,
     rb"(?m)[>|][ \t\r]*$",
     rb"(?m)\xc2\xbb[ \t\r]*$",
     rb"(?m)\xe2\x80\xba[ \t\r]*$",
@@ -106,6 +104,15 @@ _ANY_MARK = (re2.compile(b"|".join(b"(?:" + p + b")" for p in _MARK_KIND_PATTERN
 _SHORT = 8192
 
 
+@functools.cache
+def _python_patterns() -> tuple[re.Pattern[str], re.Pattern[bytes], re.Pattern[bytes]]:
+    """The odd spaces, and a line's opening marks at the start and after a line break, for
+    Python's engine (which finds a literal quickly, so openings are searched from the line break
+    before them). Compiled on first use: most texts have neither, and the compile costs a
+    start-up some 3 ms."""
+    return re.compile(_ODD_SPACES), re.compile(_OPENING), re.compile(rb"\n" + _OPENING)
+
+
 def folded_spaces(text: str, utf8: bytes) -> str | None:
     """``text`` with every odd space (see the module docstring) a plain space, or None when
     it has none (``utf8``: ``text`` in UTF-8, where they are looked for). The result has the
@@ -116,7 +123,7 @@ def folded_spaces(text: str, utf8: bytes) -> str | None:
     """
     if utf8.isascii() or not any(kind.search(utf8) for kind in _ODD_SPACE_KINDS):
         return None
-    return _ODD_SPACES.sub(" ", text)
+    return _python_patterns()[0].sub(" ", text)
 
 
 def decorations_folded(data: bytes, *, ends_document: bool) -> bytes:
@@ -132,11 +139,12 @@ def decorations_folded(data: bytes, *, ends_document: bool) -> bytes:
     >>> decorations_folded("Read more →".encode(), ends_document=False) == "Read more →".encode()
     True
     """
-    first = _OPENING_AT_START.match(data)
     kinds = _ANY_MARK if len(data) < _SHORT else _MARK_KINDS
-    if first is None and not any(kind.search(data) for kind in kinds):
+    if not any(kind.search(data) for kind in kinds):
         return data
-    runs = [(m.start() + 1, m.end()) for m in _OPENING_AFTER_BREAK.finditer(data)]
+    _, opening_at_start, opening_after_break = _python_patterns()
+    first = opening_at_start.match(data)
+    runs = [(m.start() + 1, m.end()) for m in opening_after_break.finditer(data)]
     if first is not None:
         runs.insert(0, first.span())
     if data.isascii():
