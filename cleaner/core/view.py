@@ -1,6 +1,6 @@
 """What rules see of a text: odd spaces as spaces, and a line's decorations as spaces.
 
-Two things change how a line looks without changing what it is, and a rule would otherwise
+Three things change how a line looks without changing what it is, and a rule would otherwise
 have to spell out every variant of each:
 
 - **Spaces.** Pages put no-break, thin and zero-width spaces where a space goes ("Read\\u00a0more",
@@ -8,8 +8,9 @@ have to spell out every variant of each:
 - **Decorations.** Sites open or close a label with a symbol of their choice: "📩 Sign up for our
   newsletter", "► Read more", "Related stories →", "- Share this:". A run of pictographs,
   arrows, geometric shapes or bullets at either end of a line that holds other text, and
-  the list and quote marks that open one ("- ", "* ", "» ", "— "), are for the rules that
-  many spaces (byte for byte, so offsets stay those of the text). A line made only of
+  the list and quote marks that open one ("- ", "* ", "» ", "— ") and a table cell's bars
+  ("| Share this |", as trafilatura writes a row), are for the rules that many spaces (byte
+  for byte, so offsets stay those of the text). A line made only of
   marks, marks inside a line, and a symbol before a figure ("⏱ 7 min", "💬 12": it says
   what the figure is) are left as they are.
 - **Wrappings.** A whole line between square brackets or emphasis marks ("[Advertisement]",
