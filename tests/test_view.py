@@ -58,7 +58,6 @@ def test_decorated_and_oddly_spaced_furniture_goes_with_its_symbols(furniture: s
         "[1]",  # a wrapped figure is a note mark
         "[Advertisement] and [Share this]",  # two wrappings: the line is not one label
         "**The council will vote again in May, the mayor said.**",
-        "(Reporting by the council's own auditors)",  # parentheses say something: they stay
         "| 6 | Wednesday, 9 February | 9 am | Normal hill |",  # a table's row of figures and text
     ],
 )
@@ -123,3 +122,19 @@ def test_marks_go_with_a_cut_next_to_a_cut_that_took_a_line_break() -> None:
     # the cut before ends after the line break; the cut after starts at the next one
     cuts = widened([(0, 7), (start, end), (line_break, line_break + 1)], view, data)
     assert [data[s:e].decode() for s, e in cuts] == ["Intro.\n", "► Read more →", "\n"]
+
+
+@pytest.mark.parametrize(
+    "line", ["(Read more)", "“Read more”", "«Read more»", "[1]", "[a] and [b]", "*Read more"]
+)
+def test_parentheses_quotes_figures_and_half_wrappings_are_not_folded(line: str) -> None:
+    # Parentheses and quotes say something (a credit, an aside, a quote): a rule needs them.
+    data = line.encode()
+    assert decorations_folded(data, ends_document=True) == data
+
+
+def test_a_wrapped_line_is_the_line_inside_to_the_rules_and_keeps_its_length() -> None:
+    data = b"- **Read more:**\n[Advertisement]\n| Teilen |"
+    view = decorations_folded(data, ends_document=True)
+    assert len(view) == len(data)
+    assert view.decode().split("\n") == ["    Read more:  ", " Advertisement ", "  Teilen  "]
