@@ -99,10 +99,12 @@ _MARK_KIND_PATTERNS = (
     rb"(?m)\|[ \t\r]*$",
     rb"(?m)\xc2\xbb[ \t\r]*$",
     rb"(?m)\xe2\x80\xba[ \t\r]*$",
-    rb"(?m)\][ \t\r]*$",
-    rb"(?m)\*[ \t\r]*$",
-    rb"(?m)_[ \t\r]*$",
-    rb"(?m)\xe3\x80\x91[ \t\r]*$",
+    # A closer that ends with another ("**", "*") is found by the shorter one.
+    *(
+        b"(?m)" + re.escape(closer) + rb"[ \t\r]*$"
+        for closer in _WRAPS
+        if not any(other != closer and closer.endswith(other) for other in _WRAPS)
+    ),
 )
 _MARK_KINDS = tuple(re2.compile(p, _BYTES) for p in _MARK_KIND_PATTERNS)
 # A short text (an article) is searched once for all kinds: a call per kind costs more than its bytes.
@@ -158,22 +160,34 @@ def decorations_folded(data: bytes, *, ends_document: bool) -> bytes:
         closing = [m.span() for m in after_space]
     else:
         closing = [m.span() for m in _CLOSING.finditer(data)]
-    folded: bytearray | None = None
+    marks: list[tuple[int, int]] = []
     for start, end in runs:
         line_end = data.find(b"\n", end)
         rest = data[end : len(data) if line_end < 0 else line_end].strip()
         if not _WORDY.search(rest) or rest[:1].isdigit():
             continue  # nothing but marks on the line, or a symbol that labels a figure ("⏱ 7 min")
-        folded = bytearray(data) if folded is None else folded
-        folded[start:end] = b" " * (end - start)
+        marks.append((start, end))
     for start, end in closing:
         if end == len(data) and not ends_document:
             continue  # the line may go on in the text that follows
         if not _WORDY.search(data, data.rfind(b"\n", 0, start) + 1, start):
             continue  # nothing but marks before it: "| --- | --- |" is a table's rule, not a label
-        folded = bytearray(data) if folded is None else folded
-        folded[start:end] = b" " * (end - start)
-    return _unwrapped(data if folded is None else bytes(folded), ends_document=ends_document)
+        marks.append((start, end))
+    return _unwrapped(_blanked(data, marks), ends_document=ends_document)
+
+
+def _blanked(data: bytes, spans: list[tuple[int, int]]) -> bytes:
+    """``data`` with each ``(start, end)`` byte range as that many spaces; ``data`` itself for none.
+
+    >>> _blanked(b"- Read more >", [(0, 2), (11, 13)])
+    b'  Read more  '
+    """
+    if not spans:
+        return data
+    out = bytearray(data)
+    for start, end in spans:
+        out[start:end] = b" " * (end - start)
+    return bytes(out)
 
 
 def _unwrapped(view: bytes, *, ends_document: bool) -> bytes:
@@ -182,7 +196,7 @@ def _unwrapped(view: bytes, *, ends_document: bool) -> bytes:
     >>> decorations_folded(b"[Advertisement]\\n- **Read more:**\\n[1]\\n[a] and [b]", ends_document=True)
     b' Advertisement \\n    Read more:  \\n[1]\\n[a] and [b]'
     """
-    out: bytearray | None = None
+    marks: list[tuple[int, int]] = []
     for match in _WRAP_END.finditer(view):
         if match.end() == len(view) and not ends_document:
             continue  # the line may go on in the text that follows
@@ -198,10 +212,8 @@ def _unwrapped(view: bytes, *, ends_document: bool) -> bytes:
             continue
         if opener in inside or closer in inside:
             continue  # "[a] and [b]": two wrappings, not one
-        out = bytearray(view) if out is None else out
-        out[start : start + len(opener)] = b" " * len(opener)
-        out[match.start() : match.start() + len(closer)] = b" " * len(closer)
-    return view if out is None else bytes(out)
+        marks += [(start, start + len(opener)), (match.start(), match.start() + len(closer))]
+    return _blanked(view, marks)
 
 
 def widened(cuts: list[tuple[int, int]], view: bytes, data: bytes) -> list[tuple[int, int]]:
