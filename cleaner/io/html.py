@@ -1,9 +1,10 @@
 """HTML pages to text: the page's main text via trafilatura, one paragraph per line, with what
 each line was on the page and the page's date.
 
-The text is exactly what ``trafilatura.extract(page, fast=False, include_comments=False,
+The text is what ``trafilatura.extract(page, fast=False, include_comments=False,
 include_tables=True, include_formatting=False)`` returns (plus a final line break), so that
-cleaning starts from all the article text trafilatura finds. trafilatura drops navigation,
+cleaning starts from all the article text trafilatura finds, and the page's standfirst when
+trafilatura left it out (:mod:`cleaner.io.standfirst`). trafilatura drops navigation,
 footers, reader comments and images (with their captions), but keeps boilerplate that sits in
 ordinary paragraphs (donation appeals, teasers), so the result still goes through the rule
 chain.
@@ -23,8 +24,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from cleaner.io.htmllines import LineInfo, line_infos
+from cleaner.io.htmllines import LineInfo, line_infos, page_text
 from cleaner.io.pagedate import page_date
+from cleaner.io.standfirst import missing_standfirst, with_standfirst
 
 
 #: The extraction settings of plain trafilatura that cleaning starts from (``trafilatura.extract``).
@@ -92,8 +94,14 @@ def extract_page(markup: str | bytes, *, line_facts: bool = True) -> Page:
     if not text:
         return Page("")
     text += "\n"
+    shown = None
+    if (standfirst := missing_standfirst(tree, text)) is not None:
+        shown = page_text(tree)
+        text = with_standfirst(text, standfirst, shown.text)
     date = page_date(tree)
-    return Page(text, date, line_infos(text, document.body, tree) if line_facts else ())
+    if not line_facts:
+        return Page(text, date)
+    return Page(text, date, line_infos(text, document.body, shown or page_text(tree)))
 
 
 @functools.cache

@@ -78,10 +78,10 @@ _EMPTY_ITEM = re.compile(r"\s*-\s*")
 _TABLE_RULE = re.compile(r"\s*\|(?:[\s-]*\|)+\s*")
 
 
-def line_infos(text: str, body: Any, page: Any) -> tuple[LineInfo, ...]:
+def line_infos(text: str, body: Any, page: MarkedText | None) -> tuple[LineInfo, ...]:
     """One :class:`LineInfo` per line of ``text`` (``text.split("\\n")``, the last line only when
-    it is not empty): ``body`` is trafilatura's tree for ``text``, ``page`` the parsed page
-    (left as it is).
+    it is not empty): ``body`` is trafilatura's tree for ``text``, ``page`` the parsed page's
+    text (:func:`page_text`).
 
     >>> from lxml import etree, html
     >>> body = etree.fromstring(
@@ -91,7 +91,7 @@ def line_infos(text: str, body: Any, page: Any) -> tuple[LineInfo, ...]:
     ...     "<html><body><h1>Floods</h1><p>The river rose.</p><ul><li><a href='/m'>Read more</a></li></ul>"
     ...     "</body></html>"
     ... )
-    >>> infos = line_infos("Floods\\nThe river rose.\\n- Read more\\n", body, page)
+    >>> infos = line_infos("Floods\\nThe river rose.\\n- Read more\\n", body, page_text(page))
     >>> [(i.heading, i.item, i.link_share) for i in infos]
     [(True, False, 0.0), (False, False, 0.0), (False, True, 1.0)]
     """
@@ -99,8 +99,7 @@ def line_infos(text: str, body: Any, page: Any) -> tuple[LineInfo, ...]:
     if lines and not lines[-1]:
         lines.pop()
     keys = [_key(line) for line in lines]
-    structure = _Stream(str(_marked("structure")(body)))
-    links = _Stream(str(_marked("links")(page))) if page is not None else None
+    structure = MarkedText(str(_marked("structure")(body)))
     infos = []
     for line, key in zip(lines, keys, strict=True):
         if not key or key.startswith("-"):  # a list item without text, or a table's rule
@@ -111,8 +110,8 @@ def line_infos(text: str, body: Any, page: Any) -> tuple[LineInfo, ...]:
                 infos.append(UNKNOWN)
                 continue
         share = None
-        if links is not None and (where := links.find(key)) is not None:
-            share = links.shares(where, len(key))[_LINK]
+        if page is not None and (where := page.find(key)) is not None:
+            share = page.shares(where, len(key))[_LINK]
         where = structure.find(key)
         if where is None:
             infos.append(LineInfo(link_share=share))
@@ -122,18 +121,28 @@ def line_infos(text: str, body: Any, page: Any) -> tuple[LineInfo, ...]:
     return tuple(infos)
 
 
+def page_text(page: Any) -> MarkedText:
+    """A parsed page's text (in ``<body>``, scripts and styles left out) with its links marked.
+
+    >>> from lxml import html
+    >>> page_text(html.fromstring("<html><body><p>Floods <a href='/m'>Read more</a></p></body></html>")).text
+    'FloodsReadmore'
+    """
+    return MarkedText(str(_marked("links")(page)))
+
+
 def _key(text: str) -> str:
     """What is compared: the text without whitespace, bars, format characters or list marker."""
     stripped = text.lstrip()
-    return _squeeze(stripped[2:] if stripped.startswith("- ") else text)
+    return squeeze(stripped[2:] if stripped.startswith("- ") else text)
 
 
-def _squeeze(text: str) -> str:
+def squeeze(text: str) -> str:
     """``text`` in NFC without whitespace and the characters of :data:`_DROPPED`."""
     return _DROPPED.sub("", "".join(unicodedata.normalize("NFC", text).split()))
 
 
-class _Stream:
+class MarkedText:
     """Marked text (see :data:`_MARKS`) as one string without whitespace, and the kinds each
     piece of it carries (a bit per kind); found lines advance a cursor, so repeated text is
     matched in order."""
@@ -144,7 +153,7 @@ class _Stream:
         self._kinds: list[int] = []
         depth = [0] * len(_MARKS)
         kinds = size = 0
-        for piece in _MARK.split(_squeeze(marked)):
+        for piece in _MARK.split(squeeze(marked)):
             if piece in _MARK_STEP:
                 bit, step = _MARK_STEP[piece]
                 depth[bit] = max(0, depth[bit] + step)
@@ -156,6 +165,11 @@ class _Stream:
                 size += len(piece)
         self._text = "".join(parts)
         self._cursor = 0
+
+    @property
+    def text(self) -> str:
+        """The text, without whitespace or marks."""
+        return self._text
 
     def find(self, key: str) -> int | None:
         at = self._text.find(key, self._cursor)
