@@ -343,4 +343,36 @@ def test_a_large_file_in_a_tree_is_sized_and_streamed_by_its_worker(
     in_pool = tree_run("pool", 10_000, jobs=2)  # worker processes stream with the real windows
     assert streamed == whole == in_pool
     assert streamed[0]["deep/big.txt"] == clean.encode()
-    assert not list(tmp_path.rglob("*.part"))  # no temporary file left beside an output
+
+
+def test_a_large_object_at_a_url_is_sized_and_streamed_by_its_worker(tmp_path: Path) -> None:
+    """The same for a tree at a URL written to a URL (fsspec's in-memory file system): the worker
+    reads the object in ranges, and its temporary files go to the system's temporary folder,
+    not beside a URL."""
+    import fsspec
+
+    text, clean = big_article(300)
+    memory = fsspec.filesystem("memory")
+    memory.pipe({"/large/raw/deep/big.txt": text.encode(), "/large/raw/small.txt": HARBOUR.encode()})
+
+    def url_run(name: str, stream_above: int | None) -> tuple[dict[str, bytes], bytes]:
+        report = tmp_path / f"{name}.jsonl"
+        options = BatchOptions(
+            ("memory://large/raw",), output=f"memory://large/{name}", report=report, jobs=1, quiet=True
+        )
+        assert run(options, CHAIN, stream_above=stream_above) == 0
+        outputs = {
+            path.split(f"/{name}/", 1)[1]: memory.cat_file(path) for path in memory.find(f"/large/{name}")
+        }
+        return outputs, report.read_bytes()
+
+    calls: list[StreamTask] = []
+    try:
+        with streamed_in_small_windows(calls):
+            streamed = url_run("streamed", 10_000)
+        whole = url_run("whole", None)
+    finally:
+        memory.rm("/large", recursive=True)
+    assert [(task.path, task.spool_dir) for task in calls] == [("memory://large/raw/deep/big.txt", None)]
+    assert streamed == whole
+    assert streamed[0]["deep/big.txt"] == clean.encode()

@@ -160,7 +160,12 @@ class Planner:
             compress = unit.output is not None and is_gzip(str(unit.output))
             yield self._worker_step(unit, ShardTask(unit.source, str(unit.path), None, compress=compress))
         elif isinstance(unit.path, str):
-            yield self._worker_step(unit, DocTask(unit.source, unit.path))
+            step = self._worker_step(unit, DocTask(unit.source, unit.path))
+            if isinstance(step.task, DocTask) and step.task.output is not None:  # the worker sizes it
+                step = step._replace(
+                    task=SizedDocTask(unit.source, unit.path, step.task.output, self.stream_above)
+                )
+            yield step
         elif not unit.corpus:
             yield self._doc_step(unit, unit.path)
         else:

@@ -1,8 +1,8 @@
 """A document that its worker sizes: cleaned whole, or in windows when it is large.
 
-In a tree whose outputs the workers write, the planner hands out each file by path and never
-looks at it: on network storage every look is a round trip, and one client plans for many
-workers. The worker looks at the file's size, cleans it whole (:func:`cleaner.batch.tasks.run_doc`)
+In a tree whose outputs the workers write, the planner hands out each file by path or URL and
+never looks at it: on network storage every look is a round trip, and one client plans for
+many workers. The worker looks at the file's size, cleans it whole (:func:`cleaner.batch.tasks.run_doc`)
 or, above ``stream_above`` bytes, in windows in bounded memory
 (:func:`cleaner.batch.large.run_stream`), writes the output itself, and sends back report
 lines and counts, never a file.
@@ -15,14 +15,16 @@ from typing import NamedTuple
 
 from cleaner.batch.settings import Settings
 from cleaner.batch.tasks import NO_ROOM, DocResult, DocTask, run_doc
+from cleaner.io import remote
 from cleaner.io.output import make_folders
-from cleaner.io.remote import write_location
+from cleaner.io.remote import is_url, write_location
 from cleaner.io.stream import regular_size
 from cleaner.messages import cannot_write
 
 
 class SizedDocTask(NamedTuple):
-    """Clean the local file ``path`` into ``output``, whole or in windows by its size.
+    """Clean the file ``path`` (a local path or a URL) into ``output``, whole or in windows by
+    its size.
 
     >>> import pathlib, tempfile
     >>> from cleaner.core.engine import Chain
@@ -43,14 +45,15 @@ class SizedDocTask(NamedTuple):
         return 0  # the worker reads the file
 
     def run(self, settings: Settings) -> DocResult:
-        if self.stream_above is not None and regular_size(self.path) > self.stream_above:
+        if self.stream_above is not None and _size(self.path) > self.stream_above:
             return self._in_windows(settings)
         return run_doc(DocTask(self.source, self.path, output=self.output), settings)
 
     def _in_windows(self, settings: Settings) -> DocResult:
         from cleaner.batch.large import StreamTask, run_stream  # imported only for large inputs
 
-        result = run_stream(StreamTask(self.source, self.path, spool_dir=_made_folder(self.output)), settings)
+        spool_dir = None if is_url(self.output) else _made_folder(self.output)
+        result = run_stream(StreamTask(self.source, self.path, spool_dir=spool_dir), settings)
         try:
             if result.problem is not None:
                 return result
@@ -71,6 +74,17 @@ class SizedDocTask(NamedTuple):
             return result._replace(records=records, clean=b"", written=True)
         finally:
             result.close()
+
+
+def _size(location: str) -> int:
+    """The size of a regular file or of an object at a URL; -1 when there is none to know
+    (the reading that follows names the error)."""
+    if not is_url(location):
+        return regular_size(location)
+    try:
+        return remote.size(location)
+    except OSError:
+        return -1
 
 
 def _made_folder(output: str) -> str | None:

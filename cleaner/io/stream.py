@@ -36,6 +36,7 @@ from cleaner.io.decode import (
     refuse_control_characters,
 )
 from cleaner.io.limits import LineBound, TooLarge, refuse_large_page
+from cleaner.io.remote import open_location
 from cleaner.io.segments import LineDecoder, Replaced, decode_lines, replaced_limit
 from cleaner.messages import cannot_read
 
@@ -207,10 +208,11 @@ def open_large(
 
 @contextlib.contextmanager
 def _opened(path: str | None, blocks: Iterable[bytes], spool: Spool) -> Iterator[IO[bytes]]:
-    """The input as a file that can be read again: the file itself, or a copy of standard input."""
+    """The input as a file that can be read again: the file or object itself (fsspec fetches an
+    object's ranges as they are read), or a copy of standard input."""
     if path is not None:
         try:
-            handle = open(path, "rb")  # noqa: SIM115 - closed by the with below
+            handle = open_location(path)
         except OSError as exc:
             raise ReadError(cannot_read(exc)) from None
         with handle:
