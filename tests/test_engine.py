@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -270,3 +273,19 @@ def test_chain_pickles_for_worker_processes() -> None:
     copy = pickle.loads(pickle.dumps(chain))
     text = "date 2020-01-01 Story.\n\nopen image in gallery X ( AP )\n\nEnd."
     assert copy.clean(text) == chain.clean(text)
+
+
+def test_a_worker_process_rebuilds_a_pickled_chain_without_analysing_its_patterns(tmp_path: Path) -> None:
+    """The chain carries what was worked out about its patterns (cleaner.core.answers): a new
+    process neither parses a pattern with Python's parser nor shortens one for the prefilter."""
+    pickled = tmp_path / "chain.pickle"
+    pickled.write_bytes(pickle.dumps(cleaner.load_chain()))
+    probe = (
+        "import pickle, sys; chain = pickle.loads(open(sys.argv[1], 'rb').read()); "
+        "print(chain.clean('Story.\\n\\nopen image in gallery X ( AP )\\n').clean, end=''); "
+        "print(sorted({'cleaner.core.syntax', 'cleaner.core.shorten'} & set(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(pickled)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "Story.\n[]\n"

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from cleaner.core.answers import PatternAnswers, pattern_answers, remember_answers
 from cleaner.core.cuts import after_cuts, cut_out, kept_segments, to_original, touched_lines
 from cleaner.core.guard import DEFAULT_MAX_REMOVED, guard_max_removed
 from cleaner.core.kinds import Matcher, compile_rule
@@ -95,9 +96,10 @@ class Chain:
         rules = f"{len(self.rules)} rule{'' if len(self.rules) == 1 else 's'}"
         return f"<Chain of {rules} from {len(packs)} pack{'' if len(packs) == 1 else 's'}: {listed}>"
 
-    def __reduce__(self) -> tuple[Callable[[list[Rule], bool], Chain], tuple[list[Rule], bool]]:
-        # Compiled RE2 objects do not pickle; workers rebuild the chain from its rules.
-        return (_rebuild_chain, (self.rules, self.checked))
+    def __reduce__(self) -> tuple[Callable[..., Chain], tuple[list[Rule], bool, PatternAnswers]]:
+        # Compiled RE2 objects do not pickle; workers rebuild the chain from its rules, with
+        # what this process worked out about their patterns (see cleaner.core.answers).
+        return (_rebuild_chain, (self.rules, self.checked, pattern_answers(self.rules)))
 
     def candidates(
         self, text: str, *, starts_document: bool = True, ends_document: bool = True
@@ -204,7 +206,8 @@ class Chain:
         return clean_text(text, self, max_removed=max_removed, encoded=encoded, html_lines=html_lines)
 
 
-def _rebuild_chain(rules: list[Rule], checked: bool) -> Chain:
+def _rebuild_chain(rules: list[Rule], checked: bool, answers: PatternAnswers) -> Chain:
+    remember_answers(rules, answers)
     return Chain(rules, checked=checked)
 
 

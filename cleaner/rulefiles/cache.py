@@ -4,10 +4,8 @@ Reading a rule file means parsing YAML, checking every field and compiling every
 which costs more than cleaning a short article. Once a file has loaded without errors, the
 resulting pack is stored as JSON under the cache folder, keyed by a hash of the file's text and
 of the code that validates it; the next run with the same file loads the JSON instead. Each
-entry also holds the line-locality of the rules' patterns (:func:`cleaner.core.prefilter.line_local`),
-their entries in the prefilter set (:func:`cleaner.core.prefilter.set_entry`) and the openings
-of those (:func:`cleaner.core.openings.line_opening`), the other per-pattern analysis a chain
-needs at start-up.
+entry also holds what a chain works out about each rule's pattern before it can scan
+(:mod:`cleaner.core.answers`: the patterns' line locality, prefilter entries and openings).
 
 The folder is ``$CLEANER_CACHE_DIR``, else the user's cache folder as platformdirs finds it
 (``$XDG_CACHE_HOME/cleaner``, else ``~/.cache/cleaner`` on Linux; ``~/Library/Caches/cleaner``
@@ -33,8 +31,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from cleaner.core import openings, prefilter
-from cleaner.core.kinds import kind_of
+from cleaner.core.answers import PatternAnswers, pattern_answers, remember_answers
+from cleaner.core.openings import Opening
 from cleaner.core.rule import ERROR, Case, Pack, Problem, Rule, RuleFileError
 from cleaner.rulefiles.files import read_rule_file
 
@@ -132,17 +130,6 @@ def check_file_cached(path: Path) -> tuple[Pack | None, list[Problem]]:
     return pack, problems
 
 
-def _analysis(pack: Pack) -> dict[str, list[Any]]:
-    """The answers stored with a pack, one per rule in order: its trigger's line locality, set
-    entry and line opening."""
-    triggers = [kind_of(rule).trigger_of(rule) for rule in pack.rules]
-    return {
-        "line_local": [prefilter.line_local(trigger) for trigger in triggers],
-        "set_entries": [prefilter.set_entry(trigger) for trigger in triggers],
-        "openings": [openings.line_opening(trigger) for trigger in triggers],
-    }
-
-
 def _signing_key(folder: Path) -> bytes | None:
     """The cache's key (made on first use), or None when it cannot be made or is not private."""
     path = folder / "key"
@@ -185,14 +172,15 @@ def _read(entry: Path, source: str, key: bytes) -> Pack | None:
         pack = Pack(data["name"], data["description"], rules, source, cases)
         # The answers come in rule order (keyed by the patterns, they stored each pattern twice
         # more); a count that differs raises ValueError, and the entry is checked again.
-        triggers = [kind_of(rule).trigger_of(rule) for rule in rules]
-        prefilter.remember_line_locality(dict(zip(triggers, stored["line_local"], strict=True)))
-        prefilter.remember_set_entries(dict(zip(triggers, stored["set_entries"], strict=True)))
-        opened = [
-            None if answer is None else openings.Opening(answer[0], tuple(answer[1]), answer[2])
-            for answer in stored["openings"]
-        ]
-        openings.remember_openings(dict(zip(triggers, opened, strict=True)))
+        answers = PatternAnswers(
+            [bool(local) for local in stored["line_local"]],
+            [(str(entry), bool(lowered)) for entry, lowered in stored["set_entries"]],
+            [
+                None if answer is None else Opening(answer[0], tuple(answer[1]), answer[2])
+                for answer in stored["openings"]
+            ],
+        )
+        remember_answers(rules, answers)
     except (OSError, ValueError, KeyError, TypeError):  # missing, unreadable, or not ours
         return None
     return pack
@@ -214,7 +202,7 @@ def _write(entry: Path, pack: Pack, key: bytes) -> None:
         "rules": rules,
         "cases": [case._asdict() for case in pack.cases],
     }
-    stored = {"format": FORMAT, "pack": data, **_analysis(pack)}
+    stored = {"format": FORMAT, "pack": data, **pattern_answers(pack.rules)._asdict()}
     import tempfile
 
     with contextlib.suppress(OSError):  # a read-only or full disk only costs speed
