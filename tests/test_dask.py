@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from texts import COUNCIL, HARBOUR, PNG, article_tree, big_corpus_bytes, corpus_bytes, news_tree, write_files
@@ -171,6 +172,35 @@ def test_settings_reach_each_worker_once_not_with_every_task(
         executor.shutdown(cancel=False)
     assert installed == workers == executor.jobs == 2  # once per worker, when the plugin arrived
     assert len(built) == installed  # and not with any of the 30 tasks
+
+
+class ChainUsed(NamedTuple):
+    """A task that answers which chain object its worker ran it with (in-process workers)."""
+
+    carried_bytes: int = 0
+
+    def run(self, settings: Settings) -> int:
+        return id(settings.chain)
+
+
+def test_a_worker_keeps_the_last_runs_chain_for_a_run_with_the_same_rules(scheduler: str) -> None:
+    """Its patterns compiled and its automata grown by the last run's documents, the chain is
+    what makes a run's first documents dear; a run with the same rules takes it over."""
+
+    def chains_used(settings: Settings) -> set[int]:
+        executor = DaskExecutor(settings, scheduler)
+        try:
+            return {future.result() for future in [executor.submit(ChainUsed()) for _ in range(4)]}
+        finally:
+            executor.shutdown(cancel=False)
+
+    probe = Rule(pack="probe", id="last-chain", kind="phrase", pattern="never in the text")
+    first = chains_used(Settings(Chain(CHAIN.rules)))
+    again = chains_used(Settings(Chain(list(CHAIN.rules)), max_removed=0.5))
+    other = chains_used(Settings(Chain([*CHAIN.rules, probe])))
+    assert len(first) == 1  # one chain for the run
+    assert again == first
+    assert other.isdisjoint(first)
 
 
 def test_cluster_tasks_carry_their_input_and_unreadable_inputs_fail_in_the_plan(tmp_path: Path) -> None:

@@ -17,11 +17,14 @@ from typing import Any
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from cleaner.batch.settings import Settings, Task
+from cleaner.core.engine import Chain
 from cleaner.version import __version__
 
 # On a worker: the settings of each run whose plugin it holds, and why it refused a run.
 _SETTINGS: dict[str, Settings] = {}
 _UNFIT: dict[str, str] = {}
+# The chain of the last run, by its rules: compiled and warmed by that run's documents.
+_LAST_CHAIN: dict[tuple[tuple[Any, ...], bool], Chain] = {}
 
 
 @functools.cache
@@ -58,7 +61,7 @@ class CleanerPlugin(WorkerPlugin):
         if mine != self.expected:
             _UNFIT[self.token] = f"has cleaner {mine}, the run needs {self.expected}"
             return
-        _SETTINGS[self.token] = pickle.loads(self.settings)
+        _SETTINGS[self.token] = with_last_chain(pickle.loads(self.settings))
         await worker.set_resources(**{self.token: 1})
 
     async def teardown(self, worker: Any) -> None:
@@ -66,6 +69,32 @@ class CleanerPlugin(WorkerPlugin):
         if _SETTINGS.pop(self.token, None) is not None:
             with contextlib.suppress(Exception):
                 await worker.set_resources(**{self.token: 0})
+
+
+def with_last_chain(settings: Settings) -> Settings:
+    """``settings`` with the chain of the worker's last run when its rules are the same.
+
+    A chain compiles each pattern when a document first needs it, and RE2 grows each
+    automaton as texts reach new states: a run's first documents cost a worker several
+    times what later ones do (seconds over a few hundred varied pages). Runs one after
+    another on a cluster mostly clean with the same rules, so the worker keeps the last
+    run's chain and hands it to the next run with equal rules.
+
+    >>> from cleaner.core.engine import Chain
+    >>> from cleaner.core.rule import Rule
+    >>> rules = [Rule("demo", "more", "line", "^Read more$")]
+    >>> first = with_last_chain(Settings(Chain(rules)))
+    >>> again = with_last_chain(Settings(Chain(list(rules)), max_removed=0.5))
+    >>> again.chain is first.chain, again.max_removed
+    (True, 0.5)
+    """
+    key = (tuple(settings.chain.rules), settings.chain.checked)
+    last = _LAST_CHAIN.get(key)
+    if last is not None:
+        return settings._replace(chain=last)
+    _LAST_CHAIN.clear()  # one chain kept: a worker's memory does not grow with the runs
+    _LAST_CHAIN[key] = settings.chain
+    return settings
 
 
 class Batch:
