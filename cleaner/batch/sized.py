@@ -15,11 +15,10 @@ from typing import NamedTuple
 
 from cleaner.batch.settings import Settings
 from cleaner.batch.tasks import NO_ROOM, DocResult, DocTask, run_doc
-from cleaner.io import remote
 from cleaner.io.output import make_folders
-from cleaner.io.remote import is_url, write_location
+from cleaner.io.remote import is_url, read_location, write_location
 from cleaner.io.stream import regular_size
-from cleaner.messages import cannot_write
+from cleaner.messages import cannot_read, cannot_write
 
 
 class SizedDocTask(NamedTuple):
@@ -45,7 +44,20 @@ class SizedDocTask(NamedTuple):
         return 0  # the worker reads the file
 
     def run(self, settings: Settings) -> DocResult:
-        if self.stream_above is not None and _size(self.path) > self.stream_above:
+        if self.stream_above is None:
+            return run_doc(DocTask(self.source, self.path, output=self.output), settings)
+        if is_url(self.path):
+            # An object is read as it is sized: one request for the many small ones, where
+            # asking its size first would be a second round trip each (a large one has then
+            # had its first stream_above bytes read once before it is streamed).
+            try:
+                data = read_location(self.path, self.stream_above + 1)
+            except OSError as exc:
+                return DocResult.skipped(cannot_read(exc))
+            if len(data) > self.stream_above:
+                return self._in_windows(settings)
+            return run_doc(DocTask(self.source, self.path, data, output=self.output), settings)
+        if regular_size(self.path) > self.stream_above:
             return self._in_windows(settings)
         return run_doc(DocTask(self.source, self.path, output=self.output), settings)
 
@@ -74,17 +86,6 @@ class SizedDocTask(NamedTuple):
             return result._replace(records=records, clean=b"", written=True)
         finally:
             result.close()
-
-
-def _size(location: str) -> int:
-    """The size of a regular file or of an object at a URL; -1 when there is none to know
-    (the reading that follows names the error)."""
-    if not is_url(location):
-        return regular_size(location)
-    try:
-        return remote.size(location)
-    except OSError:
-        return -1
 
 
 def _made_folder(output: str) -> str | None:
