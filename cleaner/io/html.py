@@ -101,7 +101,7 @@ def extract_page(markup: str | bytes, *, line_facts: bool = True) -> Page:
     date = page_date(tree)
     if not line_facts:
         return Page(text, date)
-    return Page(text, date, line_infos(text, document.body, shown or page_text(tree)))
+    return Page(text, date, line_infos(text, document.body, page_text(tree) if shown is None else shown))
 
 
 @functools.cache
