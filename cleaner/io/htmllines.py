@@ -78,7 +78,7 @@ _EMPTY_ITEM = re.compile(r"\s*-\s*")
 _TABLE_RULE = re.compile(r"\s*\|(?:[\s-]*\|)+\s*")
 
 
-def line_infos(text: str, body: Any, page: MarkedText | None) -> tuple[LineInfo, ...]:
+def line_infos(text: str, body: Any, page: MarkedText) -> tuple[LineInfo, ...]:
     """One :class:`LineInfo` per line of ``text`` (``text.split("\\n")``, the last line only when
     it is not empty): ``body`` is trafilatura's tree for ``text``, ``page`` the parsed page's
     text (:func:`page_text`).
@@ -110,7 +110,7 @@ def line_infos(text: str, body: Any, page: MarkedText | None) -> tuple[LineInfo,
                 infos.append(UNKNOWN)
                 continue
         share = None
-        if page is not None and (where := page.find(key)) is not None:
+        if (where := page.find(key)) is not None:
             share = page.shares(where, len(key))[_LINK]
         where = structure.find(key)
         if where is None:
