@@ -55,7 +55,8 @@ def missing_standfirst(tree: Any, text: str) -> str | None:
     if description is None or len(key := squeeze(description)) < MIN_CHARS or key in squeeze(text):
         return None
     titles = [tree.findtext(".//title") or "", *(metas.get(name, "") for name in TITLE_KEYS)]
-    if any(key in squeeze(title) or squeeze(title) in key for title in titles if title.strip()):
+    squeezed = [squeeze(title) for title in titles if title.strip()]
+    if any(key in title or title in key for title in squeezed):
         return None
     return description
 
