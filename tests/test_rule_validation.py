@@ -172,6 +172,23 @@ def test_a_line_rule_that_can_cross_a_line_break_warns_and_names_the_field() -> 
     assert check_pack(fixed, "demo.yaml")[1] == []
 
 
+def test_a_signals_rule_whose_pattern_can_cross_a_line_break_warns_too() -> None:
+    # A class such as [^\\pL] takes a line break as well; in a signals rule it made every
+    # later pass run the whole chain again, and a 6 kB article compile 25 more patterns.
+    text = (
+        "pack: demo\nrules:\n  - id: app\n    kind: signals\n    max_words: 8\n"
+        "    pattern: '^Get our app(?:$|[^\\pL])'\n"
+        "    examples:\n      remove: [Get our app now]\n      keep: [The app is new.]\n"
+    )
+    pack, problems = check_pack(text, "demo.yaml")
+    assert pack is not None
+    assert [(problem.line, problem.message.split(" (")[0]) for problem in problems] == [
+        (6, "pattern may match across a line break")
+    ]
+    fixed = text.replace("[^\\pL]", "[^\\pL\\n]")
+    assert check_pack(fixed, "demo.yaml")[1] == []
+
+
 def test_builtin_packs_are_valid_and_carry_examples() -> None:
     for path in builtin_rule_files():
         pack, problems = check_pack(path.read_text(encoding="utf-8"), str(path))

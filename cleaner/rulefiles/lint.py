@@ -132,8 +132,8 @@ def _removed(rule: Rule, matcher: Matcher) -> set[int]:
 
 
 def locality_warning(rule: Rule) -> tuple[str, str] | None:
-    """``(field, message)`` when a ``line`` rule's pattern or a ``block`` rule's start may match
-    across a line break. Such a rule cannot be searched line block by line block: it is
+    """``(field, message)`` when a ``line`` or ``signals`` rule's pattern or a ``block`` rule's
+    start may match across a line break. Such a rule cannot be searched line block by line block: it is
     searched over the whole text, and after every cut each rule runs again. It is almost
     always a ``\\s`` meant as ``[ \\t]``.
 
@@ -145,7 +145,7 @@ def locality_warning(rule: Rule) -> tuple[str, str] | None:
     from cleaner.core.kinds import kind_of
     from cleaner.core.prefilter import line_local
 
-    if rule.kind not in ("line", "block") or rule.scope != "anywhere":
+    if rule.kind not in ("line", "block", "signals") or rule.scope != "anywhere":
         return None
     kind = kind_of(rule)
     if line_local(kind.trigger_of(rule)):  # what the matcher asks, without compiling its patterns again
