@@ -311,9 +311,16 @@ def test_line_locality_of_typical_patterns(pattern: str, local: bool) -> None:
         (r"a{,3}", r"a{,3}"),  # literal text to RE2
         (r"[{]{2}[x{2}]", r"[{]+[x{2}]"),
         (r"[]{2}]x", r"[]{2}]x"),
-        (r"[[:alpha:]{2}]", r"(?s:.)"),
-        (r"\{2}\p{Lu}{3}", r"\{2}(?s:.)+"),
-        (r"[^\p{Lu}\n]x", r"(?s:.)x"),
+        # A Unicode or POSIX class becomes any character: but the line break, when it cannot
+        # match one, so the entry stays within its line.
+        (r"[[:alpha:]{2}]", r"[^\n]"),
+        (r"\{2}\p{Lu}{3}", r"\{2}[^\n]+"),
+        (r"[^\p{Lu}\n]x", r"[^\n]x"),
+        (r"[^\p{Lu}]x", r"(?s:.)x"),
+        (r"\P{Lu}x", r"(?s:.)x"),
+        (r"[[:space:]]x", r"(?s:.)x"),
+        (r"[^[:alpha:]]x", r"(?s:.)x"),
+        (r"[^\pL\pN\n]x", r"[^\n]x"),
         (r"\Qa{2}\Eb{2}", r"\Qa{2}\Eb+"),
     ],
 )

@@ -57,36 +57,63 @@ _UNICODE_WITH_NEWLINE = {"Any", "C", "Cc", "Cf", "Co", "Cs", "Common", "Zyyy", "
 def relax(pattern: str) -> str:
     """A pattern that matches wherever ``pattern`` does (and possibly more), with a much smaller
     automaton: counted repeats are widened (``{0,n}`` to ``*``, ``{m,n}`` to ``+``), and Unicode
-    and POSIX classes, thousands of byte ranges to RE2, become "any character".
+    and POSIX classes, thousands of byte ranges to RE2, become "any character" (but the line
+    break, when the class cannot match one: an entry that could run past a line's end keeps
+    the set's automaton in extra states over the rest of the block).
 
     >>> relax(r"\\d{4}-\\d{2} [a{2}] \\Qx{2}\\E {,3} (?:ab){0,2}?")
     '\\\\d+-\\\\d+ [a{2}] \\\\Qx{2}\\\\E {,3} (?:ab)*?'
-    >>> relax(r"[\\p{Lu}0-9][^\\n]{0,60} \\pL [[:alpha:]]")
-    '(?s:.)[^\\\\n]* (?s:.) (?s:.)'
+    >>> relax(r"[\\p{Lu}0-9][^\\n]{0,60} \\pL [[:alpha:]] \\PL [^\\pL] [^\\pL\\n]")
+    '[^\\\\n][^\\\\n]* [^\\\\n] [^\\\\n] (?s:.) (?s:.) [^\\\\n]'
     """
     out: list[str] = []
-    in_class: list[str] | None = None  # the pieces of the class being read
-    widen_class = False
+    in_class: list[tuple[str, str]] | None = None  # the pieces of the class being read
     for kind, text in _tokens(pattern):
         if in_class is not None:
-            in_class.append(text)
-            widen_class |= kind in ("unicode", "posix")
+            in_class.append((kind, text))
             if kind == "close":
-                out.append(_ANY if widen_class else "".join(in_class))
-                in_class, widen_class = None, False
+                widen = any(piece_kind in ("unicode", "posix") for piece_kind, _ in in_class)
+                out.append(_widened(in_class) if widen else "".join(piece for _, piece in in_class))
+                in_class = None
             continue
         if kind == "open":
-            in_class = [text]
+            in_class = [(kind, text)]
         elif kind == "unicode":
-            out.append(_ANY)
+            out.append(_widened([(kind, text)]))
         elif kind == "repeat":
             out.append("*" if text[1] == "0" and text[2:3] in (",", "}") else "+")
         else:
             out.append(text)
-    return "".join(out + (in_class or []))
+    return "".join(out + [piece for _, piece in in_class or []])
 
 
 _ANY = "(?s:.)"
+_ANY_BUT_NEWLINE = r"[^\n]"
+_POSIX_WITH_NEWLINE = {"space", "cntrl"}
+
+
+def _stand_in(kind: str, text: str) -> str:
+    """A class Python's parser knows with the same answer to "can it match a line break" as a
+    Unicode or POSIX class: ``\\s`` for one that can, ``\\w`` for one that cannot."""
+    if kind == "unicode":
+        name = text[3:-1] if text[2] == "{" else text[2:]
+        negated = (text[1] == "P") != name.startswith("^")
+        return r"\s" if (name.lstrip("^") in _UNICODE_WITH_NEWLINE) != negated else r"\w"
+    name = text[2:-2]
+    return r"\s" if (name.lstrip("^") in _POSIX_WITH_NEWLINE) != name.startswith("^") else r"\w"
+
+
+def _widened(pieces: list[tuple[str, str]]) -> str:
+    """What a Unicode class, or a class holding Unicode or POSIX classes, relaxes to: any
+    character but the line break when it cannot match one, else any character."""
+    text = "".join(_stand_in(kind, piece) if kind in ("unicode", "posix") else piece for kind, piece in pieces)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            parsed = sre_parse.parse(text)
+        return _ANY if _may_match_newline(parsed, dotall=False) else _ANY_BUT_NEWLINE
+    except (sre_constants.error, Warning, RecursionError, _Unknown):
+        return _ANY
 
 # Case folding makes a set's automaton larger and slower to build (a class for each letter),
 # so the prefilter set reads text with its letters lowered (cleaner.core.casing.lower_text),
@@ -272,10 +299,7 @@ def _analyse_line_locality(pattern: str) -> bool:
     pieces = []
     for kind, text in _tokens(pattern):
         if kind == "unicode":
-            name = text[3:-1] if text[2] == "{" else text[2:]
-            negated = (text[1] == "P") != name.startswith("^")
-            with_newline = (name.lstrip("^") in _UNICODE_WITH_NEWLINE) != negated
-            text = r"\s" if with_newline else r"\w"
+            text = _stand_in(kind, text)
         elif kind in ("posix", "quoted"):
             return False
         pieces.append(text)
