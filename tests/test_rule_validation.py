@@ -187,6 +187,12 @@ def test_a_signals_rule_whose_pattern_can_cross_a_line_break_warns_too() -> None
     ]
     fixed = text.replace("[^\\pL]", "[^\\pL\\n]")
     assert check_pack(fixed, "demo.yaml")[1] == []
+    # Without a pattern, the rule's own conditions say where it looks: nothing to warn about.
+    bare = (
+        "pack: demo\nrules:\n  - id: twice\n    kind: signals\n    repeated: true\n"
+        '    examples:\n      remove: ["Same line\\nSame line"]\n      keep: [Same line]\n'
+    )
+    assert check_pack(bare, "demo.yaml")[1] == []
 
 
 def test_builtin_packs_are_valid_and_carry_examples() -> None:

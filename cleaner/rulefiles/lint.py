@@ -148,9 +148,12 @@ def locality_warning(rule: Rule) -> tuple[str, str] | None:
     if rule.kind not in ("line", "block", "signals") or rule.scope != "anywhere":
         return None
     kind = kind_of(rule)
+    fields = list(kind.patterns(rule))
+    if not fields:  # a signals rule without a pattern: its own conditions say where it looks
+        return None
     if line_local(kind.trigger_of(rule)):  # what the matcher asks, without compiling its patterns again
         return None
-    field = next(iter(kind.patterns(rule)))
+    field = fields[0]
     return field, (
         f"{field} may match across a line break (\\s, (?s), or a negated class without \\n), so "
         "the rule is searched over the whole text and every later pass runs all rules again; "
