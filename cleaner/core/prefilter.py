@@ -106,7 +106,9 @@ def _stand_in(kind: str, text: str) -> str:
 def _widened(pieces: list[tuple[str, str]]) -> str:
     """What a Unicode class, or a class holding Unicode or POSIX classes, relaxes to: any
     character but the line break when it cannot match one, else any character."""
-    text = "".join(_stand_in(kind, piece) if kind in ("unicode", "posix") else piece for kind, piece in pieces)
+    text = "".join(
+        _stand_in(kind, piece) if kind in ("unicode", "posix") else piece for kind, piece in pieces
+    )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
@@ -114,6 +116,7 @@ def _widened(pieces: list[tuple[str, str]]) -> str:
         return _ANY if _may_match_newline(parsed, dotall=False) else _ANY_BUT_NEWLINE
     except (sre_constants.error, Warning, RecursionError, _Unknown):
         return _ANY
+
 
 # Case folding makes a set's automaton larger and slower to build (a class for each letter),
 # so the prefilter set reads text with its letters lowered (cleaner.core.casing.lower_text),
