@@ -189,11 +189,12 @@ def test_a_file_that_changes_between_passes_is_refused(tmp_path: Path) -> None:
 # --- through the batch run, as `cleaner clean` calls it -------------------------------------------
 
 
-def big_article(copies: int) -> tuple[str, str]:
-    """A long document of repeated paragraphs and captions, and its clean text."""
+def big_article(copies: int, paragraphs: int = 9) -> tuple[str, str]:
+    """A long document of repeated paragraphs and captions (one after every ``paragraphs``
+    paragraphs), and its clean text."""
     paragraph = "The harbour board met again on Thursday to hear the engineers' report.\n\n"
     caption = "open image in gallery The lock gates at high water ( Harbour Board )\n\n"
-    return (paragraph * 9 + caption) * copies, paragraph * 9 * copies
+    return (paragraph * paragraphs + caption) * copies, paragraph * paragraphs * copies
 
 
 def streamed_in_small_windows(calls: list[StreamTask]) -> contextlib.AbstractContextManager[object]:
@@ -284,8 +285,10 @@ def test_the_bare_pipe_streams_standard_input_over_the_limit(data: bytes) -> Non
 
 @pytest.mark.slow
 def test_the_command_streams_input_over_the_real_limit(tmp_path: Path) -> None:
-    copies = STREAM_ABOVE // len(big_article(1)[0]) + 1
-    text, clean = big_article(copies)
+    # A caption every hundred paragraphs: still tens of thousands of cuts over the windows, and
+    # a report the test can read back in seconds (one every ten made it the suite's slowest).
+    copies = STREAM_ABOVE // len(big_article(1, paragraphs=100)[0]) + 1
+    text, clean = big_article(copies, paragraphs=100)
     path = tmp_path / "big.txt"
     path.write_text(text, encoding="utf-8")
     assert path.stat().st_size > STREAM_ABOVE
