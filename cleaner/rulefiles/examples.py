@@ -219,8 +219,8 @@ def check_cases(pack: Pack) -> list[Failure]:
 def run_tests(files: Iterable[Path]) -> RuleTestResults:
     """Validate and test rule files. Raises :class:`RuleFileError` if any has errors.
 
-    >>> from cleaner.rulefiles.files import builtin_rule_files
-    >>> run = run_tests(builtin_rule_files())
+    >>> from cleaner.rulefiles.files import builtin_rules_dir
+    >>> run = run_tests([builtin_rules_dir() / "layout.yaml"])
     >>> run.failures, run.checks > 0
     ([], True)
     """
