@@ -54,8 +54,6 @@ LEFT = {
     "através dos links.",
     # Prompts worded as a pitch, with no label or call the rules know.
     "🔔 Push-Mitteilungen aktivieren und keine Eilmeldung verpassen – jetzt in der Kurier-App",
-    "Externer Inhalt: An dieser Stelle finden Sie einen Inhalt eines Drittanbieters. Mit einem "
-    "Klick können Sie ihn sich anzeigen lassen.",
     "✉️ La lettre du soir du Courrier de l'Orvanne : chaque jour à 18 h",
     "✉️ Ogni venerdì nella tua casella di posta il meglio della settimana. Iscriviti gratis",
     "NOTRE ENQUÊTE. Comment les marchands de sommeil prospèrent en centre-ville",
