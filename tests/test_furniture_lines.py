@@ -53,7 +53,6 @@ LEFT = {
     "Os preços podem variar. A equipe do Achadinhos do Sul recebe comissão pelas vendas feitas "
     "através dos links.",
     # Prompts worded as a pitch, with no label or call the rules know.
-    "🔔 Push-Mitteilungen aktivieren und keine Eilmeldung verpassen – jetzt in der Kurier-App",
     "✉️ La lettre du soir du Courrier de l'Orvanne : chaque jour à 18 h",
     "✉️ Ogni venerdì nella tua casella di posta il meglio della settimana. Iscriviti gratis",
     "NOTRE ENQUÊTE. Comment les marchands de sommeil prospèrent en centre-ville",
