@@ -2,7 +2,7 @@
 
 ``tests/data/furniture/boilerplate.tsv`` holds about 1,500 boilerplate lines (read-also teasers,
 paywall and newsletter prompts, credits, captions, date lines, share and comment buttons, …)
-in a dozen languages, and ``article.tsv`` about 3,250 article lines that use the same words:
+in a dozen languages, and ``article.tsv`` about 3,550 article lines that use the same words:
 sentences about subscriptions, apps and photographers, subheadings, list items, short quotes.
 Both were written for this project, each line as a site or an article would word it, by
 writers who had not read the packs. Each line is put between the paragraphs of a short article.
