@@ -159,6 +159,15 @@ def test_the_html_examples_run_as_a_page(workdir: Path) -> None:
     assert (cleaned.exit_code, cleaned.stdout) == (0, plain)
 
 
+def test_the_parts_example_checks_and_passes(workdir: Path) -> None:
+    example = next(block for block in blocks("yaml") if block.startswith("pack: harbour-gazette-dates\n"))
+    (workdir / "dates.yaml").write_text(example, encoding="utf-8")
+    checked = runner.invoke(app, ["rules", "check", "dates.yaml"])
+    assert (checked.exit_code, checked.stdout) == (0, "")
+    tested = runner.invoke(app, ["rules", "test", "dates.yaml"])
+    assert (tested.exit_code, tested.stdout) == (0, "rules test: 1 file, 2 rules: 5 passed, 0 failed\n")
+
+
 def test_readme_rule_file_examples_check_and_pass(tmp_path: Path) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     # Blocks inside list items are indented: take them out of their indent.

@@ -72,8 +72,11 @@ def _re2_reason(exc: re2.error, flags: str) -> str:
 # Validation and the chain compile the same patterns when rules load; compiled RE2 objects are
 # immutable, so one compilation serves both (start-up of a piped run is mostly rule loading).
 @functools.lru_cache(maxsize=4096)
-def compile_pattern(source: str, *, ignore_case: bool = False, field: str = "pattern") -> re2._Regexp:
-    """Compile an RE2 pattern in multi-line mode, refusing ones that match the empty string.
+def compile_pattern(
+    source: str, *, ignore_case: bool = False, field: str = "pattern", allow_empty: bool = False
+) -> re2._Regexp:
+    """Compile an RE2 pattern in multi-line mode, refusing ones that match the empty string
+    (unless ``allow_empty``: a part of a pattern, such as an optional weekday, may).
 
     >>> compile_pattern(r"^date (?P<date>\\d{4})").search("x\\ndate 2024").group("date")
     '2024'
@@ -89,7 +92,7 @@ part of the pattern, or use a line or block rule
         compiled = re2.compile(flags + source, _OPTIONS)
     except re2.error as exc:
         raise PatternError(field, f"bad {field} for RE2: {_re2_reason(exc, flags)}") from None
-    if compiled.fullmatch("") is not None:
+    if not allow_empty and compiled.fullmatch("") is not None:
         raise PatternError(field, f"{field} matches the empty string, so it would match everywhere")
     return compiled
 

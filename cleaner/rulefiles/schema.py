@@ -33,9 +33,10 @@ from cleaner.core.signals import HTML_ROLES
 from cleaner.rulefiles.checker import Checker
 from cleaner.rulefiles.files import MAX_RULE_FILE_BYTES, read_rule_file
 from cleaner.rulefiles.located import Located, compose, located, type_name
+from cleaner.rulefiles.parts import Parts, UnknownPart, parse_parts, warn_unused
 
 MAX_SCOPE_LINES = 1000
-PACK_KEYS = ("pack", "description", "rules", "cases")
+PACK_KEYS = ("pack", "description", "parts", "rules", "cases")
 #: The keys every rule may have, whatever its kind.
 COMMON_RULE_KEYS = (
     "id",
@@ -110,7 +111,9 @@ def _parse_html_facts(check: Checker, at: Located) -> tuple[PageFact, ...] | Non
     return tuple(facts)
 
 
-def _parse_rule(check: Checker, pack: str, at: Located, seen_ids: dict[str, int]) -> Rule | None:
+def _parse_rule(
+    check: Checker, pack: str, at: Located, seen_ids: dict[str, int], parts: Parts
+) -> Rule | None:
     """One rule, or None when it has errors (all of them recorded)."""
     errors_before = check.error_count
     fields = check.mapping(at, "rule", rule_keys())
@@ -121,8 +124,10 @@ def _parse_rule(check: Checker, pack: str, at: Located, seen_ids: dict[str, int]
     kind_name = check.require(at, what, fields, "kind", check.choice, tuple(KINDS))
     kind = KINDS.get(kind_name) if kind_name is not None else None
     options = _kind_options(check, at, fields, kind, what) if kind is not None else {}
+    expanded = _expand_parts(check, fields, options, parts)
     values = _common_values(check, fields)
-    if check.error_count > errors_before or rule_id is None or kind_name is None:  # None: an error
+    failed = check.error_count > errors_before or not expanded
+    if failed or rule_id is None or kind_name is None:  # None: an error
         return None
     rule = Rule(
         pack,
@@ -169,6 +174,21 @@ def _kind_options(
         if key not in own and key not in COMMON_RULE_KEYS:
             check.error(value_at, f"'{key}' is only used by {_kinds_using(key)} rules")
     return options
+
+
+def _expand_parts(check: Checker, fields: dict[str, Located], options: dict[str, Any], parts: Parts) -> bool:
+    """Replace the ``(?&name)`` calls of the rule's patterns by the rule file's parts; False
+    when one cannot be (recorded, unless the part has errors of its own, already recorded)."""
+    expanded = True
+    for key, value in options.items():
+        if isinstance(value, str) and "(?&" in value:
+            try:
+                options[key] = parts.expand(value)
+            except UnknownPart as exc:
+                expanded = False
+                if not exc.refused:
+                    check.error(fields[key], str(exc))
+    return expanded
 
 
 def _common_values(check: Checker, fields: dict[str, Located]) -> dict[str, Any]:
@@ -273,6 +293,7 @@ def check_pack(text: str, path: str = "<string>") -> tuple[Pack | None, list[Pro
         check.error(top["pack"], f"pack name '{name}' must use lowercase letters, digits, - or _")
         name = None
     description = check.get(top, "description", check.string) or ""
+    parts = parse_parts(check, top["parts"]) if "parts" in top else Parts()
     rules: list[Rule | None] = []
     if "rules" not in top:
         if "rules" not in check.suggested.get(id(root), ()):
@@ -281,7 +302,9 @@ def check_pack(text: str, path: str = "<string>") -> tuple[Pack | None, list[Pro
         check.error(top["rules"], "'rules' must be a non-empty list of rules")
     else:
         seen_ids: dict[str, int] = {}
-        rules = [_parse_rule(check, name or "?", item, seen_ids) for item in top["rules"].value]
+        rules = [_parse_rule(check, name or "?", item, seen_ids, parts) for item in top["rules"].value]
+        if "parts" in top:
+            warn_unused(check, top["parts"], parts)
     cases: list[Case | None] = []
     if "cases" in top:
         if not isinstance(top["cases"].value, list):
