@@ -60,7 +60,6 @@ LEFT = {
     "Článek je dostupný pouze pro předplatitele. Předplaťte si nás od 99 Kč měsíčně.",
     "Jetzt 4 Wochen für 0,99 € testen und weiterlesen",
     "Suscríbete por 1 € el primer mes y accede a todo el contenido",
-    "Denne artikel er kun for abonnenter. Prøv 1 måned for 1 kr.",
     # Date lines after a byline (a name and a bar), away from the head; words and minutes.
     "Door Eva Jansen | 04-03-24, 14:05",
     "Door Lotte Jansen | 12-03-24, 07:30 | Laatste update: 09:15",
