@@ -60,10 +60,9 @@ LEFT = {
     "Článek je dostupný pouze pro předplatitele. Předplaťte si nás od 99 Kč měsíčně.",
     "Jetzt 4 Wochen für 0,99 € testen und weiterlesen",
     "Suscríbete por 1 € el primer mes y accede a todo el contenido",
-    # Date lines after a byline (a name and a bar), away from the head; words and minutes.
+    # Date lines after a byline (a name and a bar), away from the head.
     "Door Eva Jansen | 04-03-24, 14:05",
     "Door Lotte Jansen | 12-03-24, 07:30 | Laatste update: 09:15",
-    "5 min read | 1,120 words",
     # A bare counter or an age label: as a line alone it could be a score or a fraction.
     "1/14",
     "18+",
