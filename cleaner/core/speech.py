@@ -27,7 +27,8 @@ _SAYING = (
     "indicó", "apuntó", "escribió", "según", "va dir", "va afirmar", "va explicar", "diu", "segons",
     # French
     "a dit", "a déclaré", "a expliqué", "a affirmé", "a ajouté", "a averti", "a souligné",
-    "a assuré", "a estimé", "dit", "explique", "affirme", "estime", "précise", "selon",
+    "a assuré", "a estimé", "a lancé", "a répondu", "a rappelé", "a insisté", "a prévenu",
+    "a confié", "a indiqué", "dit", "explique", "affirme", "estime", "précise", "selon",
     # Portuguese
     "disse", "afirmou", "explicou", "declarou", "alertou", "acrescentou", "diz", "segundo",
     # Italian
