@@ -66,8 +66,16 @@ class Parts:
 
 
 def parse_parts(check: Checker, at: Located) -> Parts:
-    """The ``parts`` of a rule file, each compiled on its own; a bad one is recorded and left
-    out (a rule that calls it then gets an unknown-part error as well)."""
+    r"""The ``parts`` of a rule file, each compiled on its own; a bad one is recorded and left
+    out, and a rule that calls it is left out too, without a second message.
+
+    >>> from cleaner.rulefiles.schema import check_pack
+    >>> pack, problems = check_pack(
+    ...     "pack: p\nparts:\n  day: 'Mon|Tue'\n  date: '(?&day) \\d+'\n"
+    ...     "rules:\n  - id: r\n    kind: line\n    pattern: '^(?&date)$'\n")
+    >>> pack.rules[0].option("pattern")
+    '^(?:(?:Mon|Tue) \\d+)$'
+    """
     parts = Parts()
     if not isinstance(at.value, dict):
         check.error(at, f"'parts' must be a mapping of names to patterns, got {type_name(at.value)}")
@@ -98,7 +106,15 @@ def parse_parts(check: Checker, at: Located) -> Parts:
 
 
 def warn_unused(check: Checker, at: Located, parts: Parts) -> None:
-    """A part that no rule or part uses is most likely a misspelt call: say so."""
+    r"""A part that no rule or part uses is most likely a misspelt call: say so.
+
+    >>> from cleaner.rulefiles.schema import check_pack
+    >>> pack, problems = check_pack(
+    ...     "pack: p\nparts:\n  day: 'Mon|Tue'\n"
+    ...     "rules:\n  - id: r\n    kind: line\n    pattern: '^Read more$'\n", "p.yaml")
+    >>> print(problems[0])
+    p.yaml:3:3: warning: part 'day' is not used by any rule
+    """
     if parts.refused:  # calls through a refused part were never followed
         return
     for name, (name_at, _) in at.value.items() if isinstance(at.value, dict) else ():
