@@ -124,7 +124,7 @@ def _parse_rule(
     kind_name = check.require(at, what, fields, "kind", check.choice, tuple(KINDS))
     kind = KINDS.get(kind_name) if kind_name is not None else None
     options = _kind_options(check, at, fields, kind, what) if kind is not None else {}
-    expanded = _expand_parts(check, fields, options, parts)
+    expanded = _expand_parts(check, fields, options, kind, parts) if kind is not None else True
     values = _common_values(check, fields)
     failed = check.error_count > errors_before or not expanded
     if failed or rule_id is None or kind_name is None:  # None: an error
@@ -176,11 +176,15 @@ def _kind_options(
     return options
 
 
-def _expand_parts(check: Checker, fields: dict[str, Located], options: dict[str, Any], parts: Parts) -> bool:
+def _expand_parts(
+    check: Checker, fields: dict[str, Located], options: dict[str, Any], kind: type[Matcher], parts: Parts
+) -> bool:
     """Replace the ``(?&name)`` calls of the rule's patterns by the rule file's parts; False
-    when one cannot be (recorded, unless the part has errors of its own, already recorded)."""
+    when one cannot be (recorded, unless the part has errors of its own, already recorded).
+    Only pattern fields call parts: a phrase's text is literal, "(?&" and all."""
     expanded = True
-    for key, value in options.items():
+    for key in (spec.name for spec in kind.fields if spec.type == "pattern"):
+        value = options.get(key)
         if isinstance(value, str) and "(?&" in value:
             try:
                 options[key] = parts.expand(value)
