@@ -76,3 +76,35 @@ def test_a_case_sensitive_entry_reads_lowered_text_as_its_pattern_reads_the_text
     """fold_case on a pattern without the ignore-case flag: a literal still finds itself."""
     entry = fold_case(re2.escape(text))
     assert re2.search(entry, lower_text(text.encode()).decode()) is not None
+
+
+def test_the_quick_test_for_folded_letters_sees_every_one_of_them() -> None:
+    """lower_text looks for the folded letters only where their first bytes occur."""
+    for char in casing._FOLDED_LOWER:
+        encoded = char.encode()
+        assert encoded in casing._FOLDED_LOWER_PAIRS or encoded[:1] in casing._FOLDED_LOWER_LEADS, char
+
+
+_CASE_ALPHABET = "AaÄäΣσςİıKk\u212a\u017fßẞДдᲀµ\u0345ϐΩȺꭰ \n\u2019"  # noqa: RUF001
+
+
+@given(st.text(alphabet=_CASE_ALPHABET, max_size=40))
+def test_lowered_text_is_the_string_lowered_and_folded(text: str) -> None:
+    """The UTF-8 path of lower_text gives what lowering the string and folding it gives."""
+    assert lower_text(text.encode()) == casing._lower(text).encode()
+
+
+@given(st.text(alphabet=_CASE_ALPHABET, max_size=40), st.data())
+def test_a_text_lowered_in_place_serves_every_piece_of_it(text: str, data: st.DataObject) -> None:
+    """A slice of the text lowered in place, between character boundaries, is the slice lowered;
+    a text whose characters change length under lowering is not lowered in place."""
+    encoded = text.encode()
+    lowered = casing.lower_in_place(encoded)
+    if lowered is None:
+        assert len(lower_text(encoded)) != len(encoded) or any(
+            len(lower_text(char.encode())) != len(char.encode()) for char in text
+        )
+        return
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), min_size=2, max_size=2)))
+    start, end = (len(text[:cut].encode()) for cut in cuts)
+    assert lowered[start:end] == lower_text(encoded[start:end])

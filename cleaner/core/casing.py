@@ -57,6 +57,22 @@ def _folded_lower_search() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _folded_lower_bytes() -> tuple[re.Pattern[bytes], dict[bytes, bytes]]:
+    """The UTF-8 of the letters folded after lowering, and what each becomes."""
+    encoded = {char.encode(): _TO_FOLD[ord(char)].encode() for char in _FOLDED_LOWER}
+    return re.compile(b"|".join(map(re.escape, sorted(encoded)))), encoded
+
+
+# The first bytes of the UTF-8 of those letters, but the two-byte ones, looked for whole: a text
+# that holds none of them (most Latin-script text) needs no search for them.
+_FOLDED_LOWER_PAIRS = ("\u00b5".encode(), "\u0345".encode())
+_FOLDED_LOWER_LEADS = (b"\xcf", b"\xe1", b"\xea")
+# Marks the bytes that continue a UTF-8 character: two texts with the same marks hold their
+# characters at the same offsets.
+_CONTINUATION = bytes(int(0x80 <= byte < 0xC0) for byte in range(256))
+
+
+@lru_cache(maxsize=1)
 def _case_tables() -> tuple[dict[str, list[str]], list[int]]:
     """Characters by their case folding, and the sorted code points that lowering changes.
     Built once, and only when a set entry is worked out (entries are kept in the rule cache)."""
@@ -101,7 +117,35 @@ def lower_text(piece: bytes) -> bytes:
     """
     if piece.isascii():
         return piece.lower()
-    return _lower(piece.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+    text = piece.decode("utf-8", "surrogateescape")
+    if any(kept in text for kept in _KEPT):
+        return _lower(text).encode("utf-8", "surrogateescape")
+    lowered = text.lower().encode("utf-8", "surrogateescape")
+    # The fold step on the UTF-8, and only where one of its letters may be: searching the
+    # lowered string for them cost as much as lowering it.
+    if not any(pair in lowered for pair in _FOLDED_LOWER_PAIRS) and not any(
+        lead in lowered for lead in _FOLDED_LOWER_LEADS
+    ):
+        return lowered
+    search, folded = _folded_lower_bytes()
+    return search.sub(lambda letter: folded[letter[0]], lowered)
+
+
+def lower_in_place(text: bytes) -> bytes | None:
+    """:func:`lower_text` of UTF-8 ``text`` when every character keeps its offsets, so that a
+    slice of the result between character boundaries is that slice of ``text`` lowered; None
+    when a character changed its length (rare: "ẞ" lowers to "ß", one byte shorter). Lowering
+    a document once serves every piece of it the prefilter reads.
+
+    >>> lower_in_place("Read MORE – Été".encode()).decode(), lower_in_place("ẞ".encode())
+    ('read more – été', None)
+    """
+    lowered = lower_text(text)
+    if len(lowered) != len(text):
+        return None
+    if text.isascii() or text.translate(_CONTINUATION) == lowered.translate(_CONTINUATION):
+        return lowered
+    return None
 
 
 def lowered_letter(char: str) -> str | None:

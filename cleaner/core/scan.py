@@ -21,7 +21,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from cleaner.core.casing import FOLDS_TO_ASCII, lower_text
+from cleaner.core.casing import FOLDS_TO_ASCII, lower_in_place, lower_text
 from cleaner.core.gate import OpeningGate
 from cleaner.core.kinds import Candidate, Matcher
 from cleaner.core.openings import line_opening
@@ -89,12 +89,12 @@ class _EntrySets:
         # Pieces of whole lines can be read as one, joined by line breaks, when none is anchored.
         self.joinable = not (self.at_start or self.at_end)
 
-    def hits(self, piece: bytes) -> list[int]:
-        """The rules whose entries match in ``piece``."""
+    def hits(self, piece: bytes, lowered: bytes | None = None) -> list[int]:
+        """The rules whose entries match in ``piece`` (``lowered``: the piece lowered, if the
+        caller has it already)."""
         hits: list[int] = list(self.anywhere) if piece else []
-        lowered = None
         if self._lowered_set is not None:
-            lowered = lower_text(piece)
+            lowered = lower_text(piece) if lowered is None else lowered
             found = self._lowered_set.Match(lowered) or ()
             # The last entry: a character that folds to an ASCII letter, where any rule may match.
             hits += self.lowered if len(self.lowered) in found else [self.lowered[k] for k in found]
@@ -116,8 +116,8 @@ class _OneSet:
         self._set = entry_set(list(triggers.values()))
         self.joinable = not any(_anchored(triggers))  # as for the two sets
 
-    def hits(self, piece: bytes) -> list[int]:
-        """The rules whose entries match in ``piece``."""
+    def hits(self, piece: bytes, lowered: bytes | None = None) -> list[int]:
+        """The rules whose entries match in ``piece`` (``lowered`` is not needed)."""
         hits: list[int] = list(self.anywhere) if piece else []
         if self._set is not None:
             hits += [self.indices[k] for k in self._set.Match(piece) or ()]
@@ -198,11 +198,15 @@ class Scanner:
         return self._one_set
 
     def candidate_blocks(
-        self, data: bytes, within: Sequence[tuple[int, int]] | None = None
+        self,
+        data: bytes,
+        within: Sequence[tuple[int, int]] | None = None,
+        lowered: bytes | None = None,
     ) -> dict[int, list[tuple[int, int]]]:
         """For each line-local rule that may match, the blocks ``(start, end)`` to run it on.
 
-        ``within``: sorted ranges of whole lines to look in, instead of the whole document.
+        ``within``: sorted ranges of whole lines to look in, instead of the whole document;
+        ``lowered``: the document lowered in place (:func:`lower_in_place`), or None.
         """
         blocks: dict[int, list[tuple[int, int]]] = {}
         if not self.by_block:
@@ -213,7 +217,7 @@ class Scanner:
                 end = find(b"\n", pos + BLOCK, stop) if stop - pos > BLOCK else -1
                 if end < 0:
                     end = stop
-                for hit in hits_in(data[pos:end]):
+                for hit in hits_in(data[pos:end], None if lowered is None else lowered[pos:end]):
                     rule_blocks = blocks.setdefault(hit, [])
                     if rule_blocks and rule_blocks[-1][1] + 1 == pos:  # the block before: one window
                         rule_blocks[-1] = (rule_blocks[-1][0], end)
@@ -245,13 +249,15 @@ class Scanner:
         rules search those lines again, besides the touched ones.
         """
         by_block = only is None or not only.isdisjoint(self.by_block)
-        blocks = self.candidate_blocks(data, touched) if by_block else {}
+        # A first pass reads all of a text that is not long, most of it lowered: lowered once.
+        lowered = lower_in_place(data) if touched is None and len(data) < ONE_SET_FROM else None
+        blocks = self.candidate_blocks(data, touched, lowered) if by_block else {}
         if touched is not None:
             for index in self.by_block_blocks:
                 if only is None or index in only:
                     near = reopened(data, touched, reopen, self.matchers[index].reach_back)
                     blocks[index] = _merged([*blocks.get(index, ()), *near])
-        hits = set(blocks) | self._scoped_hits(data, region)
+        hits = set(blocks) | self._scoped_hits(data, region, lowered)
         if self._whole_set is not None:
             hits.update(self.whole[hit] for hit in self._whole_set.Match(data) or ())
         if only is not None:
@@ -268,15 +274,19 @@ class Scanner:
             found.extend((cand, index) for cand in candidates)
         return found
 
-    def _scoped_hits(self, data: bytes, region: Callable[[int], tuple[int, int] | None]) -> set[int]:
+    def _scoped_hits(
+        self, data: bytes, region: Callable[[int], tuple[int, int] | None], lowered: bytes | None
+    ) -> set[int]:
         """The head and tail rules whose entries match within their scope."""
         scopes = {index: bounds for index in self.scoped if (bounds := region(index)) is not None}
-        return self.scoped_entry_matches(data, scopes)
+        return self.scoped_entry_matches(data, scopes, lowered)
 
-    def scoped_entry_matches(self, data: bytes, scopes: dict[int, tuple[int, int]]) -> set[int]:
+    def scoped_entry_matches(
+        self, data: bytes, scopes: dict[int, tuple[int, int]], lowered: bytes | None = None
+    ) -> set[int]:
         """Which of these head and tail rules (index: scope) have an entry that matches within
         their scope (from its start to the end of the text for a rule whose matches may cross
-        lines).
+        lines); ``lowered``: ``data`` lowered in place (:func:`lower_in_place`), or None.
 
         Head scopes all start the text and tail scopes all end it, so the set first reads the
         widest of each side once; only a rule whose entry matches there (or is anchored where
@@ -287,7 +297,8 @@ class Scanner:
 
         def hits_in(lo: int, hi: int) -> set[int]:
             if (lo, hi) not in searched:
-                searched[lo, hi] = set(self._scoped_sets.hits(data[lo:hi]))
+                piece = None if lowered is None else lowered[lo:hi]
+                searched[lo, hi] = set(self._scoped_sets.hits(data[lo:hi], piece))
             return searched[lo, hi]
 
         found: set[int] = set()
