@@ -36,6 +36,10 @@ CLOSING = "\n\nThe mayor said the money would come from the harbour fund, as it 
         "【相关阅读】",
         "*Share this*",
         "| Newsletter abonnieren |",  # a table row of one cell
+        "► 24 comments",  # a bullet, an arrow or a pointing hand before a figure points at it
+        "• 2 hours ago",
+        "👉 3 of 12",
+        "**24 comments**",  # a figure in bold is a label; in brackets it marks a note
     ],
 )
 def test_decorated_and_oddly_spaced_furniture_goes_with_its_symbols(furniture: str) -> None:
@@ -52,7 +56,7 @@ def test_decorated_and_oddly_spaced_furniture_goes_with_its_symbols(furniture: s
     [
         "★★★★☆",  # a line made only of symbols is its own text
         "• • •",
-        "- 5 things to know before the vote",  # a mark before a figure: only a rule may say
+        "- 5 things to know before the vote",  # a list item that opens with a figure
         "→ The minister said the plan would be ready by May, and the council agreed.",
         "Der Stadtrat tagt\u00a0am\u00a0Dienstag, sagte die Bürgermeisterin, und alle kamen.",
         "[1]",  # a wrapped figure is a note mark

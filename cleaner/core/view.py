@@ -11,12 +11,13 @@ have to spell out every variant of each:
   the list and quote marks that open one ("- ", "* ", "» ", "— ") and a table cell's bars
   ("| Share this |", as trafilatura writes a row), are for the rules that many spaces (byte
   for byte, so offsets stay those of the text). A line made only of
-  marks, marks inside a line, and a symbol before a figure ("⏱ 7 min", "💬 12": it says
-  what the figure is) are left as they are.
+  marks, marks inside a line, and a pictograph before a figure ("⏱ 7 min", "💬 12": it says
+  what the figure is) are left as they are; a bullet or an arrow before a figure ("• 2 hours
+  ago", "► 24 comments") is folded like any other.
 - **Wrappings.** A whole line between square brackets or emphasis marks ("[Advertisement]",
-  "**Read more:**", "*Share this*", "【Related】") is the line inside them; a wrapped figure
-  ("[1]") is left as it is. Parentheses and quotation marks say something (an aside, a credit,
-  a quote), and stay.
+  "**Read more:**", "*Share this*", "【Related】") is the line inside them; a figure in
+  brackets ("[1]", a note's mark) is left as it is. Parentheses and quotation marks say
+  something (an aside, a credit, a quote), and stay.
 
 The clean text and the report are always cut from the text itself: a removed line keeps its
 symbols in the report, and kept text is never changed.
@@ -65,6 +66,16 @@ _SYMBOL = (
 # start with text.
 _LIST_MARK = rb"(?:[-*>|]|\xe2\x80[\x93\x94\xba]|\xc2\xbb)+[ \t]"
 _MARK = rb"(?:" + _SYMBOL + rb"|" + _LIST_MARK + rb")"
+# Marks that point at a line rather than say what it is: list marks, bullets (U+2022, 2023,
+# 2043, 2219), arrows (U+2191-21FF, 2900-297F, the dingbat arrows U+2794-27BF), geometric
+# shapes (U+25A0-25FF) and pointing hands (U+261B, 261E, 1F446-1F449). Before a figure they are
+# folded too ("• 2 hours ago", "► 24 comments"); a pictograph before one ("⏱ 7 min", "💬 12")
+# says what the figure is, and stays.
+_POINTERS = re.compile(
+    rb"(?:[ \t]|" + _LIST_MARK + rb"|\xe2(?:\x80[\xa2\xa3]|\x81\x83|\x88\x99|\x86[\x91-\xbf]|\x87[\x80-\xbf]"
+    rb"|\xa4[\x80-\xbf]|\xa5[\x80-\xbf]|\x96[\xa0-\xbf]|\x97[\x80-\xbf]|\x9e[\x94-\xbf]|\x98[\x9b\x9e])"
+    rb"|\xf0\x9f\x91[\x86-\x89]|\xef\xb8[\x8e\x8f])+"
+)
 _OPENING = rb"[ \t]*" + _MARK + rb"(?:[ \t]*" + _MARK + rb")*"
 # Closings: symbols, or closing guillemets, ">" and a cell's "|" after a space ("Read more >"). RE2
 # runs this in one pass; Python's engine would try it at every byte. Without a non-ASCII byte only
@@ -82,6 +93,8 @@ _WORDY = re.compile(rb"[A-Za-z0-9\x80-\xff]")
 _ASCII_CLOSING = re.compile(rb"[>|]+[ \t\r]*(?=\n|\Z)")
 # Wrappings: what closes a line, and what must then open it (after any folded marks).
 _WRAPS = {b"]": b"[", b"**": b"**", b"__": b"__", b"*": b"*", "\u3011".encode(): "\u3010".encode()}
+# Brackets around a figure mark a note ("[1]", "【2】"); emphasis around one does not.
+_NOTE_MARKS = (b"[", "\u3010".encode())
 # Longer closers first: "**" is one closer, not "*" after a "*".
 _CLOSERS = b"|".join(re.escape(closer) for closer in sorted(_WRAPS, key=len, reverse=True))
 _WRAP_END = re2.compile(b"(?m)(?:" + _CLOSERS + rb")[ \t\r]*$", _BYTES)
@@ -164,8 +177,10 @@ def decorations_folded(data: bytes, *, ends_document: bool) -> bytes:
     for start, end in runs:
         line_end = data.find(b"\n", end)
         rest = data[end : len(data) if line_end < 0 else line_end].strip()
-        if not _WORDY.search(rest) or rest[:1].isdigit():
-            continue  # nothing but marks on the line, or a symbol that labels a figure ("⏱ 7 min")
+        if not _WORDY.search(rest):
+            continue  # nothing but marks on the line
+        if rest[:1].isdigit() and not _POINTERS.fullmatch(data, start, end):
+            continue  # a pictograph that labels a figure ("⏱ 7 min")
         marks.append((start, end))
     for start, end in closing:
         if end == len(data) and not ends_document:
@@ -208,8 +223,8 @@ def _unwrapped(view: bytes, *, ends_document: bool) -> bytes:
         if not view.startswith(opener, start):
             continue
         inside = view[start + len(opener) : match.start()]
-        if not inside.strip() or inside.strip()[:1].isdigit():
-            continue
+        if not inside.strip() or (opener in _NOTE_MARKS and inside.strip()[:1].isdigit()):
+            continue  # "[1]" marks a note; "**24 comments**" is a label in bold
         if opener in inside or closer in inside:
             continue  # "[a] and [b]": two wrappings, not one
         marks += [(start, start + len(opener)), (match.start(), match.start() + len(closer))]
