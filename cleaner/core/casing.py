@@ -52,11 +52,6 @@ _LAST_CASED = 0x1FFFF
 
 
 @lru_cache(maxsize=1)
-def _folded_lower_search() -> re.Pattern[str]:
-    return re.compile(f"[{re.escape(_FOLDED_LOWER)}]")
-
-
-@lru_cache(maxsize=1)
 def _folded_lower_bytes() -> tuple[re.Pattern[bytes], dict[bytes, bytes]]:
     """The UTF-8 of the letters folded after lowering, and what each becomes."""
     encoded = {char.encode(): _TO_FOLD[ord(char)].encode() for char in _FOLDED_LOWER}
@@ -93,10 +88,21 @@ def _lower(text: str) -> str:
     for kept in _KEPT:
         if kept in text:
             return kept.join(_lower(part) for part in text.split(kept))
-    lowered = text.lower()
-    if _folded_lower_search().search(lowered) is not None:
-        lowered = lowered.translate(_TO_FOLD)
-    return lowered
+    # "surrogatepass": a character of the tables may be a lone surrogate (a text decoded with
+    # "surrogateescape" holds some too); the fold step leaves their UTF-8 as it is.
+    return _folded(text.lower().encode("utf-8", "surrogatepass")).decode("utf-8", "surrogatepass")
+
+
+def _folded(lowered: bytes) -> bytes:
+    """Lowered UTF-8 with the letters whose case folding is another letter folded (the final
+    sigma to "σ", …), looked for only where their first bytes occur: searching a lowered string
+    for them cost as much as lowering it."""
+    if not any(pair in lowered for pair in _FOLDED_LOWER_PAIRS) and not any(
+        lead in lowered for lead in _FOLDED_LOWER_LEADS
+    ):
+        return lowered
+    search, folded = _folded_lower_bytes()
+    return search.sub(lambda letter: folded[letter[0]], lowered)
 
 
 def lower_char(char: str) -> str:
@@ -120,15 +126,7 @@ def lower_text(piece: bytes) -> bytes:
     text = piece.decode("utf-8", "surrogateescape")
     if any(kept in text for kept in _KEPT):
         return _lower(text).encode("utf-8", "surrogateescape")
-    lowered = text.lower().encode("utf-8", "surrogateescape")
-    # The fold step on the UTF-8, and only where one of its letters may be: searching the
-    # lowered string for them cost as much as lowering it.
-    if not any(pair in lowered for pair in _FOLDED_LOWER_PAIRS) and not any(
-        lead in lowered for lead in _FOLDED_LOWER_LEADS
-    ):
-        return lowered
-    search, folded = _folded_lower_bytes()
-    return search.sub(lambda letter: folded[letter[0]], lowered)
+    return _folded(text.lower().encode("utf-8", "surrogateescape"))
 
 
 def lower_in_place(text: bytes) -> bytes | None:
