@@ -404,3 +404,15 @@ def test_the_one_set_with_the_default_chain_finds_what_the_two_sets_find(text: s
         patch.setattr(scan, "ONE_SET_FROM", 0)
         assert _key(load_chain().candidates(text)) == two
     assert two
+
+
+def test_a_document_is_lowered_only_for_a_chain_whose_sets_read_lowered_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lowered: list[bytes] = []
+    monkeypatch.setattr(scan, "lower_in_place", lambda data: lowered.append(data) or data.lower())
+    text = "Story.\nRead more\nÉté.\n"
+    for ignore_case in (False, True):
+        chain = Chain([Rule(pack="p", id="x", kind="line", pattern="^Read more$", ignore_case=ignore_case)])
+        assert [span.text for span in chain.clean(text, max_removed=None).spans][:1] == ["Read more"]
+    assert lowered == [text.encode()]

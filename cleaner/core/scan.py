@@ -166,6 +166,12 @@ class Scanner:
         # Head and tail rules too: a scope's few lines are searched for their entries, so a rule
         # whose entry does not match there is not compiled nor run.
         self._scoped_sets = _EntrySets(self.matchers, self.scoped)
+        # Whether any set reads text lowered (an ignore-case rule's entry): else none is lowered.
+        self._reads_lowered = any(
+            set_entry(self.matchers[i].trigger)[1]
+            for i in (*self.by_block, *self.scoped)
+            if not self.matchers[i].matches_any_text
+        )
 
     def matching_in(self, lines: Iterable[bytes], size: int) -> set[int]:
         """The line-local rules (block rules' starts included) that may match in one of these
@@ -250,7 +256,8 @@ class Scanner:
         """
         by_block = only is None or not only.isdisjoint(self.by_block)
         # A first pass reads all of a text that is not long, most of it lowered: lowered once.
-        lowered = lower_in_place(data) if touched is None and len(data) < ONE_SET_FROM else None
+        first_pass = touched is None and len(data) < ONE_SET_FROM
+        lowered = lower_in_place(data) if first_pass and self._reads_lowered else None
         blocks = self.candidate_blocks(data, touched, lowered) if by_block else {}
         if touched is not None:
             for index in self.by_block_blocks:
